@@ -1,0 +1,33 @@
+"""Errors the data layer raises, each with a message a user can act on."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+
+class FaceLedgerError(Exception):
+    """Base class: `str(exc)` is one line a user can read."""
+
+
+class DatabaseProblem(FaceLedgerError):
+    """The database cannot be used: missing, damaged, not a FaceLedger database or tampered with."""
+
+    def __init__(self, path: Path | str, what: str, advice: str = "") -> None:
+        self.path = Path(path)
+        self.what = what
+        self.advice = advice or (
+            "Reinstall FaceLedger to restore the bundled database, or choose another "
+            "FaceLedger database with --db PATH."
+        )
+        super().__init__(f"{self.what}: {self.path}")
+
+    def details(self) -> str:
+        return f"{self.what}.\n\nFile: {self.path}\n\n{self.advice}"
+
+
+class QueryTimeout(FaceLedgerError):
+    """A query ran longer than the time limit (a damaged or hostile database)."""
+
+
+class UnknownName(FaceLedgerError):
+    """An unknown table, column or filter field was asked for."""

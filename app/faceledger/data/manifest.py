@@ -1,0 +1,87 @@
+"""Checksum manifest of a FaceLedger database.
+
+The manifest sits beside the database (``faceledger.db.manifest.json``) and records the SHA-256
+of the file and, per table, the row count and a SHA-256 of the rows in primary-key order. Opening
+checks the file hash (fast); ``faceledger doctor`` also checks the tables and names the ones that
+changed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sqlite3
+from pathlib import Path
+from typing import Any
+
+MANIFEST_SUFFIX = ".manifest.json"
+CHUNK = 1 << 20
+
+
+def manifest_path(db_path: Path) -> Path:
+    return db_path.with_name(db_path.name + MANIFEST_SUFFIX)
+
+
+def file_sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        while chunk := fh.read(CHUNK):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def content_tables(conn: sqlite3.Connection) -> list[str]:
+    rows = conn.execute(
+        "SELECT name FROM sqlite_master WHERE type='table' AND name NOT LIKE 'sqlite_%' "
+        "AND name NOT LIKE 'fts\\_%' ESCAPE '\\' ORDER BY name"
+    ).fetchall()
+    return [r[0] for r in rows]
+
+
+def table_digest(conn: sqlite3.Connection, table: str) -> tuple[int, str]:
+    """Row count and SHA-256 of a table's rows, ordered by every column."""
+    quoted = '"' + table.replace('"', '""') + '"'
+    cols = [r[1] for r in conn.execute(f"PRAGMA table_info({quoted})")]
+    order = ", ".join(str(i + 1) for i in range(len(cols)))
+    h = hashlib.sha256()
+    h.update(json.dumps(cols).encode())
+    n = 0
+    for row in conn.execute(f"SELECT * FROM {quoted} ORDER BY {order}"):
+        h.update(json.dumps(row, ensure_ascii=False, default=repr).encode("utf-8"))
+        h.update(b"\n")
+        n += 1
+    return n, h.hexdigest()
+
+
+def content_digest(conn: sqlite3.Connection) -> dict[str, dict[str, Any]]:
+    out: dict[str, dict[str, Any]] = {}
+    for table in content_tables(conn):
+        n, digest = table_digest(conn, table)
+        out[table] = {"rows": n, "sha256": digest}
+    return out
+
+
+def compute_manifest(db_path: Path) -> dict[str, Any]:
+    conn = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)
+    try:
+        tables = content_digest(conn)
+    finally:
+        conn.close()
+    return {"format": 1, "file_sha256": file_sha256(db_path), "tables": tables}
+
+
+def write_manifest(db_path: Path) -> Path:
+    path = manifest_path(db_path)
+    data = compute_manifest(db_path)
+    path.write_text(json.dumps(data, indent=1, sort_keys=True) + "\n", encoding="utf-8")
+    return path
+
+
+def read_manifest(db_path: Path) -> dict[str, Any]:
+    """The manifest's content; raises OSError or ValueError when missing or malformed."""
+    data = json.loads(manifest_path(db_path).read_text(encoding="utf-8"))
+    if not isinstance(data, dict) or not isinstance(data.get("file_sha256"), str):
+        raise ValueError("manifest has no file checksum")
+    if not isinstance(data.get("tables"), dict):
+        raise ValueError("manifest has no table checksums")
+    return data

@@ -1,0 +1,104 @@
+"""Running long work off the GUI thread.
+
+A job is a plain (Qt-free) callable that may be a generator yielding progress as
+``(done, total)``; `run_job` runs it on a QThreadPool and delivers progress, result and error
+on the GUI thread. Workers never touch widgets. `JobHandle.cancel()` asks a generator job to stop
+at its next yield.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import traceback
+from collections.abc import Callable, Generator
+from typing import Any
+
+from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
+
+log = logging.getLogger(__name__)
+
+
+class Cancelled(Exception):
+    """Raised inside a job when its handle was cancelled."""
+
+
+class JobSignals(QObject):
+    progress = Signal(int, int)
+    finished = Signal(object)
+    failed = Signal(object, str)  # exception, formatted traceback
+    cancelled = Signal()
+
+
+class JobHandle(QObject):
+    """What the GUI keeps of a running job."""
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.signals = JobSignals()
+        self._cancel = threading.Event()
+        self.done = threading.Event()
+
+    def cancel(self) -> None:
+        self._cancel.set()
+
+    @property
+    def is_cancelled(self) -> bool:
+        return self._cancel.is_set()
+
+
+class _Runnable(QRunnable):
+    def __init__(self, fn: Callable[[JobHandle], Any], handle: JobHandle) -> None:
+        super().__init__()
+        self.fn = fn
+        self.handle = handle
+        self.setAutoDelete(True)
+
+    def run(self) -> None:  # runs on a pool thread
+        h = self.handle
+        try:
+            result = self.fn(h)
+            if isinstance(result, Generator):
+                gen = result
+                try:
+                    while True:
+                        if h.is_cancelled:
+                            gen.close()
+                            raise Cancelled()
+                        done, total = next(gen)
+                        h.signals.progress.emit(int(done), int(total))
+                except StopIteration as stop:
+                    result = stop.value
+            if h.is_cancelled:
+                raise Cancelled()
+            h.signals.finished.emit(result)
+        except Cancelled:
+            h.signals.cancelled.emit()
+        except Exception as exc:  # delivered to the GUI thread as a message
+            log.warning("job failed: %s", exc)
+            h.signals.failed.emit(exc, traceback.format_exc())
+        finally:
+            h.done.set()
+
+
+_POOL: QThreadPool | None = None
+
+
+def pool() -> QThreadPool:
+    global _POOL
+    if _POOL is None:
+        _POOL = QThreadPool()
+        _POOL.setMaxThreadCount(2)
+    return _POOL
+
+
+def run_job(fn: Callable[[JobHandle], Any], parent: QObject | None = None) -> JobHandle:
+    """Start `fn(handle)` on the pool; connect to `handle.signals` for the outcome."""
+    handle = JobHandle(parent)
+    pool().start(_Runnable(fn, handle))
+    return handle
+
+
+def wait_all(msecs: int = 10_000) -> bool:
+    """Wait for every running job (used at shutdown and in tests)."""
+    return pool().waitForDone(msecs)

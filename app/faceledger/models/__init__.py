@@ -1,0 +1,1 @@
+"""Qt adapters over the data layer (no SQL here)."""

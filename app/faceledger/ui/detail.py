@@ -1,0 +1,303 @@
+"""The detail pane: the selected record in full, related records as links, and its sources.
+
+Every value from the database is HTML-escaped before it is placed in the pane's markup, so text
+is always shown as plain text. Links are signals: internal links emit `navigate_requested`;
+web links emit `open_url_requested` and are opened only when clicked.
+"""
+
+from __future__ import annotations
+
+import html
+from dataclasses import fields
+from typing import Any
+
+from PySide6.QtCore import QUrl, Signal
+from PySide6.QtWidgets import QTextBrowser, QWidget
+
+from faceledger.data.citation import citation_text
+from faceledger.data.entities import ALL_SPECS, ENTITIES
+from faceledger.data.repositories import Citation, Link, Repositories
+
+INTERNAL_SCHEME = "faceledger"
+
+LABELS = {
+    "legal_name": "Legal name",
+    "hq_country": "Country",
+    "hq_city": "Headquarters",
+    "founded": "Founded",
+    "products": "Products",
+    "website": "Website",
+    "summary": "Summary",
+    "origin": "Origin",
+    "aliases": "Also known as",
+    "type": "Type",
+    "country": "Country",
+    "region": "Region",
+    "vendor_name": "Vendor",
+    "customer_name": "Customer",
+    "product": "Product",
+    "status": "Status",
+    "start": "Start",
+    "end": "End",
+    "subject": "What was counted",
+    "qualifier": "Qualifier",
+    "value": "Number",
+    "value_text": "Count",
+    "as_of": "As of",
+    "reported_by": "Reported by",
+    "kind": "Kind",
+    "title": "Title",
+    "authors": "Authors",
+    "org": "Organisation",
+    "venue": "Published in",
+    "date": "Date",
+    "url": "Address",
+    "method": "Method",
+    "jurisdiction": "Jurisdiction",
+    "vendor_names": "Vendors",
+    "customer_names": "Customers",
+    "amount": "Amount",
+    "currency": "Currency",
+    "person": "Person",
+    "place": "Place",
+    "publisher": "Publisher",
+    "licence": "Licence",
+    "licence_url": "Licence text",
+    "attribution": "Attribution",
+    "retrieved": "Retrieved",
+    "upstream": "Copied from",
+    "rows_imported": "Rows imported",
+    "rows_detail": "Rows per table",
+    "note": "Note",
+    "link": "Dataset entry",
+}
+HIDDEN = {
+    "id",
+    "verification",
+    "verification_note",
+    "dataset_id",
+    "parent_id",
+    "year",
+    "vendor_id",
+    "customer_id",
+    "study_id",
+}
+URL_FIELDS = {"url", "website", "licence_url", "link"}
+
+BADGE = {
+    "verified": ("#166534", "#dcfce7", "✔ Verified", "Every stated field was seen in the cited sources."),
+    "partial": (
+        "#854d0e",
+        "#fef9c3",
+        "◐ Partly verified",
+        "Some fields were seen in the sources; see the note.",
+    ),
+    "unverified": ("#9a3412", "#ffedd5", "⚠ Unverified claim", "Not confirmed from a source actually read."),
+}
+
+
+def e(value: Any) -> str:
+    return html.escape(str(value), quote=True)
+
+
+def internal_href(entity: str, record_id: str) -> str:
+    return f"{INTERNAL_SCHEME}:{e(entity)}/{e(record_id)}"
+
+
+class DetailPane(QTextBrowser):
+    navigate_requested = Signal(str, str)
+    open_url_requested = Signal(str)
+
+    def __init__(self, repos: Repositories, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.repos = repos
+        self.setOpenLinks(False)
+        self.setOpenExternalLinks(False)
+        self.setObjectName("detailPane")
+        self.setMinimumWidth(300)
+        self.entity: str | None = None
+        self.record: Any = None
+        self._citations: list[Citation] = []
+        self._connect_signals()
+        self.show_nothing()
+
+    def _connect_signals(self) -> None:
+        self.anchorClicked.connect(self._on_anchor_clicked)
+
+    # -- public -------------------------------------------------------------------------------
+    def show_nothing(self, message: str = "Select a row to see the record, its links and sources.") -> None:
+        self.entity, self.record, self._citations = None, None, []
+        self.setHtml(f"<p style='color:#666'>{e(message)}</p>")
+
+    def show_record(self, entity: str, record_id: str) -> bool:
+        repo = self.repos.for_entity(entity)
+        record = repo.get(record_id)
+        if record is None:
+            self.show_nothing(f"The record {record_id} is not in this database.")
+            return False
+        self.entity, self.record = entity, record
+        self._citations = repo.citations(record_id) if entity not in ("sources", "datasets") else []
+        self.setHtml(self._render(entity, record))
+        return True
+
+    def citation(self) -> str:
+        """A plain-text citation of the shown record ('' when none is shown)."""
+        if self.record is None or self.entity is None:
+            return ""
+        spec = ALL_SPECS[self.entity]
+        label = str(getattr(self.record, spec.label, "") or self.record.id)
+        if self.entity == "sources":
+            from faceledger.data.citation import describe_source  # noqa: PLC0415
+
+            return describe_source(Citation(self.record))
+        version = self.repos.db.meta().get("data_version", "?")
+        return citation_text(spec.singular, label, self.record, self._citations, version)
+
+    # -- rendering ----------------------------------------------------------------------------
+    def _render(self, entity: str, rec: Any) -> str:
+        spec = ALL_SPECS[entity]
+        label = getattr(rec, spec.label, "") or rec.id
+        out = [f"<h2 style='margin-bottom:2px'>{e(label)}</h2>"]
+        out.append(f"<div style='color:#555'>{e(spec.singular.capitalize())} · id {e(rec.id)}</div>")
+        v = getattr(rec, "verification", "")
+        if v in BADGE:
+            fg, bg, text, expl = BADGE[v]
+            note = getattr(rec, "verification_note", "")
+            out.append(
+                f"<table cellpadding='6' style='margin-top:8px; background:{bg}; color:{fg}' width='100%'>"
+                f"<tr><td><b>{e(text)}</b> — {e(expl)}"
+                + (f"<br>{e(note)}" if note else "")
+                + "</td></tr></table>"
+            )
+        out.append("<table cellspacing='0' cellpadding='3' style='margin-top:8px'>")
+        for f in fields(rec):
+            if f.name in HIDDEN:
+                continue
+            value = getattr(rec, f.name)
+            if value in (None, ""):
+                continue
+            if f.name == "value" and entity == "customer_counts":
+                continue
+            if f.name in URL_FIELDS:
+                shown = f"<a href='{e(value)}'>{e(value)}</a>"
+            elif isinstance(value, float):
+                shown = e(f"{value:,.2f}".rstrip("0").rstrip("."))
+            elif isinstance(value, int):
+                shown = e(f"{value:,}")
+            else:
+                shown = e(value).replace("\n", "<br>")
+            out.append(
+                f"<tr><td valign='top' style='color:#555; padding-right:10px'>{e(LABELS.get(f.name, f.name))}</td>"
+                f"<td valign='top'>{shown}</td></tr>"
+            )
+        out.append("</table>")
+        out += self._related(entity, rec)
+        ds = self.repos.vendors.dataset(getattr(rec, "dataset_id", None))
+        if ds is not None:
+            out.append("<h3>Imported data</h3>")
+            out.append(
+                f"<p>From the dataset <a href='{internal_href('datasets', ds.id)}'>{e(ds.name)}</a>, "
+                f"licence {e(ds.licence)}. {e(ds.attribution)}</p>"
+            )
+        if entity not in ("sources", "datasets"):
+            out += self._sources()
+        return "".join(out)
+
+    def _links(self, title: str, links: list[Link]) -> list[str]:
+        if not links:
+            return []
+        out = [f"<h3>{e(title)} ({len(links)})</h3><ul style='margin-left:-20px'>"]
+        for link in links:
+            mark = ""
+            if link.verification == "unverified":
+                mark = " <span style='color:#9a3412'>⚠ unverified</span>"
+            elif link.verification == "partial":
+                mark = " <span style='color:#854d0e'>◐ partly verified</span>"
+            note = f" <span style='color:#666'>· {e(link.note)}</span>" if link.note else ""
+            out.append(
+                f"<li><a href='{internal_href(link.entity, link.record_id)}'>{e(link.label)}</a>{note}{mark}</li>"
+            )
+        out.append("</ul>")
+        return out
+
+    def _related(self, entity: str, rec: Any) -> list[str]:
+        r = self.repos
+        rid = rec.id
+        out: list[str] = []
+        if entity == "vendors":
+            out += self._links("Customers", r.vendors.customers(rid))
+            out += self._links("Deployments", r.vendors.deployments(rid))
+            out += self._links("Reported customer counts", r.vendors.counts(rid))
+            out += self._links("Studies that evaluated it", r.vendors.studies(rid))
+            out += self._links("Events", r.vendors.events(rid))
+        elif entity == "customers":
+            out += self._links("Parent organisation", r.customers.parent(rid))
+            out += self._links("Vendors", r.customers.vendors(rid))
+            out += self._links("Deployments", r.customers.deployments(rid))
+            out += self._links("Events", r.customers.events(rid))
+        elif entity == "deployments":
+            out += self._links("Parties", r.deployments.parties(rid))
+        elif entity == "customer_counts":
+            out += self._links("Vendor", r.customer_counts.vendor(rid))
+        elif entity == "studies":
+            out += self._links("Vendors evaluated", r.studies.vendors(rid))
+            out += self._figures(r.studies.figures(rid))
+        elif entity == "events":
+            out += self._links("Vendors", r.events.vendors(rid))
+            out += self._links("Customers", r.events.customers(rid))
+        elif entity == "sources":
+            out += self._links("Cited by", r.sources.cited_by(rid))
+        return out
+
+    def _figures(self, figures: list[Any]) -> list[str]:
+        if not figures:
+            return []
+        shown = figures[:300]
+        out = [f"<h3>Figures ({len(figures)})</h3>"]
+        out.append("<table cellspacing='0' cellpadding='3' border='0'>")
+        out.append(
+            "<tr style='color:#555'><td>Vendor</td><td>Subgroup</td><td>Metric</td>"
+            "<td align='right'>Value</td><td>Status</td></tr>"
+        )
+        for f in shown:
+            mark = {"verified": "✔", "partial": "◐", "unverified": "⚠"}.get(f.verification, "")
+            out.append(
+                f"<tr><td>{e(f.vendor_label)}</td><td>{e(f.subgroup)}</td><td>{e(f.metric)}</td>"
+                f"<td align='right'>{e(f.value_text)} {e(f.unit)}</td>"
+                f"<td title='{e(f.verification)}'>{mark} {e(f.verification)}</td></tr>"
+            )
+        out.append("</table>")
+        if len(figures) > len(shown):
+            out.append(f"<p>… and {len(figures) - len(shown)} more.</p>")
+        return out
+
+    def _sources(self) -> list[str]:
+        if not self._citations:
+            return ["<h3>Sources</h3><p style='color:#9a3412'>No source recorded.</p>"]
+        out = [f"<h3>Sources ({len(self._citations)})</h3><ol style='margin-left:-20px'>"]
+        for c in self._citations:
+            s = c.source
+            bits = [f"<b>{e(s.publisher)}</b>"]
+            if s.title:
+                bits.append(e(s.title))
+            if s.date:
+                bits.append(e(s.date))
+            bits.append(f"<i>{e(s.kind)}</i>")
+            out.append(
+                f"<li>{' · '.join(bits)}<br><a href='{e(s.url)}'>{e(s.url)}</a>"
+                f" · <a href='{internal_href('sources', s.id)}'>source record</a></li>"
+            )
+        out.append("</ol>")
+        return out
+
+    # -- slots --------------------------------------------------------------------------------
+    def _on_anchor_clicked(self, url: QUrl) -> None:
+        text = url.toString()
+        if url.scheme() == INTERNAL_SCHEME:
+            path = text.split(":", 1)[1]
+            entity, _, rid = path.partition("/")
+            rid = QUrl.fromPercentEncoding(rid.encode())
+            if entity in ENTITIES and rid:
+                self.navigate_requested.emit(entity, rid)
+            return
+        self.open_url_requested.emit(text)

@@ -1,0 +1,366 @@
+"""One page per entity: search box, filters with counts, the lazy table and the detail pane."""
+
+from __future__ import annotations
+
+import sqlite3
+from typing import Any
+
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, Signal
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QSpinBox,
+    QSplitter,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from faceledger.data.repositories import Query, Repositories, Repository
+from faceledger.jobs import JobHandle, run_job
+from faceledger.models.table_model import EntityTableModel
+from faceledger.ui.detail import DetailPane
+
+ANY_YEAR = 0
+
+
+class SearchBox(QLineEdit):
+    """A search field: Esc clears it (a second Esc hands focus back)."""
+
+    escape_pressed = Signal()
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if event.key() == Qt.Key.Key_Escape:
+            self.escape_pressed.emit()
+            event.accept()
+            return
+        super().keyPressEvent(event)
+
+
+class FilterBox(QComboBox):
+    """A single-choice filter on one field, each value shown with its row count."""
+
+    def __init__(self, key: str, header: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.key = key
+        self.header = header
+        self.setObjectName(f"filter_{key}")
+        self.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        self.setToolTip(f"Filter by {header.lower()}")
+        self.addItem(f"{header}: all", None)
+
+    def selected(self) -> str | None:
+        data = self.currentData()
+        return None if data is None else str(data)
+
+    def set_counts(self, counts: list[tuple[str, int]]) -> None:
+        current = self.selected()
+        self.blockSignals(True)
+        self.clear()
+        total = sum(n for _, n in counts)
+        self.addItem(f"{self.header}: all ({total:,})", None)
+        present = False
+        for value, n in counts:
+            self.addItem(f"{value or '(none)'} ({n:,})", value)
+            present = present or value == current
+        if current is not None and not present:
+            self.addItem(f"{current or '(none)'} (0)", current)
+        if current is not None:
+            self.setCurrentIndex(self.findData(current))
+        self.blockSignals(False)
+
+
+class EntityPage(QWidget):
+    """Browse one record type."""
+
+    selection_changed = Signal(str, str)  # entity, record id
+    navigate_requested = Signal(str, str)
+    open_url_requested = Signal(str)
+    status_changed = Signal(str)
+
+    def __init__(
+        self, repos: Repositories, repository: Repository[Any], parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.repos = repos
+        self.repository = repository
+        self.spec = repository.spec
+        self.entity = self.spec.table
+        self.setObjectName(f"page_{self.entity}")
+        self.model = EntityTableModel(repository, self)
+        self._facet_job: JobHandle | None = None
+        self._facet_generation = 0
+        self._build()
+        self._connect_signals()
+        self._update_status()
+        self._refresh_facets()
+
+    # -- layout -------------------------------------------------------------------------------
+    def _build(self) -> None:
+        self.search = SearchBox(self)
+        self.search.setObjectName("pageSearch")
+        self.search.setPlaceholderText(
+            f"Search {self.spec.title.lower()} (Ctrl+F) — part of a word is enough"
+        )
+        self.search.setClearButtonEnabled(True)
+        self.filters: list[FilterBox] = [FilterBox(f.key, f.header, self) for f in self.spec.facets]
+        self.year_from = self.year_to = None
+        bounds = self.repository.year_bounds()
+        if bounds is not None:
+            self.year_from = self._year_box("from", bounds)
+            self.year_to = self._year_box("to", bounds)
+        self.status = QLabel(self)
+        self.status.setObjectName("rowStatus")
+
+        bar = QHBoxLayout()
+        bar.addWidget(self.search, 3)
+        for fb in self.filters:
+            bar.addWidget(fb)
+        if self.year_from is not None and self.year_to is not None:
+            bar.addWidget(QLabel("Years", self))
+            bar.addWidget(self.year_from)
+            bar.addWidget(QLabel("–", self))
+            bar.addWidget(self.year_to)
+
+        self.table = QTableView(self)
+        self.table.setObjectName(f"table_{self.entity}")
+        self.table.setModel(self.model)
+        self.table.setSortingEnabled(True)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setAlternatingRowColors(True)
+        self.table.setWordWrap(False)
+        self.table.setTabKeyNavigation(False)
+        self.table.verticalHeader().setDefaultSectionSize(24)
+        self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        self.table.verticalHeader().setVisible(False)
+        header = self.table.horizontalHeader()
+        header.setSectionsMovable(True)
+        header.setStretchLastSection(True)
+        header.setSortIndicatorShown(True)
+        header.setSortIndicatorClearable(False)
+        for i, f in enumerate(self.spec.fields):
+            self.table.setColumnWidth(i, f.width)
+        default = self.spec.keys.index(self.spec.default_sort)
+        header.blockSignals(True)
+        header.setSortIndicator(default, Qt.SortOrder.AscendingOrder)
+        header.blockSignals(False)
+
+        self.detail = DetailPane(self.repos, self)
+        splitter = QSplitter(Qt.Orientation.Horizontal, self)
+        splitter.addWidget(self.table)
+        splitter.addWidget(self.detail)
+        splitter.setStretchFactor(0, 3)
+        splitter.setStretchFactor(1, 2)
+        splitter.setChildrenCollapsible(False)
+        self.splitter = splitter
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(6, 6, 6, 6)
+        layout.addLayout(bar)
+        layout.addWidget(splitter, 1)
+        layout.addWidget(self.status)
+
+    def _year_box(self, which: str, bounds: tuple[int, int]) -> QSpinBox:
+        box = QSpinBox(self)
+        box.setObjectName(f"year_{which}")
+        box.setRange(ANY_YEAR, max(bounds[1], 2100))
+        box.setSpecialValueText("any")
+        box.setValue(ANY_YEAR)
+        box.setToolTip(f"Year {which} (type a year; 'any' for no limit)")
+        box.setKeyboardTracking(False)
+        return box
+
+    def _connect_signals(self) -> None:
+        self.search.textChanged.connect(self._on_search_text_changed)
+        for fb in self.filters:
+            fb.currentIndexChanged.connect(self._on_filter_changed)
+        for box in (self.year_from, self.year_to):
+            if box is not None:
+                box.valueChanged.connect(self._on_filter_changed)
+        self.model.counted.connect(self._on_model_counted)
+        self.model.modelReset.connect(self._on_model_reset)
+        self.table.selectionModel().currentRowChanged.connect(self._on_current_row_changed)
+        self.table.activated.connect(self._on_row_activated)
+        self.detail.navigate_requested.connect(self.navigate_requested)
+        self.detail.open_url_requested.connect(self.open_url_requested)
+        self.search.escape_pressed.connect(self.clear_search)
+        self.search.returnPressed.connect(self._on_search_return)
+
+    # -- public -------------------------------------------------------------------------------
+    def current_query(self) -> Query:
+        filters = tuple((fb.key, (v,)) for fb in self.filters if (v := fb.selected()) is not None)
+        yf = self.year_from.value() if self.year_from is not None else ANY_YEAR
+        yt = self.year_to.value() if self.year_to is not None else ANY_YEAR
+        return Query(
+            search=self.search.text(),
+            filters=filters,
+            year_from=yf or None,
+            year_to=yt or None,
+            order=self.model.query.order,
+        )
+
+    def focus_search(self) -> None:
+        self.search.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.search.selectAll()
+
+    def clear_search(self) -> None:
+        if self.search.text():
+            self.search.clear()
+        else:
+            self.table.setFocus()
+
+    def set_year(self, year: int | None) -> None:
+        """Show only one year (or all years when None)."""
+        if self.year_from is None or self.year_to is None:
+            return
+        for box in (self.year_from, self.year_to):
+            box.blockSignals(True)
+            box.setValue(year or ANY_YEAR)
+            box.blockSignals(False)
+        self._apply()
+
+    def set_filter(self, key: str, value: str | None) -> None:
+        for fb in self.filters:
+            if fb.key == key:
+                idx = fb.findData(value) if value is not None else 0
+                if idx < 0:
+                    fb.addItem(value or "(none)", value)
+                    idx = fb.count() - 1
+                fb.setCurrentIndex(idx)
+
+    def show_record(self, record_id: str) -> bool:
+        """Select a record: in the table when the current view holds it, and in the pane always."""
+        row = self.model.row_of(record_id)
+        if row is None and (self.search.text() or self.current_query().filters or self._has_years()):
+            self.reset_view()
+            row = self.model.row_of(record_id)
+        if row is not None:
+            while self.model.rowCount() <= row and self.model.canFetchMore():
+                self.model.fetchMore()
+            if row >= self.model.rowCount():
+                self.model.count_now()
+            idx = self.model.index(row, 0)
+            sm = self.table.selectionModel()
+            sm.blockSignals(True)
+            sm.setCurrentIndex(
+                idx, QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows
+            )
+            sm.blockSignals(False)
+            self.table.scrollTo(idx, QAbstractItemView.ScrollHint.PositionAtCenter)
+        return self.detail.show_record(self.entity, record_id)
+
+    def reset_view(self) -> None:
+        for w in [self.search, *self.filters, self.year_from, self.year_to]:
+            if w is not None:
+                w.blockSignals(True)
+        self.search.clear()
+        for fb in self.filters:
+            fb.setCurrentIndex(0)
+        for box in (self.year_from, self.year_to):
+            if box is not None:
+                box.setValue(ANY_YEAR)
+        for w in [self.search, *self.filters, self.year_from, self.year_to]:
+            if w is not None:
+                w.blockSignals(False)
+        self._apply()
+
+    def current_record(self) -> Any:
+        idx = self.table.currentIndex()
+        return self.model.record(idx.row()) if idx.isValid() else None
+
+    def status_text(self) -> str:
+        return self.status.text()
+
+    # -- internals ----------------------------------------------------------------------------
+    def _has_years(self) -> bool:
+        return any(b is not None and b.value() != ANY_YEAR for b in (self.year_from, self.year_to))
+
+    def _apply(self) -> None:
+        query = self.current_query()
+        if query == self.model.query:
+            return
+        self.model.set_query(query)
+        self._refresh_facets()
+
+    def _refresh_facets(self) -> None:
+        if not self.filters:
+            return
+        self._facet_generation += 1
+        gen = self._facet_generation
+        repo = self.repository
+        query = self.model.query
+        keys = [fb.key for fb in self.filters]
+
+        def job(_h: JobHandle) -> tuple[int, dict[str, list[tuple[str, int]]]]:
+            conn = repo.db.connect_reader()
+            try:
+                return gen, {k: facet_counts(repo, conn, k, query) for k in keys}
+            finally:
+                conn.close()
+
+        handle = run_job(job, self)
+        handle.signals.finished.connect(self._on_facets_counted)
+        self._facet_job = handle
+
+    def _update_status(self) -> None:
+        n = self.model.matching
+        total = self.model._total
+        if n is None:
+            text = f"{self.model.rowCount():,}+ rows (counting…)"
+        else:
+            text = f"{n:,} of {total if total is not None else self.repository.total():,} rows"
+        self.status.setText(text)
+        self.status_changed.emit(text)
+
+    # -- slots --------------------------------------------------------------------------------
+    def _on_search_text_changed(self, _text: str) -> None:
+        self._apply()
+
+    def _on_search_return(self) -> None:
+        if self.model.rowCount() > 0:
+            self.table.setFocus()
+            if not self.table.currentIndex().isValid():
+                self.table.selectRow(0)
+
+    def _on_filter_changed(self, *_args: object) -> None:
+        self._apply()
+
+    def _on_model_counted(self, _n: int, _total: int) -> None:
+        self._update_status()
+
+    def _on_model_reset(self) -> None:
+        self._update_status()
+        if self.model.rowCount() == 0:
+            self.detail.show_nothing("No matches. Change the search or the filters.")
+
+    def _on_facets_counted(self, result: tuple[int, dict[str, list[tuple[str, int]]]]) -> None:
+        gen, counts = result
+        if gen != self._facet_generation or self.repository.db.closed:
+            return
+        for fb in self.filters:
+            fb.set_counts(counts.get(fb.key, []))
+
+    def _on_current_row_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        rec = self.model.record(current.row()) if current.isValid() else None
+        if rec is None:
+            return
+        self.detail.show_record(self.entity, rec.id)
+        self.selection_changed.emit(self.entity, rec.id)
+
+    def _on_row_activated(self, index: QModelIndex) -> None:
+        rec = self.model.record(index.row())
+        if rec is not None:
+            self.detail.setFocus()
+
+
+def facet_counts(
+    repo: Repository[Any], conn: sqlite3.Connection, key: str, query: Query
+) -> list[tuple[str, int]]:
+    """Facet counts on a worker's own connection."""
+    return repo.facet_counts(key, query, conn)

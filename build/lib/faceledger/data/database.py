@@ -1,0 +1,289 @@
+"""Opening a FaceLedger database: read-only, checked, and guarded against hostile files."""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from faceledger.data.errors import DatabaseProblem, QueryTimeout
+from faceledger.data.manifest import (
+    content_digest,
+    file_sha256,
+    read_manifest,
+)
+
+BUNDLED_NAME = "faceledger.db"
+SQLITE_MAGIC = b"SQLite format 3\x00"
+QUERY_TIME_LIMIT = 10.0  # seconds; stops a hostile view or trigger from hanging the app
+
+# The tables and columns the app relies on; checked before any other query.
+EXPECTED_SCHEMA: dict[str, set[str]] = {
+    "meta": {"key", "value"},
+    "datasets": {"id", "name", "licence", "attribution", "url", "retrieved"},
+    "sources": {"id", "url", "publisher", "title", "date", "kind", "dataset_id"},
+    "vendors": {"id", "name", "aliases", "hq_country", "origin", "verification"},
+    "customers": {"id", "name", "aliases", "type", "country", "region", "verification"},
+    "deployments": {"id", "vendor_id", "customer_id", "status", "start", "end", "verification"},
+    "customer_counts": {"id", "vendor_id", "qualifier", "value", "value_text", "as_of", "kind"},
+    "studies": {"id", "title", "date", "year", "verification"},
+    "study_vendors": {"study_id", "vendor_id"},
+    "study_figures": {"id", "study_id", "vendor_id", "metric", "value", "unit", "verification"},
+    "events": {"id", "date", "year", "kind", "title", "verification"},
+    "event_vendors": {"event_id", "vendor_id"},
+    "event_customers": {"event_id", "customer_id"},
+    "citations": {"entity", "record_id", "source_id"},
+    "aliases": {"entity", "record_id", "alias"},
+    "vendor_customer_stats": {"vendor_id", "status", "customers", "deployments"},
+}
+FTS_TABLES = (
+    "vendors",
+    "customers",
+    "deployments",
+    "customer_counts",
+    "studies",
+    "study_figures",
+    "events",
+    "sources",
+    "datasets",
+)
+
+
+def bundled_database_path() -> Path:
+    """The database shipped inside the installed package."""
+    return Path(str(resources.files("faceledger") / "bundled" / BUNDLED_NAME))
+
+
+@dataclass(frozen=True)
+class CheckReport:
+    """What `Database.check()` found: problems is empty when all is well."""
+
+    path: Path
+    quick_check: str
+    file_checksum_ok: bool
+    changed_tables: tuple[str, ...]
+    row_counts: dict[str, int]
+
+    @property
+    def ok(self) -> bool:
+        return self.quick_check == "ok" and self.file_checksum_ok and not self.changed_tables
+
+
+class Database:
+    """A read-only FaceLedger database. Use `Database.open(path)`; `close()` is idempotent.
+
+    Plain `sqlite3` rather than a `sqlite_utils.Database` wrapper: sqlite-utils imports NumPy and
+    urllib at start-up (about 120 ms), which the app's cold start cannot afford. The build in db/
+    uses sqlite-utils."""
+
+    def __init__(self, path: Path, conn: sqlite3.Connection, verify: bool) -> None:
+        self.path = path
+        self._conn = conn
+        self._verify = verify
+        self._lock = threading.RLock()
+        self._closed = False
+
+    # -- opening ------------------------------------------------------------------------------
+    @classmethod
+    def open(cls, path: Path | str | None = None, *, verify: bool = True) -> Database:
+        """Open `path` (default: the bundled database) read-only and check it.
+
+        Raises DatabaseProblem with a message naming the file and what to do."""
+        p = Path(path) if path is not None else bundled_database_path()
+        _check_file(p)
+        if verify:
+            _check_manifest(p)
+        conn = _connect(p)
+        try:
+            _check_schema(conn, p)
+        except DatabaseProblem:
+            conn.close()
+            raise
+        return cls(p, conn, verify)
+
+    def connect_reader(self) -> sqlite3.Connection:
+        """A separate read-only connection for a worker thread (same guards)."""
+        return _connect(self.path)
+
+    def close(self) -> None:
+        if not self._closed:
+            self._closed = True
+            self._conn.close()
+
+    @property
+    def closed(self) -> bool:
+        return self._closed
+
+    def __enter__(self) -> Database:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- querying -----------------------------------------------------------------------------
+    def query(self, sql: str, params: tuple[Any, ...] | list[Any] = ()) -> list[tuple[Any, ...]]:
+        with self._guard():
+            return self._conn.execute(sql, params).fetchall()
+
+    def query_one(self, sql: str, params: tuple[Any, ...] | list[Any] = ()) -> tuple[Any, ...] | None:
+        with self._guard():
+            row: tuple[Any, ...] | None = self._conn.execute(sql, params).fetchone()
+            return row
+
+    def iterate(
+        self, sql: str, params: tuple[Any, ...] | list[Any] = (), conn: sqlite3.Connection | None = None
+    ) -> Iterator[tuple[Any, ...]]:
+        """Stream rows (for exports); pass a reader connection when called from a worker."""
+        c = conn or self._conn
+        cur = c.execute(sql, params)
+        while True:
+            rows = cur.fetchmany(2000)
+            if not rows:
+                return
+            yield from rows
+
+    @contextmanager
+    def _guard(self) -> Iterator[None]:
+        with self._lock:
+            try:
+                yield
+            except sqlite3.OperationalError as exc:
+                if "interrupted" in str(exc):
+                    raise QueryTimeout(f"a query took longer than {QUERY_TIME_LIMIT:.0f} s") from exc
+                raise
+
+    def meta(self) -> dict[str, str]:
+        return {str(k): str(v) for k, v in self.query("SELECT key, value FROM meta")}
+
+    def table_counts(self) -> dict[str, int]:
+        return {t: int(self.query(f'SELECT COUNT(*) FROM "{t}"')[0][0]) for t in EXPECTED_SCHEMA}
+
+    # -- checking -----------------------------------------------------------------------------
+    def check(self) -> CheckReport:
+        """Full check for `faceledger doctor`: quick_check, file checksum and per-table checksums."""
+        result = self.query("PRAGMA quick_check")
+        quick = "ok" if result and result[0][0] == "ok" else "; ".join(str(r[0]) for r in result[:5])
+        try:
+            manifest = read_manifest(self.path)
+        except (OSError, ValueError):
+            return CheckReport(self.path, quick, False, ("(manifest missing)",), self.table_counts())
+        file_ok = file_sha256(self.path) == manifest["file_sha256"]
+        with self._lock:
+            digest = content_digest(self._conn)
+        expected = manifest["tables"]
+        changed = tuple(
+            sorted(
+                t
+                for t in set(digest) | set(expected)
+                if digest.get(t, {}).get("sha256") != expected.get(t, {}).get("sha256")
+            )
+        )
+        return CheckReport(self.path, quick, file_ok, changed, self.table_counts())
+
+
+def _check_file(p: Path) -> None:
+    if not p.exists():
+        raise DatabaseProblem(p, "The database file does not exist")
+    if p.is_dir():
+        raise DatabaseProblem(p, "The database path is a folder, not a file")
+    try:
+        with open(p, "rb") as fh:
+            head = fh.read(100)
+    except OSError as exc:
+        raise DatabaseProblem(p, f"The database file cannot be read ({exc.strerror})") from exc
+    if len(head) == 0:
+        raise DatabaseProblem(p, "The database file is empty (0 bytes)")
+    if not head.startswith(SQLITE_MAGIC):
+        raise DatabaseProblem(
+            p, "The file is not a SQLite database (it may be encrypted, damaged or another kind of file)"
+        )
+    if len(head) < 100:
+        raise DatabaseProblem(p, "The database file is truncated")
+
+
+def _check_manifest(p: Path) -> None:
+    try:
+        manifest = read_manifest(p)
+    except FileNotFoundError as exc:
+        raise DatabaseProblem(
+            p, "The database has no checksum manifest (expected beside it: " + p.name + ".manifest.json)"
+        ) from exc
+    except (OSError, ValueError) as exc:
+        raise DatabaseProblem(p, "The database's checksum manifest cannot be read") from exc
+    try:
+        actual = file_sha256(p)
+    except OSError as exc:
+        raise DatabaseProblem(p, f"The database file cannot be read ({exc.strerror})") from exc
+    if actual != manifest["file_sha256"]:
+        raise DatabaseProblem(
+            p,
+            "The database does not match its checksum manifest (it was damaged or modified)",
+        )
+
+
+def _connect(p: Path) -> sqlite3.Connection:
+    uri = "file:" + _uri_path(p) + "?mode=ro&immutable=1"
+    try:
+        conn = sqlite3.connect(uri, uri=True, check_same_thread=False)
+        conn.execute("PRAGMA query_only = ON")
+        conn.execute("PRAGMA trusted_schema = OFF")
+        conn.execute("PRAGMA cell_size_check = ON")
+        conn.execute("PRAGMA mmap_size = 0")
+        conn.execute("PRAGMA foreign_keys = ON")
+    except sqlite3.DatabaseError as exc:
+        raise DatabaseProblem(p, f"The database cannot be opened ({exc})") from exc
+    _install_time_limit(conn)
+    return conn
+
+
+def _uri_path(p: Path) -> str:
+    """Percent-escape the characters that end or escape a path in an SQLite URI."""
+    out = str(p.resolve())
+    for ch, esc in (("%", "%25"), ("?", "%3F"), ("#", "%23")):
+        out = out.replace(ch, esc)
+    return out
+
+
+def _install_time_limit(conn: sqlite3.Connection) -> None:
+    state = {"start": time.monotonic()}
+
+    def handler() -> int:
+        return 1 if time.monotonic() - state["start"] > QUERY_TIME_LIMIT else 0
+
+    # Reset the clock at each statement through a trace callback (cheap), check every 100k steps.
+    def trace(_stmt: str) -> None:
+        state["start"] = time.monotonic()
+
+    conn.set_trace_callback(trace)
+    conn.set_progress_handler(handler, 100_000)
+
+
+def _check_schema(conn: sqlite3.Connection, p: Path) -> None:
+    try:
+        rows = conn.execute(
+            "SELECT name, type FROM sqlite_master WHERE type IN ('table', 'view')"
+        ).fetchall()
+        present = {name: typ for name, typ in rows}
+        for table, cols in EXPECTED_SCHEMA.items():
+            if present.get(table) != "table":
+                raise DatabaseProblem(
+                    p, f"This is not a FaceLedger database (table '{table}' is missing)"
+                )
+            have = {r[1] for r in conn.execute(f'PRAGMA table_info("{table}")')}
+            missing = cols - have
+            if missing:
+                raise DatabaseProblem(
+                    p,
+                    f"This is not a FaceLedger database (table '{table}' lacks {', '.join(sorted(missing))})",
+                )
+        for t in FTS_TABLES:
+            if f"fts_{t}" not in present:
+                raise DatabaseProblem(p, f"The database has no search index for {t}")
+    except sqlite3.DatabaseError as exc:
+        raise DatabaseProblem(p, f"The database is damaged ({exc})") from exc

@@ -1,0 +1,220 @@
+"""What each record type looks like: its table, record class and columns (Qt-free)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from faceledger.data import records as r
+
+
+@dataclass(frozen=True)
+class Field:
+    """One column of an entity as the app shows it.
+
+    `key` is the database column; `sort` is the column sorted on (raw values: numbers and dates by
+    value, empty first); `kind` says how to show it: text, int, float, date, status, url."""
+
+    key: str
+    header: str
+    kind: str = "text"
+    width: int = 140
+    sort: str = ""
+    facet: bool = False
+    visible: bool = True
+
+    @property
+    def sort_key(self) -> str:
+        return self.sort or self.key
+
+
+@dataclass(frozen=True)
+class EntitySpec:
+    table: str
+    title: str
+    singular: str
+    record_type: type
+    fields: tuple[Field, ...]
+    label: str
+    default_sort: str
+    year_column: str = ""
+    extra_columns: tuple[str, ...] = field(default=())
+
+    def field(self, key: str) -> Field:
+        for f in self.fields:
+            if f.key == key:
+                return f
+        raise KeyError(key)
+
+    @property
+    def keys(self) -> tuple[str, ...]:
+        return tuple(f.key for f in self.fields)
+
+    @property
+    def facets(self) -> tuple[Field, ...]:
+        return tuple(f for f in self.fields if f.facet)
+
+
+V = Field("verification", "Verification", "status", 100, facet=True)
+
+ENTITIES: dict[str, EntitySpec] = {
+    "vendors": EntitySpec(
+        "vendors",
+        "Vendors",
+        "vendor",
+        r.Vendor,
+        (
+            Field("name", "Vendor", width=190),
+            Field("hq_country", "Country", width=70, facet=True),
+            Field("hq_city", "Headquarters", width=150),
+            Field("founded", "Founded", "date", 80),
+            Field("products", "Products", width=300),
+            Field("origin", "Origin", width=110, facet=True),
+            V,
+        ),
+        label="name",
+        default_sort="name",
+    ),
+    "customers": EntitySpec(
+        "customers",
+        "Customers",
+        "customer",
+        r.Customer,
+        (
+            Field("name", "Customer", width=280),
+            Field("type", "Type", width=150, facet=True),
+            Field("country", "Country", width=70, facet=True),
+            Field("region", "Region", width=140),
+            Field("origin", "Origin", width=110, facet=True),
+            V,
+        ),
+        label="name",
+        default_sort="name",
+    ),
+    "deployments": EntitySpec(
+        "deployments",
+        "Deployments",
+        "deployment",
+        r.Deployment,
+        (
+            Field("vendor_name", "Vendor", width=160),
+            Field("customer_name", "Customer", width=240),
+            Field("product", "Product", width=220),
+            Field("status", "Status", "status", 90, facet=True),
+            Field("start", "Start", "date", 90),
+            Field("end", "End", "date", 90),
+            V,
+        ),
+        label="customer_name",
+        default_sort="vendor_name",
+        year_column="CAST(substr(start, 1, 4) AS INTEGER)",
+    ),
+    "customer_counts": EntitySpec(
+        "customer_counts",
+        "Counts",
+        "customer count",
+        r.CustomerCount,
+        (
+            Field("vendor_name", "Vendor", width=150),
+            Field("value_text", "Count", "int", 110, sort="value"),
+            Field("subject", "What was counted", width=260),
+            Field("region", "Region", width=120),
+            Field("as_of", "As of", "date", 80),
+            Field("reported_by", "Reported by", width=200),
+            Field("kind", "Kind", width=120, facet=True),
+            V,
+        ),
+        label="vendor_name",
+        default_sort="vendor_name",
+        year_column="CAST(substr(as_of, 1, 4) AS INTEGER)",
+    ),
+    "studies": EntitySpec(
+        "studies",
+        "Studies",
+        "study",
+        r.Study,
+        (
+            Field("title", "Study", width=380),
+            Field("org", "By", width=220),
+            Field("date", "Date", "date", 90),
+            Field("venue", "Published in", width=220),
+            V,
+        ),
+        label="title",
+        default_sort="date",
+        year_column="year",
+    ),
+    "events": EntitySpec(
+        "events",
+        "Events",
+        "event",
+        r.Event,
+        (
+            Field("date", "Date", "date", 90),
+            Field("kind", "Kind", width=110, facet=True),
+            Field("title", "Event", width=360),
+            Field("jurisdiction", "Jurisdiction", width=150),
+            Field("country", "Country", width=70, facet=True),
+            Field("vendor_names", "Vendors", width=140),
+            Field("customer_names", "Customers", width=160),
+            Field("amount", "Amount", "float", 100),
+            Field("currency", "Currency", width=70),
+            V,
+        ),
+        label="title",
+        default_sort="date",
+        year_column="year",
+    ),
+    "sources": EntitySpec(
+        "sources",
+        "Sources",
+        "source",
+        r.Source,
+        (
+            Field("publisher", "Publisher", width=200),
+            Field("title", "Title", width=380),
+            Field("date", "Date", "date", 90),
+            Field("kind", "Kind", width=110, facet=True),
+            Field("url", "Address", "url", 300),
+        ),
+        label="title",
+        default_sort="publisher",
+        year_column="CAST(substr(date, 1, 4) AS INTEGER)",
+    ),
+    "datasets": EntitySpec(
+        "datasets",
+        "Datasets",
+        "dataset",
+        r.Dataset,
+        (
+            Field("name", "Dataset", width=260),
+            Field("publisher", "Publisher", width=200),
+            Field("licence", "Licence", width=200),
+            Field("retrieved", "Retrieved", "date", 90),
+            Field("rows_imported", "Rows imported", "int", 100),
+            Field("attribution", "Attribution", width=400),
+        ),
+        label="name",
+        default_sort="name",
+    ),
+}
+
+# Secondary record types reached from detail panes (no page of their own).
+FIGURES = EntitySpec(
+    "study_figures",
+    "Study figures",
+    "study figure",
+    r.StudyFigure,
+    (
+        Field("vendor_label", "Vendor", width=150),
+        Field("subgroup", "Subgroup", width=120),
+        Field("metric", "Metric", width=240),
+        Field("value_text", "Value", "float", 80, sort="value"),
+        Field("unit", "Unit", width=60),
+        Field("location", "Where in the study", width=200),
+        V,
+    ),
+    label="metric",
+    default_sort="metric",
+)
+
+ALL_SPECS: dict[str, EntitySpec] = {**ENTITIES, "study_figures": FIGURES}

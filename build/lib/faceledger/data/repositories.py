@@ -1,0 +1,515 @@
+"""One repository per entity; together they own every SQL statement the app runs.
+
+All statements are parameterised; table and column names come only from the entity specs.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+from dataclasses import dataclass, replace
+from typing import Any, Generic, TypeVar
+
+from faceledger.data import records as r
+from faceledger.data.database import Database
+from faceledger.data.entities import ALL_SPECS, ENTITIES, FIGURES, EntitySpec
+from faceledger.data.errors import UnknownName
+from faceledger.data.search import Terms, fts_condition, parse_terms, snippet
+from faceledger.data.search import highlight_spans as _spans
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class Query:
+    """What a page shows: search text, filters (field -> accepted values), a year range, order."""
+
+    search: str = ""
+    filters: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    year_from: int | None = None
+    year_to: int | None = None
+    order: tuple[str, bool] | None = None  # (field key, ascending)
+
+    def with_filter(self, key: str, values: tuple[str, ...]) -> Query:
+        rest = tuple((k, v) for k, v in self.filters if k != key)
+        return replace(self, filters=rest + ((key, values),) if values else rest)
+
+    def without_filter(self, key: str) -> Query:
+        return replace(self, filters=tuple((k, v) for k, v in self.filters if k != key))
+
+
+@dataclass(frozen=True)
+class Citation:
+    source: r.Source
+    dataset_name: str = ""
+
+
+@dataclass(frozen=True)
+class Link:
+    """A related record shown in a detail pane: entity, id, text, and an optional note."""
+
+    entity: str
+    record_id: str
+    label: str
+    note: str = ""
+    verification: str = ""
+
+
+class Repository(Generic[T]):
+    """Generic queries over one entity table."""
+
+    def __init__(self, db: Database, spec: EntitySpec) -> None:
+        self.db = db
+        self.spec = spec
+        self.table = spec.table
+        self._columns = [row[1] for row in db.query(f'PRAGMA table_info("{self.table}")')]
+
+    # -- building SQL -------------------------------------------------------------------------
+    def _check_key(self, key: str) -> str:
+        if key not in self._columns:
+            raise UnknownName(f"unknown field '{key}' for {self.spec.title.lower()}")
+        return key
+
+    def where(self, query: Query) -> tuple[str, list[Any]]:
+        parts: list[str] = []
+        params: list[Any] = []
+        terms = parse_terms(query.search)
+        if not terms.empty:
+            sub, sub_params = fts_condition(f"fts_{self.table}", terms)
+            parts.append(f"t.id IN ({sub})")
+            params.extend(sub_params)
+        for key, values in query.filters:
+            col = self._check_key(key)
+            if not values:
+                continue
+            marks = ", ".join("?" for _ in values)
+            parts.append(f'COALESCE(t."{col}", \'\') IN ({marks})')
+            params.extend(values)
+        if self.spec.year_column and query.year_from is not None:
+            parts.append(f"{self.spec.year_column} >= ?")
+            params.append(int(query.year_from))
+        if self.spec.year_column and query.year_to is not None:
+            parts.append(f"{self.spec.year_column} <= ?")
+            params.append(int(query.year_to))
+        return (" AND ".join(parts) or "1"), params
+
+    def order_by(self, query: Query, reverse: bool = False) -> str:
+        key, asc = query.order or (self.spec.default_sort, True)
+        try:
+            col = self._check_key(self.spec.field(key).sort_key)
+        except KeyError:
+            col = self._check_key(key)
+        if reverse:
+            asc = not asc
+        d = "ASC" if asc else "DESC"
+        return f't."{col}" COLLATE NOCASE {d}, t.id {d}'
+
+    # -- reading ------------------------------------------------------------------------------
+    def count(self, query: Query = Query(), conn: sqlite3.Connection | None = None) -> int:
+        where, params = self.where(query)
+        sql = f'SELECT COUNT(*) FROM "{self.table}" t WHERE {where}'
+        if conn is not None:
+            return int(conn.execute(sql, params).fetchone()[0])
+        row = self.db.query_one(sql, params)
+        return int(row[0]) if row else 0
+
+    def total(self) -> int:
+        row = self.db.query_one(f'SELECT COUNT(*) FROM "{self.table}"')
+        return int(row[0]) if row else 0
+
+    def page(
+        self, query: Query, offset: int, limit: int, total: int | None = None
+    ) -> list[T]:
+        """Rows offset..offset+limit in the query's order. When `total` is known and the page lies
+        in the second half, the order is reversed so SQLite skips fewer rows."""
+        where, params = self.where(query)
+        reverse = total is not None and offset > total // 2
+        if reverse:
+            assert total is not None
+            end = min(total, offset + limit)
+            offset, limit = max(0, total - end), end - offset
+        sql = (
+            f'SELECT t.* FROM "{self.table}" t WHERE {where} '
+            f"ORDER BY {self.order_by(query, reverse)} LIMIT ? OFFSET ?"
+        )
+        rows = self.db.query(sql, [*params, limit, offset])
+        if reverse:
+            rows.reverse()
+        return [r.from_row(self.spec.record_type, self._columns, row) for row in rows]
+
+    def position(self, query: Query, record_id: str) -> int | None:
+        """The row number of a record under `query`, or None when the query excludes it."""
+        key, asc = query.order or (self.spec.default_sort, True)
+        try:
+            col = self._check_key(self.spec.field(key).sort_key)
+        except KeyError:
+            col = self._check_key(key)
+        where, params = self.where(query)
+        row = self.db.query_one(
+            f'SELECT t."{col}" FROM "{self.table}" t WHERE t.id = ? AND {where}', [record_id, *params]
+        )
+        if row is None:
+            return None
+        value = row[0]
+        c = f't."{col}" COLLATE NOCASE'
+        lt = "<" if asc else ">"
+        if value is None:
+            # NULL sorts first ascending, last descending.
+            before = f"(t.\"{col}\" IS NULL AND t.id {lt} ?)" if asc else (
+                f"(t.\"{col}\" IS NOT NULL OR t.id {lt} ?)"
+            )
+            extra: list[Any] = [record_id]
+        else:
+            null_first = f't."{col}" IS NULL OR ' if asc else ""
+            before = f"({null_first}{c} {lt} ? OR ({c} = ? AND t.id {lt} ?))"
+            extra = [value, value, record_id]
+        n = self.db.query_one(
+            f'SELECT COUNT(*) FROM "{self.table}" t WHERE {where} AND {before}', [*params, *extra]
+        )
+        return int(n[0]) if n else None
+
+    def get(self, record_id: str) -> T | None:
+        row = self.db.query_one(f'SELECT * FROM "{self.table}" WHERE id = ?', (record_id,))
+        return r.from_row(self.spec.record_type, self._columns, row) if row else None
+
+    def iter_values(
+        self,
+        query: Query,
+        keys: list[str],
+        conn: sqlite3.Connection | None = None,
+    ) -> Iterator[tuple[Any, ...]]:
+        """Stream the values of `keys` for every row matching `query`, in its order (exports)."""
+        cols = ", ".join(f't."{self._check_key(k)}"' for k in keys)
+        where, params = self.where(query)
+        sql = f'SELECT {cols} FROM "{self.table}" t WHERE {where} ORDER BY {self.order_by(query)}'
+        return self.db.iterate(sql, params, conn)
+
+    def facet_counts(
+        self, key: str, query: Query = Query(), conn: sqlite3.Connection | None = None
+    ) -> list[tuple[str, int]]:
+        """Values of `key` with their row counts under `query` minus its own filter on `key`."""
+        col = self._check_key(key)
+        where, params = self.where(query.without_filter(key))
+        sql = (
+            f'SELECT COALESCE(t."{col}", \'\') AS v, COUNT(*) FROM "{self.table}" t '
+            f"WHERE {where} GROUP BY v ORDER BY COUNT(*) DESC, v"
+        )
+        rows = conn.execute(sql, params).fetchall() if conn is not None else self.db.query(sql, params)
+        return [(str(v), int(n)) for v, n in rows]
+
+    def year_bounds(self) -> tuple[int, int] | None:
+        if not self.spec.year_column:
+            return None
+        row = self.db.query_one(
+            f'SELECT MIN({self.spec.year_column}), MAX({self.spec.year_column}) FROM "{self.table}" t'
+            f" WHERE {self.spec.year_column} > 0"
+        )
+        if not row or row[0] is None:
+            return None
+        return int(row[0]), int(row[1])
+
+    def citations(self, record_id: str) -> list[Citation]:
+        rows = self.db.query(
+            "SELECT s.id, s.url, s.publisher, s.title, s.date, s.kind, s.dataset_id, s.note, "
+            "COALESCE(d.name, '') FROM citations c JOIN sources s ON s.id = c.source_id "
+            "LEFT JOIN datasets d ON d.id = s.dataset_id "
+            "WHERE c.entity = ? AND c.record_id = ? ORDER BY s.date, s.publisher, s.id",
+            (self.table, record_id),
+        )
+        return [Citation(r.Source(*row[:8]), str(row[8])) for row in rows]
+
+    def label_of(self, record_id: str) -> str:
+        row = self.db.query_one(
+            f'SELECT "{self.spec.label}" FROM "{self.table}" WHERE id = ?', (record_id,)
+        )
+        return str(row[0]) if row and row[0] is not None else record_id
+
+    def dataset(self, dataset_id: str | None) -> r.Dataset | None:
+        if not dataset_id:
+            return None
+        row = self.db.query_one("SELECT * FROM datasets WHERE id = ?", (dataset_id,))
+        if not row:
+            return None
+        cols = [c[1] for c in self.db.query('PRAGMA table_info("datasets")')]
+        return r.from_row(r.Dataset, cols, row)
+
+
+class VendorRepository(Repository[r.Vendor]):
+    def deployments(self, vendor_id: str) -> list[Link]:
+        rows = self.db.query(
+            "SELECT id, customer_name, status, start, end, product, verification FROM deployments "
+            "WHERE vendor_id = ? ORDER BY customer_name COLLATE NOCASE, id",
+            (vendor_id,),
+        )
+        return [
+            Link("deployments", i, f"{c} — {st}", _span(s, e, p), v) for i, c, st, s, e, p, v in rows
+        ]
+
+    def customers(self, vendor_id: str) -> list[Link]:
+        rows = self.db.query(
+            "SELECT DISTINCT c.id, c.name, c.type, c.country, c.verification FROM deployments d "
+            "JOIN customers c ON c.id = d.customer_id WHERE d.vendor_id = ? "
+            "ORDER BY c.name COLLATE NOCASE, c.id",
+            (vendor_id,),
+        )
+        return [Link("customers", i, n, _join(t, co), v) for i, n, t, co, v in rows]
+
+    def counts(self, vendor_id: str) -> list[Link]:
+        rows = self.db.query(
+            "SELECT id, value_text, subject, as_of, region, verification FROM customer_counts "
+            "WHERE vendor_id = ? ORDER BY as_of, id",
+            (vendor_id,),
+        )
+        return [Link("customer_counts", i, f"{vt} {s}", _join(a, rg), v) for i, vt, s, a, rg, v in rows]
+
+    def studies(self, vendor_id: str) -> list[Link]:
+        rows = self.db.query(
+            "SELECT s.id, s.title, s.date, s.verification FROM study_vendors sv "
+            "JOIN studies s ON s.id = sv.study_id WHERE sv.vendor_id = ? ORDER BY s.date, s.id",
+            (vendor_id,),
+        )
+        return [Link("studies", i, t, d or "", v) for i, t, d, v in rows]
+
+    def events(self, vendor_id: str) -> list[Link]:
+        rows = self.db.query(
+            "SELECT e.id, e.title, e.date, e.kind, e.verification FROM event_vendors ev "
+            "JOIN events e ON e.id = ev.event_id WHERE ev.vendor_id = ? ORDER BY e.date, e.id",
+            (vendor_id,),
+        )
+        return [Link("events", i, t, _join(d, k), v) for i, t, d, k, v in rows]
+
+
+class CustomerRepository(Repository[r.Customer]):
+    def deployments(self, customer_id: str) -> list[Link]:
+        rows = self.db.query(
+            "SELECT id, vendor_name, status, start, end, product, verification FROM deployments "
+            "WHERE customer_id = ? ORDER BY vendor_name COLLATE NOCASE, id",
+            (customer_id,),
+        )
+        return [
+            Link("deployments", i, f"{vn} — {st}", _span(s, e, p), v) for i, vn, st, s, e, p, v in rows
+        ]
+
+    def vendors(self, customer_id: str) -> list[Link]:
+        rows = self.db.query(
+            "SELECT DISTINCT v.id, v.name, v.hq_country, v.verification FROM deployments d "
+            "JOIN vendors v ON v.id = d.vendor_id WHERE d.customer_id = ? "
+            "ORDER BY v.name COLLATE NOCASE, v.id",
+            (customer_id,),
+        )
+        return [Link("vendors", i, n, c or "", v) for i, n, c, v in rows]
+
+    def events(self, customer_id: str) -> list[Link]:
+        rows = self.db.query(
+            "SELECT e.id, e.title, e.date, e.kind, e.verification FROM event_customers ec "
+            "JOIN events e ON e.id = ec.event_id WHERE ec.customer_id = ? ORDER BY e.date, e.id",
+            (customer_id,),
+        )
+        return [Link("events", i, t, _join(d, k), v) for i, t, d, k, v in rows]
+
+    def parent(self, customer_id: str) -> list[Link]:
+        rows = self.db.query(
+            "SELECT p.id, p.name, p.verification FROM customers c JOIN customers p "
+            "ON p.id = c.parent_id WHERE c.id = ?",
+            (customer_id,),
+        )
+        return [Link("customers", i, n, "parent organisation", v) for i, n, v in rows]
+
+
+class DeploymentRepository(Repository[r.Deployment]):
+    def parties(self, deployment_id: str) -> list[Link]:
+        rows = self.db.query(
+            "SELECT v.id, v.name, v.verification, c.id, c.name, c.verification FROM deployments d "
+            "JOIN vendors v ON v.id = d.vendor_id JOIN customers c ON c.id = d.customer_id "
+            "WHERE d.id = ?",
+            (deployment_id,),
+        )
+        out: list[Link] = []
+        for vi, vn, vv, ci, cn, cv in rows:
+            out += [Link("vendors", vi, vn, "vendor", vv), Link("customers", ci, cn, "customer", cv)]
+        return out
+
+
+class CountRepository(Repository[r.CustomerCount]):
+    def vendor(self, count_id: str) -> list[Link]:
+        rows = self.db.query(
+            "SELECT v.id, v.name, v.verification FROM customer_counts c JOIN vendors v "
+            "ON v.id = c.vendor_id WHERE c.id = ?",
+            (count_id,),
+        )
+        return [Link("vendors", i, n, "vendor", v) for i, n, v in rows]
+
+
+class StudyRepository(Repository[r.Study]):
+    def figures(self, study_id: str) -> list[r.StudyFigure]:
+        cols = [c[1] for c in self.db.query('PRAGMA table_info("study_figures")')]
+        rows = self.db.query(
+            "SELECT * FROM study_figures WHERE study_id = ? "
+            "ORDER BY vendor_label COLLATE NOCASE, subgroup, metric, id",
+            (study_id,),
+        )
+        return [r.from_row(r.StudyFigure, cols, row) for row in rows]
+
+    def vendors(self, study_id: str) -> list[Link]:
+        rows = self.db.query(
+            "SELECT v.id, v.name, v.verification FROM study_vendors sv JOIN vendors v "
+            "ON v.id = sv.vendor_id WHERE sv.study_id = ? ORDER BY v.name COLLATE NOCASE",
+            (study_id,),
+        )
+        return [Link("vendors", i, n, "", v) for i, n, v in rows]
+
+
+class EventRepository(Repository[r.Event]):
+    def vendors(self, event_id: str) -> list[Link]:
+        rows = self.db.query(
+            "SELECT v.id, v.name, v.verification FROM event_vendors ev JOIN vendors v "
+            "ON v.id = ev.vendor_id WHERE ev.event_id = ? ORDER BY v.name COLLATE NOCASE",
+            (event_id,),
+        )
+        return [Link("vendors", i, n, "", v) for i, n, v in rows]
+
+    def customers(self, event_id: str) -> list[Link]:
+        rows = self.db.query(
+            "SELECT c.id, c.name, c.verification FROM event_customers ec JOIN customers c "
+            "ON c.id = ec.customer_id WHERE ec.event_id = ? ORDER BY c.name COLLATE NOCASE",
+            (event_id,),
+        )
+        return [Link("customers", i, n, "", v) for i, n, v in rows]
+
+
+class SourceRepository(Repository[r.Source]):
+    def cited_by(self, source_id: str, limit: int = 200) -> list[Link]:
+        rows = self.db.query(
+            "SELECT entity, record_id FROM citations WHERE source_id = ? "
+            "ORDER BY entity, record_id LIMIT ?",
+            (source_id, limit),
+        )
+        out: list[Link] = []
+        for entity, rid in rows:
+            spec = ALL_SPECS.get(entity)
+            if spec is None:
+                continue
+            label_row = self.db.query_one(
+                f'SELECT "{spec.label}" FROM "{spec.table}" WHERE id = ?', (rid,)
+            )
+            label = str(label_row[0]) if label_row and label_row[0] else rid
+            target = entity if entity in ENTITIES else "studies"
+            if entity == "study_figures":
+                st = self.db.query_one("SELECT study_id FROM study_figures WHERE id = ?", (rid,))
+                rid = str(st[0]) if st else rid
+            out.append(Link(target, rid, label, spec.singular))
+        return out
+
+
+class DatasetRepository(Repository[r.Dataset]):
+    def all(self) -> list[r.Dataset]:
+        return self.page(Query(), 0, 1000)
+
+
+class FigureRepository(Repository[r.StudyFigure]):
+    pass
+
+
+@dataclass(frozen=True)
+class Hit:
+    """One global-search result."""
+
+    entity: str
+    record_id: str
+    label: str
+    context: str
+    label_spans: tuple[tuple[int, int], ...]
+    context_spans: tuple[tuple[int, int], ...]
+
+
+class Searcher:
+    """The global search over every record type (grouped by type)."""
+
+    def __init__(self, repos: Repositories) -> None:
+        self.repos = repos
+
+    def search(self, text: str, per_type: int = 8) -> list[Hit]:
+        terms = parse_terms(text)
+        if terms.empty:
+            return []
+        hits: list[Hit] = []
+        for entity, spec in ENTITIES.items():
+            hits.extend(self._search_entity(entity, spec, terms, per_type))
+        return hits
+
+    def search_type(self, entity: str, text: str, limit: int) -> list[Hit]:
+        if entity not in ENTITIES:
+            raise UnknownName(f"unknown record type '{entity}'")
+        terms = parse_terms(text)
+        return [] if terms.empty else self._search_entity(entity, ENTITIES[entity], terms, limit)
+
+    def _search_entity(self, entity: str, spec: EntitySpec, terms: Terms, limit: int) -> list[Hit]:
+        db = self.repos.db
+        sub, params = fts_condition(f"fts_{entity}", terms)
+        sql = sub.replace("SELECT record_id", "SELECT record_id, label", 1) + " LIMIT ?"
+        rows = db.query(sql, [*params, limit])
+        out = []
+        for rid, label in rows:
+            context = self._context(spec, str(rid), terms)
+            out.append(
+                Hit(
+                    entity,
+                    str(rid),
+                    str(label),
+                    context,
+                    tuple(_spans(str(label), terms)),
+                    tuple(_spans(context, terms)),
+                )
+            )
+        return out
+
+    def _context(self, spec: EntitySpec, rid: str, terms: Terms) -> str:
+        """The text of the first non-label column that matches, or the record's main columns."""
+        cols = [f.key for f in spec.fields if f.key != spec.label]
+        if spec.table in ("vendors", "customers"):
+            cols = ["aliases", *cols]
+        row = self.repos.db.query_one(
+            "SELECT " + ", ".join(f'"{c}"' for c in cols) + f' FROM "{spec.table}" WHERE id = ?',
+            (rid,),
+        )
+        if not row:
+            return ""
+        values = [str(v) for v in row if v not in (None, "")]
+        for v in values:
+            if _spans(v, terms):
+                return snippet(v, terms)
+        return snippet(" · ".join(values[:3]), terms)
+
+
+class Repositories:
+    """Every repository over one database, built once by the composition root."""
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+        self.vendors = VendorRepository(db, ENTITIES["vendors"])
+        self.customers = CustomerRepository(db, ENTITIES["customers"])
+        self.deployments = DeploymentRepository(db, ENTITIES["deployments"])
+        self.customer_counts = CountRepository(db, ENTITIES["customer_counts"])
+        self.studies = StudyRepository(db, ENTITIES["studies"])
+        self.events = EventRepository(db, ENTITIES["events"])
+        self.sources = SourceRepository(db, ENTITIES["sources"])
+        self.datasets = DatasetRepository(db, ENTITIES["datasets"])
+        self.study_figures = FigureRepository(db, FIGURES)
+        self.search = Searcher(self)
+
+    def for_entity(self, entity: str) -> Repository[Any]:
+        repo = getattr(self, entity, None)
+        if not isinstance(repo, Repository):
+            raise UnknownName(f"unknown table '{entity}'")
+        return repo
+
+
+def _span(start: str | None, end: str | None, product: str | None) -> str:
+    when = ""
+    if start or end:
+        when = f"{start or '?'} – {end or ''}".strip()
+    return _join(when, product or "")
+
+
+def _join(*parts: str | None) -> str:
+    return " · ".join(p for p in parts if p)

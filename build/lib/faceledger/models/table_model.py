@@ -1,0 +1,244 @@
+"""One generic, lazily loaded table model for every entity, driven by the entity's column specs.
+
+Rows are fetched from the repository a page at a time, only when a view asks for them; at most
+`MAX_PAGES` pages are kept. The first page is loaded at once when the query changes; the full
+match count is computed off the GUI thread and then the model grows to it, so typing never waits
+for a count over a million rows. Sorting is done by SQL on raw values.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from dataclasses import replace
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt, Signal
+from PySide6.QtGui import QBrush, QColor, QFont
+
+from faceledger.data.entities import Field
+from faceledger.data.repositories import Query, Repository
+from faceledger.jobs import JobHandle, run_job
+
+RecordRole = int(Qt.ItemDataRole.UserRole) + 1
+SortRole = int(Qt.ItemDataRole.UserRole) + 2
+IdRole = int(Qt.ItemDataRole.UserRole) + 3
+
+PAGE_SIZE = 200
+MAX_PAGES = 40
+
+UNVERIFIED = QColor("#9a3412")
+PARTIAL = QColor("#8a6d00")
+
+_Index = QModelIndex | QPersistentModelIndex
+
+
+def display(value: Any, field: Field) -> str:
+    """How a raw value is shown in a cell."""
+    if value is None or value == "":
+        return ""
+    if field.kind == "float" and isinstance(value, float):
+        return f"{value:,.2f}".rstrip("0").rstrip(".") if not value.is_integer() else f"{value:,.0f}"
+    if field.kind == "int" and isinstance(value, int):
+        return f"{value:,}"
+    if field.key == "verification" and value != "verified":
+        return f"⚠ {value}"
+    return str(value)
+
+
+class EntityTableModel(QAbstractTableModel):
+    """Rows of one entity matching a `Query`."""
+
+    counted = Signal(int, int)  # rows matching, rows in the table
+    query_changed = Signal()
+
+    def __init__(self, repository: Repository[Any], parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.repository = repository
+        self.fields: tuple[Field, ...] = repository.spec.fields
+        self._query = Query()
+        self._pages: OrderedDict[int, list[Any]] = OrderedDict()
+        self._rows = 0
+        self._count: int | None = None
+        self._total: int | None = None
+        self._generation = 0
+        self._count_job: JobHandle | None = None
+        self.set_query(Query())
+
+    # -- query --------------------------------------------------------------------------------
+    @property
+    def query(self) -> Query:
+        return self._query
+
+    @property
+    def matching(self) -> int | None:
+        """Rows matching the query, once counted."""
+        return self._count
+
+    def set_query(self, query: Query) -> None:
+        self.beginResetModel()
+        self._query = query
+        self._generation += 1
+        self._pages.clear()
+        first = self.repository.page(query, 0, PAGE_SIZE)
+        self._pages[0] = first
+        self._rows = len(first)
+        if len(first) < PAGE_SIZE:
+            self._count = len(first)
+        else:
+            self._count = None
+        self.endResetModel()
+        self.query_changed.emit()
+        if self._count is None:
+            self._start_count()
+        else:
+            self._emit_counted()
+
+    def refresh(self) -> None:
+        self.set_query(self._query)
+
+    def _start_count(self) -> None:
+        gen = self._generation
+        repo = self.repository
+        query = self._query
+
+        def job(_h: JobHandle) -> tuple[int, int]:
+            conn = repo.db.connect_reader()
+            try:
+                return gen, repo.count(query, conn)
+            finally:
+                conn.close()
+
+        handle = run_job(job, self)
+        handle.signals.finished.connect(self._on_count_finished)
+        self._count_job = handle
+
+    def _on_count_finished(self, result: tuple[int, int]) -> None:
+        gen, count = result
+        if gen != self._generation:
+            return  # an older query's count
+        self._count = count
+        if count > self._rows:
+            self.beginInsertRows(QModelIndex(), self._rows, count - 1)
+            self._rows = count
+            self.endInsertRows()
+        elif count < self._rows:  # cannot happen on an immutable database; stay consistent
+            self.beginRemoveRows(QModelIndex(), count, self._rows - 1)
+            self._rows = count
+            self.endRemoveRows()
+        self._emit_counted()
+
+    def _emit_counted(self) -> None:
+        if self._total is None:
+            self._total = self.repository.total()
+        self.counted.emit(self._count or 0, self._total)
+
+    def count_now(self) -> int:
+        """Count synchronously (tests and exports that need the figure at once)."""
+        if self._count is None:
+            self._on_count_finished((self._generation, self.repository.count(self._query)))
+        return self._count or 0
+
+    # -- lazy rows ----------------------------------------------------------------------------
+    def canFetchMore(self, parent: _Index = QModelIndex()) -> bool:
+        return not parent.isValid() and self._count is None and self._rows % PAGE_SIZE == 0
+
+    def fetchMore(self, parent: _Index = QModelIndex()) -> None:
+        if parent.isValid() or self._count is not None:
+            return
+        page_no = self._rows // PAGE_SIZE
+        rows = self._page(page_no)
+        if rows:
+            self.beginInsertRows(QModelIndex(), self._rows, self._rows + len(rows) - 1)
+            self._rows += len(rows)
+            self.endInsertRows()
+        if len(rows) < PAGE_SIZE:
+            self._count = self._rows
+            self._emit_counted()
+
+    def _page(self, page_no: int) -> list[Any]:
+        page = self._pages.get(page_no)
+        if page is None:
+            page = self.repository.page(self._query, page_no * PAGE_SIZE, PAGE_SIZE, self._count)
+            self._pages[page_no] = page
+            while len(self._pages) > MAX_PAGES:
+                self._pages.popitem(last=False)
+        else:
+            self._pages.move_to_end(page_no)
+        return page
+
+    def record(self, row: int) -> Any:
+        if row < 0 or row >= self._rows:
+            return None
+        page = self._page(row // PAGE_SIZE)
+        i = row % PAGE_SIZE
+        return page[i] if i < len(page) else None
+
+    def loaded_pages(self) -> int:
+        return len(self._pages)
+
+    # -- Qt model API -------------------------------------------------------------------------
+    def rowCount(self, parent: _Index = QModelIndex()) -> int:
+        return 0 if parent.isValid() else self._rows
+
+    def columnCount(self, parent: _Index = QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self.fields)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if orientation == Qt.Orientation.Horizontal and 0 <= section < len(self.fields):
+            f = self.fields[section]
+            if role == Qt.ItemDataRole.DisplayRole:
+                return f.header
+            if role == Qt.ItemDataRole.ToolTipRole:
+                return f"{f.header}: click to sort"
+        if orientation == Qt.Orientation.Vertical and role == Qt.ItemDataRole.DisplayRole:
+            return section + 1
+        return None
+
+    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        rec = self.record(index.row())
+        if rec is None:
+            return None
+        f = self.fields[index.column()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return display(getattr(rec, f.key, None), f)
+        if role == Qt.ItemDataRole.ToolTipRole:
+            text = display(getattr(rec, f.key, None), f)
+            if f.key == "verification":
+                note = getattr(rec, "verification_note", "")
+                return f"{text}\n{note}" if note else text
+            return text if len(text) > 30 else None
+        if role == SortRole:
+            return getattr(rec, f.sort_key, None)
+        if role == RecordRole:
+            return rec
+        if role == IdRole:
+            return rec.id
+        if role == Qt.ItemDataRole.TextAlignmentRole and f.kind in ("int", "float"):
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        if role == Qt.ItemDataRole.ForegroundRole and f.key == "verification":
+            v = getattr(rec, "verification", "")
+            if v == "unverified":
+                return QBrush(UNVERIFIED)
+            if v == "partial":
+                return QBrush(PARTIAL)
+        if role == Qt.ItemDataRole.FontRole and f.key == "verification":
+            if getattr(rec, "verification", "") == "unverified":
+                font = QFont()
+                font.setItalic(True)
+                return font
+        return None
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        if not 0 <= column < len(self.fields):
+            return
+        asc = order == Qt.SortOrder.AscendingOrder
+        key = self.fields[column].key
+        if self._query.order == (key, asc):
+            return
+        self.set_query(replace(self._query, order=(key, asc)))
+
+    def row_of(self, record_id: str) -> int | None:
+        """Row of a record in the current query, or None when the query excludes it."""
+        return self.repository.position(self._query, record_id)

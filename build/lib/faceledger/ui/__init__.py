@@ -1,0 +1,1 @@
+"""Widgets: main window, entity pages, detail pane, charts, dialogs."""

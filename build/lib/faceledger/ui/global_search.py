@@ -1,0 +1,197 @@
+"""Global search (Ctrl+K): every record type at once, grouped by type, matches highlighted."""
+
+from __future__ import annotations
+
+import html
+from typing import Any
+
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRectF, QSize, Qt, Signal
+from PySide6.QtGui import QAbstractTextDocumentLayout, QKeyEvent, QPainter, QPalette, QTextDocument
+from PySide6.QtWidgets import (
+    QDialog,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QStyle,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from faceledger.data.entities import ENTITIES
+from faceledger.data.repositories import Hit, Searcher
+
+HitRole = int(Qt.ItemDataRole.UserRole) + 10
+HtmlRole = int(Qt.ItemDataRole.UserRole) + 11
+
+
+def marked(text: str, spans: tuple[tuple[int, int], ...]) -> str:
+    """HTML of `text` (escaped) with the spans wrapped in <b> highlight."""
+    out: list[str] = []
+    pos = 0
+    for s, e in spans:
+        out.append(html.escape(text[pos:s]))
+        out.append(
+            "<b style='background-color:#fde68a; color:#000'>" + html.escape(text[s:e]) + "</b>"
+        )
+        pos = e
+    out.append(html.escape(text[pos:]))
+    return "".join(out)
+
+
+class HtmlDelegate(QStyledItemDelegate):
+    """Paints an item's HtmlRole as rich text (our own escaped markup only)."""
+
+    def _doc(self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex) -> QTextDocument:
+        doc = QTextDocument()
+        doc.setDefaultFont(option.font)
+        doc.setHtml(str(index.data(HtmlRole) or ""))
+        doc.setTextWidth(max(200, option.rect.width() - 8))
+        return doc
+
+    def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex) -> None:
+        if index.data(HtmlRole) is None:
+            super().paint(painter, option, index)
+            return
+        opt = QStyleOptionViewItem(option)
+        self.initStyleOption(opt, index)
+        opt.text = ""
+        style = opt.widget.style() if opt.widget else None
+        if style is not None:
+            style.drawControl(QStyle.ControlElement.CE_ItemViewItem, opt, painter, opt.widget)
+        doc = self._doc(option, index)
+        ctx = QAbstractTextDocumentLayout.PaintContext()
+        if opt.state & QStyle.StateFlag.State_Selected:
+            ctx.palette.setColor(QPalette.ColorRole.Text, opt.palette.color(QPalette.ColorRole.HighlightedText))
+        painter.save()
+        painter.translate(opt.rect.left() + 4, opt.rect.top() + 2)
+        painter.setClipRect(QRectF(0, 0, opt.rect.width() - 4, opt.rect.height() - 2))
+        doc.documentLayout().draw(painter, ctx)
+        painter.restore()
+
+    def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex) -> QSize:
+        if index.data(HtmlRole) is None:
+            return super().sizeHint(option, index)
+        doc = self._doc(option, index)
+        return QSize(int(doc.idealWidth()), int(doc.size().height()) + 4)
+
+
+class GlobalSearch(QDialog):
+    """A search palette over all record types."""
+
+    navigate_requested = Signal(str, str)
+
+    def __init__(self, searcher: Searcher, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.searcher = searcher
+        self.setObjectName("globalSearch")
+        self.setWindowTitle("Search everything")
+        self.resize(720, 520)
+        self.input = QLineEdit(self)
+        self.input.setObjectName("globalSearchInput")
+        self.input.setPlaceholderText("Search vendors, customers, deployments, counts, studies, events, sources…")
+        self.input.setClearButtonEnabled(True)
+        self.results = QListWidget(self)
+        self.results.setObjectName("globalSearchResults")
+        self.results.setItemDelegate(HtmlDelegate(self.results))
+        self.results.setUniformItemSizes(False)
+        self.summary = QLabel(self)
+        self.summary.setObjectName("globalSearchSummary")
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.input)
+        layout.addWidget(self.results, 1)
+        layout.addWidget(self.summary)
+        self._connect_signals()
+        self._set_summary("Type to search every record. Enter opens the selected hit; Esc closes.")
+
+    def _connect_signals(self) -> None:
+        self.input.textChanged.connect(self._on_input_text_changed)
+        self.input.returnPressed.connect(self._on_input_return)
+        self.results.itemActivated.connect(self._on_item_activated)
+
+    # -- public -------------------------------------------------------------------------------
+    def open_palette(self) -> None:
+        self.show()
+        self.raise_()
+        self.activateWindow()
+        self.input.setFocus()
+        self.input.selectAll()
+
+    def hits(self) -> list[Hit]:
+        out = []
+        for i in range(self.results.count()):
+            hit = self.results.item(i).data(HitRole)
+            if hit is not None:
+                out.append(hit)
+        return out
+
+    def set_query(self, text: str) -> None:
+        self.input.setText(text)
+
+    # -- internals ----------------------------------------------------------------------------
+    def _set_summary(self, text: str) -> None:
+        self.summary.setText(text)
+
+    def _show(self, hits: list[Hit]) -> None:
+        self.results.clear()
+        current = None
+        first: QListWidgetItem | None = None
+        for hit in hits:
+            if hit.entity != current:
+                current = hit.entity
+                n = sum(1 for h in hits if h.entity == current)
+                header = QListWidgetItem(f"{ENTITIES[current].title} ({n}{'+' if n >= 8 else ''})")
+                header.setFlags(Qt.ItemFlag.NoItemFlags)
+                font = header.font()
+                font.setBold(True)
+                header.setFont(font)
+                self.results.addItem(header)
+            item = QListWidgetItem()
+            item.setData(HitRole, hit)
+            item.setData(Qt.ItemDataRole.DisplayRole, hit.label)
+            context = marked(hit.context, hit.context_spans)
+            item.setData(
+                HtmlRole,
+                marked(hit.label, hit.label_spans)
+                + (f"<br><span style='color:#555'>{context}</span>" if hit.context else ""),
+            )
+            item.setToolTip(hit.label)
+            self.results.addItem(item)
+            if first is None:
+                first = item
+        if first is not None:
+            self.results.setCurrentItem(first)
+
+    def _open(self, hit: Any) -> None:
+        if isinstance(hit, Hit):
+            self.navigate_requested.emit(hit.entity, hit.record_id)
+            self.hide()
+
+    # -- slots --------------------------------------------------------------------------------
+    def _on_input_text_changed(self, text: str) -> None:
+        hits = self.searcher.search(text)
+        self._show(hits)
+        if not text.strip():
+            self._set_summary("Type to search every record. Enter opens the selected hit; Esc closes.")
+        elif not hits:
+            self._set_summary("No matches.")
+        else:
+            types = len({h.entity for h in hits})
+            self._set_summary(f"{len(hits)} hits in {types} record types. ↓ to choose, Enter to open.")
+
+    def _on_input_return(self) -> None:
+        item = self.results.currentItem()
+        if item is not None:
+            self._open(item.data(HitRole))
+
+    def _on_item_activated(self, item: QListWidgetItem) -> None:
+        self._open(item.data(HitRole))
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if event.key() in (Qt.Key.Key_Down, Qt.Key.Key_Up) and self.input.hasFocus():
+            self.results.setFocus()
+            self.results.keyPressEvent(event)
+            return
+        super().keyPressEvent(event)

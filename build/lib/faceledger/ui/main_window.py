@@ -1,0 +1,300 @@
+"""The main window: navigation, pages, history and menus. Wiring only; pages do the work."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QByteArray, QEvent, QObject, Qt, QUrl, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QGuiApplication, QKeySequence, QMouseEvent
+from PySide6.QtWidgets import (
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QMainWindow,
+    QMessageBox,
+    QSplitter,
+    QStackedWidget,
+    QWidget,
+)
+
+from faceledger.data.entities import ENTITIES
+from faceledger.data.links import refuse_reason
+from faceledger.data.repositories import Repositories
+from faceledger.ui.entity_page import EntityPage
+from faceledger.ui.global_search import GlobalSearch
+from faceledger.ui.settings import Settings
+
+PAGE_ORDER = (
+    "vendors",
+    "customers",
+    "deployments",
+    "customer_counts",
+    "studies",
+    "events",
+    "sources",
+    "datasets",
+)
+
+
+class History:
+    """Back/forward over visited records (entity, id)."""
+
+    def __init__(self) -> None:
+        self._items: list[tuple[str, str]] = []
+        self._pos = -1
+
+    def push(self, item: tuple[str, str]) -> None:
+        if 0 <= self._pos < len(self._items) and self._items[self._pos] == item:
+            return
+        del self._items[self._pos + 1 :]
+        self._items.append(item)
+        self._pos = len(self._items) - 1
+
+    def back(self) -> tuple[str, str] | None:
+        if self._pos > 0:
+            self._pos -= 1
+            return self._items[self._pos]
+        return None
+
+    def forward(self) -> tuple[str, str] | None:
+        if self._pos + 1 < len(self._items):
+            self._pos += 1
+            return self._items[self._pos]
+        return None
+
+    @property
+    def can_back(self) -> bool:
+        return self._pos > 0
+
+    @property
+    def can_forward(self) -> bool:
+        return self._pos + 1 < len(self._items)
+
+
+class MainWindow(QMainWindow):
+    """Built by the composition root with everything it needs passed in."""
+
+    url_refused = Signal(str, str)
+
+    def __init__(self, repos: Repositories, settings: Settings, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.repos = repos
+        self.settings = settings
+        self.history = History()
+        self._navigating = False
+        self.setWindowTitle("FaceLedger — face recognition and law enforcement, with sources")
+        self.setObjectName("mainWindow")
+        self.pages: dict[str, EntityPage] = {}
+        self._build()
+        self._build_actions()
+        self._connect_signals()
+        self._restore_state()
+        self.show_page("vendors")
+
+    # -- layout -------------------------------------------------------------------------------
+    def _build(self) -> None:
+        self.nav = QListWidget(self)
+        self.nav.setObjectName("navigation")
+        self.nav.setMaximumWidth(190)
+        self.stack = QStackedWidget(self)
+        for i, entity in enumerate(PAGE_ORDER):
+            repo = self.repos.for_entity(entity)
+            page = EntityPage(self.repos, repo, self)
+            self.pages[entity] = page
+            self.stack.addWidget(page)
+            item = QListWidgetItem(f"{ENTITIES[entity].title}\n{repo.total():,} records")
+            item.setData(Qt.ItemDataRole.UserRole, entity)
+            item.setToolTip(f"{ENTITIES[entity].title} (Ctrl+{i + 1})")
+            self.nav.addItem(item)
+        splitter = QSplitter(Qt.Orientation.Horizontal, self)
+        splitter.addWidget(self.nav)
+        splitter.addWidget(self.stack)
+        splitter.setStretchFactor(1, 1)
+        splitter.setChildrenCollapsible(False)
+        self.setCentralWidget(splitter)
+        self.global_search = GlobalSearch(self.repos.search, self)
+        self.data_label = QLabel(self)
+        meta = self.repos.db.meta()
+        self.data_label.setText(f"Data version {meta.get('data_version', '?')} · read-only · offline")
+        self.statusBar().addPermanentWidget(self.data_label)
+
+    def _action(self, text: str, shortcut: QKeySequence | str | None, slot: Any, menu: Any) -> QAction:
+        act = QAction(text, self)
+        if shortcut is not None:
+            act.setShortcut(QKeySequence(shortcut))
+        act.triggered.connect(slot)
+        menu.addAction(act)
+        self.addAction(act)
+        return act
+
+    def _build_actions(self) -> None:
+        mb = self.menuBar()
+        file_menu = mb.addMenu("&File")
+        self.file_menu = file_menu
+        self._action("&Quit", QKeySequence.StandardKey.Quit, self.close, file_menu)
+        edit = mb.addMenu("&Edit")
+        self.act_copy_citation = self._action("Copy &citation", "Ctrl+Shift+C", self.copy_citation, edit)
+        self._action("&Find in page", QKeySequence.StandardKey.Find, self._on_find, edit)
+        self._action("&Search everything", "Ctrl+K", self.open_global_search, edit)
+        go = mb.addMenu("&Go")
+        self.act_back = self._action("&Back", "Alt+Left", self.go_back, go)
+        self.act_forward = self._action("&Forward", "Alt+Right", self.go_forward, go)
+        go.addSeparator()
+        for i, entity in enumerate(PAGE_ORDER):
+            self._action(
+                ENTITIES[entity].title, f"Ctrl+{i + 1}", lambda _=False, e=entity: self.show_page(e), go
+            )
+        self.help_menu = mb.addMenu("&Help")
+        self._action("Data &licences and attribution", None, lambda: self.show_page("datasets"), self.help_menu)
+        self._action("&About FaceLedger", None, self._on_about, self.help_menu)
+        self._update_history_actions()
+
+    def _connect_signals(self) -> None:
+        self.nav.currentRowChanged.connect(self._on_nav_row_changed)
+        for page in self.pages.values():
+            page.navigate_requested.connect(self.navigate)
+            page.selection_changed.connect(self._on_page_selection_changed)
+            page.open_url_requested.connect(self.open_url)
+            page.status_changed.connect(self._on_page_status_changed)
+        self.global_search.navigate_requested.connect(self.navigate)
+        app = QGuiApplication.instance()
+        if app is not None:
+            app.installEventFilter(self)
+
+    # -- public -------------------------------------------------------------------------------
+    def current_page(self) -> EntityPage:
+        widget = self.stack.currentWidget()
+        assert isinstance(widget, EntityPage)
+        return widget
+
+    def show_page(self, entity: str) -> EntityPage:
+        page = self.pages[entity]
+        self.stack.setCurrentWidget(page)
+        row = PAGE_ORDER.index(entity)
+        if self.nav.currentRow() != row:
+            self.nav.blockSignals(True)
+            self.nav.setCurrentRow(row)
+            self.nav.blockSignals(False)
+        self.statusBar().showMessage(page.status_text())
+        return page
+
+    def navigate(self, entity: str, record_id: str) -> bool:
+        """Open a record on its page and remember it in the history."""
+        ok = self._show(entity, record_id)
+        if ok:
+            self.history.push((entity, record_id))
+            self._update_history_actions()
+        return ok
+
+    def go_back(self) -> None:
+        item = self.history.back()
+        if item is not None:
+            self._show(*item)
+        self._update_history_actions()
+
+    def go_forward(self) -> None:
+        item = self.history.forward()
+        if item is not None:
+            self._show(*item)
+        self._update_history_actions()
+
+    def open_global_search(self) -> None:
+        self.global_search.open_palette()
+
+    def copy_citation(self) -> str:
+        text = self.current_page().detail.citation()
+        if text:
+            clipboard = QGuiApplication.clipboard()
+            clipboard.setText(text)
+            self.statusBar().showMessage("Citation copied to the clipboard.", 4000)
+        else:
+            self.statusBar().showMessage("Select a record to copy its citation.", 4000)
+        return text
+
+    def open_url(self, url: str) -> bool:
+        reason = refuse_reason(url)
+        if reason is not None:
+            self.url_refused.emit(url, reason)
+            QMessageBox.warning(self, "Address not opened", f"{reason}\n\n{url}")
+            return False
+        QDesktopServices.openUrl(QUrl(url))
+        self.statusBar().showMessage(f"Opened in your browser: {url}", 5000)
+        return True
+
+    # -- internals ----------------------------------------------------------------------------
+    def _show(self, entity: str, record_id: str) -> bool:
+        if entity not in self.pages:
+            return False
+        self._navigating = True
+        try:
+            page = self.show_page(entity)
+            return page.show_record(record_id)
+        finally:
+            self._navigating = False
+
+    def _update_history_actions(self) -> None:
+        self.act_back.setEnabled(self.history.can_back)
+        self.act_forward.setEnabled(self.history.can_forward)
+
+    def _restore_state(self) -> None:
+        geometry = self.settings.value("window/geometry")
+        if isinstance(geometry, QByteArray):
+            self.restoreGeometry(geometry)
+        else:
+            self.resize(1360, 840)
+        for entity, page in self.pages.items():
+            state = self.settings.value(f"columns/{entity}")
+            if isinstance(state, QByteArray):
+                page.table.horizontalHeader().restoreState(state)
+            sizes = self.settings.value(f"splitter/{entity}")
+            if isinstance(sizes, QByteArray):
+                page.splitter.restoreState(sizes)
+
+    def save_state(self) -> None:
+        self.settings.set_value("window/geometry", self.saveGeometry())
+        for entity, page in self.pages.items():
+            self.settings.set_value(f"columns/{entity}", page.table.horizontalHeader().saveState())
+            self.settings.set_value(f"splitter/{entity}", page.splitter.saveState())
+        self.settings.sync()
+
+    # -- events and slots ---------------------------------------------------------------------
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.save_state()
+        super().closeEvent(event)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.MouseButtonPress and isinstance(event, QMouseEvent):
+            if event.button() == Qt.MouseButton.BackButton:
+                self.go_back()
+                return True
+            if event.button() == Qt.MouseButton.ForwardButton:
+                self.go_forward()
+                return True
+        return False
+
+    def _on_nav_row_changed(self, row: int) -> None:
+        if 0 <= row < len(PAGE_ORDER):
+            self.show_page(PAGE_ORDER[row])
+
+    def _on_page_selection_changed(self, entity: str, record_id: str) -> None:
+        if not self._navigating:
+            self.history.push((entity, record_id))
+            self._update_history_actions()
+
+    def _on_page_status_changed(self, text: str) -> None:
+        if self.sender() is self.stack.currentWidget():
+            self.statusBar().showMessage(text)
+
+    def _on_find(self) -> None:
+        self.current_page().focus_search()
+
+    def _on_about(self) -> None:
+        meta = self.repos.db.meta()
+        QMessageBox.about(
+            self,
+            "About FaceLedger",
+            "FaceLedger is an offline reference on face recognition sold to law enforcement: "
+            "vendors, customers, audits and what happened since, every fact with its source.\n\n"
+            f"Database: {self.repos.db.path}\nData version: {meta.get('data_version', '?')}\n\n"
+            "Imported datasets keep their own licences; see Help → Data licences and attribution.",
+        )

@@ -1,0 +1,75 @@
+"""User settings (window layout, column widths and order) in an INI file that survives damage."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QSettings, QStandardPaths
+
+log = logging.getLogger(__name__)
+
+
+def user_data_dir() -> Path:
+    base = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.AppDataLocation)
+    path = Path(base or Path.home() / ".faceledger")
+    return path
+
+
+class Settings:
+    """A QSettings INI file; a corrupt file is moved aside and replaced, with a notice."""
+
+    def __init__(self, path: Path | None = None) -> None:
+        self.path = path or (user_data_dir() / "settings.ini")
+        self.notice = ""
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            log.warning("settings folder not writable: %s", exc)
+        self._qs = QSettings(str(self.path), QSettings.Format.IniFormat)
+        if self._qs.status() != QSettings.Status.NoError or not self._looks_valid():
+            self._reset()
+
+    def _looks_valid(self) -> bool:
+        if not self.path.exists():
+            return True
+        try:
+            raw = self.path.read_bytes()
+        except OSError:
+            return False
+        if b"\x00" in raw:
+            return False
+        try:
+            raw.decode("utf-8")
+        except UnicodeDecodeError:
+            return False
+        return True
+
+    def _reset(self) -> None:
+        broken = self.path.with_name(self.path.name + ".broken")
+        try:
+            if self.path.exists():
+                self.path.replace(broken)
+        except OSError as exc:
+            log.warning("could not move the damaged settings aside: %s", exc)
+        self._qs = QSettings(str(self.path), QSettings.Format.IniFormat)
+        self._qs.clear()
+        self.notice = (
+            "Your settings file was damaged and has been reset to the defaults "
+            f"(the old file was kept as {broken.name})."
+        )
+        log.warning("settings reset: %s", self.path)
+
+    def value(self, key: str, default: Any = None) -> Any:
+        try:
+            return self._qs.value(key, default)
+        except Exception:  # a value of an unexpected type in a damaged file
+            log.warning("ignoring unreadable setting %s", key)
+            return default
+
+    def set_value(self, key: str, value: Any) -> None:
+        self._qs.setValue(key, value)
+
+    def sync(self) -> None:
+        self._qs.sync()

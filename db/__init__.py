@@ -1,0 +1,1 @@
+"""Build tooling for the FaceLedger database (not part of the installed app)."""

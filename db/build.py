@@ -1,0 +1,1062 @@
+"""Build the FaceLedger database from the text sources in db/.
+
+Usage: python db/build.py [-o OUT.db]
+
+Deterministic: the same sources give the same rows in the same order, and the same manifest.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as _dt
+import re
+import sqlite3
+import sys
+import tomllib
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+sys.path.insert(0, str(ROOT / "app"))
+
+import sqlite_utils  # noqa: E402
+
+from faceledger.data.manifest import write_manifest  # noqa: E402
+from faceledger.data.text import fold  # noqa: E402
+
+SOURCES_DIR = HERE / "sources"
+EXTERNAL_DIR = HERE / "external"
+DEFAULT_OUT = ROOT / "app" / "faceledger" / "bundled" / "faceledger.db"
+SCHEMA_VERSION = 1
+
+VERIFICATION = ("verified", "partial", "unverified")
+
+ENUMS: dict[tuple[str, str], tuple[str, ...]] = {
+    ("source", "kind"): (
+        "primary",
+        "press",
+        "relay-or-mirror",
+        "aggregator",
+        "dataset",
+    ),
+    ("customer", "type"): (
+        "local police",
+        "sheriff",
+        "state police",
+        "regional police force",
+        "national police",
+        "federal agency",
+        "national government",
+        "supranational agency",
+        "prosecutor",
+        "corrections",
+        "military",
+        "local government",
+        "state government",
+        "private company",
+        "education",
+        "other",
+    ),
+    ("deployment", "status"): (
+        "active",
+        "ended",
+        "trial",
+        "paused",
+        "declined",
+        "pitch-only",
+        "barred",
+        "unknown",
+    ),
+    ("count", "qualifier"): (
+        "exact",
+        "about",
+        "at least",
+        "more than",
+        "up to",
+        "a handful",
+        "several",
+        "dozens",
+        "hundreds",
+        "not disclosed",
+    ),
+    ("count", "kind"): ("company claim", "journalism", "government record", "research"),
+    ("event", "kind"): (
+        "announcement",
+        "audit",
+        "ban",
+        "contract",
+        "data breach",
+        "exit",
+        "fine",
+        "incident",
+        "law",
+        "lawsuit",
+        "misuse",
+        "moratorium",
+        "order",
+        "policy",
+        "product change",
+        "report",
+        "ruling",
+        "settlement",
+        "wrongful arrest",
+        "other",
+    ),
+}
+
+# Qualifiers that never carry a number: "a handful" stays words.
+WORD_QUALIFIERS = ("a handful", "several", "dozens", "hundreds", "not disclosed")
+
+DATE_RE = re.compile(r"^\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?$")
+ID_RE = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
+
+FACT_KINDS = ("vendor", "customer", "deployment", "count", "study", "figure", "event")
+ALL_KINDS = ("source",) + FACT_KINDS
+
+# record kind -> table name in the database
+TABLE = {
+    "source": "sources",
+    "vendor": "vendors",
+    "customer": "customers",
+    "deployment": "deployments",
+    "count": "customer_counts",
+    "study": "studies",
+    "figure": "study_figures",
+    "event": "events",
+}
+
+# Fields per kind: name -> (required, type). Types: str, list, int, num, date, id:<kind>, ids:<kind>.
+COMMON = {
+    "id": (True, "str"),
+    "sources": (True, "ids:source"),
+    "verification": (True, "enum"),
+    "verification_note": (False, "str"),
+    "note": (False, "str"),
+    "origin": (False, "str"),
+    "dataset": (False, "str"),
+    "link": (False, "str"),
+}
+FIELDS: dict[str, dict[str, tuple[bool, str]]] = {
+    "source": {
+        "id": (True, "str"),
+        "url": (True, "str"),
+        "publisher": (True, "str"),
+        "title": (False, "str"),
+        "date": (False, "date"),
+        "kind": (True, "enum"),
+        "dataset": (False, "str"),
+        "note": (False, "str"),
+    },
+    "vendor": {
+        **COMMON,
+        "name": (True, "str"),
+        "aliases": (False, "list"),
+        "legal_name": (False, "str"),
+        "hq_country": (False, "str"),
+        "hq_city": (False, "str"),
+        "founded": (False, "date"),
+        "products": (False, "str"),
+        "website": (False, "str"),
+        "summary": (False, "str"),
+    },
+    "customer": {
+        **COMMON,
+        "name": (True, "str"),
+        "aliases": (False, "list"),
+        "type": (True, "enum"),
+        "country": (False, "str"),
+        "region": (False, "str"),
+        "parent": (False, "id:customer"),
+        "summary": (False, "str"),
+    },
+    "deployment": {
+        **COMMON,
+        "vendor": (True, "id:vendor"),
+        "customer": (True, "id:customer"),
+        "product": (False, "str"),
+        "status": (True, "enum"),
+        "start": (False, "date"),
+        "end": (False, "date"),
+        "summary": (False, "str"),
+    },
+    "count": {
+        **COMMON,
+        "vendor": (False, "id:vendor"),
+        "subject": (True, "str"),
+        "qualifier": (True, "enum"),
+        "value": (False, "int"),
+        "region": (False, "str"),
+        "as_of": (False, "date"),
+        "reported_by": (True, "str"),
+        "kind": (True, "enum"),
+    },
+    "study": {
+        **COMMON,
+        "title": (True, "str"),
+        "authors": (False, "str"),
+        "org": (False, "str"),
+        "venue": (False, "str"),
+        "date": (True, "date"),
+        "url": (False, "str"),
+        "method": (False, "str"),
+        "vendors": (False, "ids:vendor"),
+    },
+    "figure": {
+        **COMMON,
+        "study": (True, "id:study"),
+        "vendor": (False, "id:vendor"),
+        "vendor_label": (False, "str"),
+        "subgroup": (False, "str"),
+        "metric": (True, "str"),
+        "value": (False, "num"),
+        "value_text": (False, "str"),
+        "unit": (False, "str"),
+        "where": (False, "str"),
+    },
+    "event": {
+        **COMMON,
+        "date": (True, "date"),
+        "kind": (True, "enum"),
+        "title": (True, "str"),
+        "summary": (False, "str"),
+        "jurisdiction": (False, "str"),
+        "country": (False, "str"),
+        "vendors": (False, "ids:vendor"),
+        "customers": (False, "ids:customer"),
+        "amount": (False, "num"),
+        "currency": (False, "str"),
+        "person": (False, "str"),
+        "place": (False, "str"),
+    },
+}
+
+
+class BuildError(Exception):
+    """A problem in the sources; the message names the file and the record."""
+
+
+@dataclass
+class Record:
+    kind: str
+    data: dict[str, Any]
+    origin_file: str
+
+    @property
+    def id(self) -> str:
+        return str(self.data.get("id", "?"))
+
+    def where(self) -> str:
+        return f"{self.origin_file}: {self.kind} '{self.id}'"
+
+
+@dataclass
+class Dataset:
+    id: str
+    name: str
+    publisher: str
+    licence: str
+    licence_url: str
+    attribution: str
+    url: str
+    retrieved: str
+    upstream: str
+    note: str = ""
+    rows: dict[str, int] = field(default_factory=dict)
+
+
+class Collection:
+    """All records of one build, with lookups the importers use to resolve organisations."""
+
+    def __init__(self) -> None:
+        self.records: dict[str, list[Record]] = {k: [] for k in ALL_KINDS}
+        self.datasets: list[Dataset] = []
+        self._by_id: dict[str, dict[str, Record]] = {k: {} for k in ALL_KINDS}
+        self._names: dict[str, dict[str, str]] = {"vendor": {}, "customer": {}}
+
+    # -- adding -------------------------------------------------------------------------------
+    def add(self, kind: str, data: dict[str, Any], origin_file: str) -> Record:
+        if kind not in ALL_KINDS:
+            raise BuildError(f"{origin_file}: unknown record kind '{kind}'")
+        rec = Record(kind, dict(data), origin_file)
+        rid = rec.data.get("id")
+        if not isinstance(rid, str) or not ID_RE.match(rid):
+            raise BuildError(f"{rec.where()}: id must be a lowercase slug (a-z, 0-9, . _ -)")
+        if rid in self._by_id[kind]:
+            other = self._by_id[kind][rid]
+            raise BuildError(f"{rec.where()}: duplicate id (also in {other.origin_file})")
+        self._by_id[kind][rid] = rec
+        self.records[kind].append(rec)
+        if kind in self._names:
+            for name in [rec.data.get("name", "")] + list(rec.data.get("aliases", []) or []):
+                key = org_key(str(name))
+                if not key:
+                    continue
+                owner = self._names[kind].get(key)
+                if owner is not None and owner != rid:
+                    raise BuildError(
+                        f"{rec.where()}: name or alias '{name}' already belongs to {kind} '{owner}'"
+                    )
+                self._names[kind][key] = rid
+        return rec
+
+    def get(self, kind: str, rid: str) -> Record | None:
+        return self._by_id[kind].get(rid)
+
+    def has(self, kind: str, rid: str) -> bool:
+        return rid in self._by_id[kind]
+
+    def resolve(self, kind: str, name: str) -> str | None:
+        """The id of the vendor or customer whose name or alias matches `name`, if any."""
+        return self._names[kind].get(org_key(name))
+
+    def add_alias(self, kind: str, rid: str, alias: str) -> None:
+        rec = self._by_id[kind][rid]
+        key = org_key(alias)
+        if not key or self._names[kind].get(key) == rid:
+            return
+        if key in self._names[kind]:
+            raise BuildError(f"{rec.where()}: alias '{alias}' already belongs to another {kind}")
+        rec.data.setdefault("aliases", [])
+        rec.data["aliases"] = list(rec.data["aliases"]) + [alias]
+        self._names[kind][key] = rid
+
+
+def org_key(name: str) -> str:
+    """Key for matching organisation names: folded, punctuation and spacing ignored."""
+    return re.sub(r"[^0-9a-z]+", " ", fold(name)).strip()
+
+
+def slug(text: str) -> str:
+    s = re.sub(r"[^0-9a-z]+", "-", fold(text)).strip("-")
+    return s[:60].strip("-") or "x"
+
+
+# -- loading ----------------------------------------------------------------------------------
+def load_toml_sources(coll: Collection, src_dir: Path) -> None:
+    for path in sorted(src_dir.glob("*.toml")):
+        rel = f"db/sources/{path.name}"
+        try:
+            doc = tomllib.loads(path.read_text(encoding="utf-8"))
+        except tomllib.TOMLDecodeError as exc:
+            raise BuildError(f"{rel}: not valid TOML: {exc}") from exc
+        for kind, items in doc.items():
+            if kind not in ALL_KINDS:
+                raise BuildError(f"{rel}: unknown record kind '[[{kind}]]'")
+            if not isinstance(items, list):
+                raise BuildError(f"{rel}: '{kind}' must be an array of tables ([[{kind}]])")
+            for item in items:
+                coll.add(kind, _normalise_dates(item), rel)
+
+
+def _normalise_dates(item: dict[str, Any]) -> dict[str, Any]:
+    out = {}
+    for k, v in item.items():
+        if isinstance(v, _dt.date) and not isinstance(v, _dt.datetime):
+            v = v.isoformat()
+        out[k] = v
+    return out
+
+
+# -- validation -------------------------------------------------------------------------------
+def validate(coll: Collection) -> None:
+    for kind in ALL_KINDS:
+        spec = FIELDS[kind]
+        for rec in coll.records[kind]:
+            _validate_record(coll, rec, spec)
+
+
+def _validate_record(coll: Collection, rec: Record, spec: dict[str, tuple[bool, str]]) -> None:
+    d = rec.data
+    for key in d:
+        if key not in spec:
+            raise BuildError(f"{rec.where()}: unknown field '{key}'")
+    for key, (required, typ) in spec.items():
+        value = d.get(key)
+        empty = value is None or value == "" or value == []
+        if empty:
+            if required:
+                what = "has no source" if key == "sources" else f"missing required field '{key}'"
+                raise BuildError(f"{rec.where()}: {what}")
+            continue
+        if typ == "str":
+            if not isinstance(value, str):
+                raise BuildError(f"{rec.where()}: field '{key}' must be text")
+        elif typ == "list":
+            if not isinstance(value, list) or not all(isinstance(x, str) for x in value):
+                raise BuildError(f"{rec.where()}: field '{key}' must be a list of text")
+        elif typ == "int":
+            if not isinstance(value, int) or isinstance(value, bool):
+                raise BuildError(f"{rec.where()}: field '{key}' must be a whole number")
+        elif typ == "num":
+            if not isinstance(value, (int, float)) or isinstance(value, bool):
+                raise BuildError(f"{rec.where()}: field '{key}' must be a number")
+        elif typ == "date":
+            if not isinstance(value, str) or not DATE_RE.match(value):
+                raise BuildError(
+                    f"{rec.where()}: field '{key}' is not an ISO 8601 date "
+                    f"(YYYY, YYYY-MM or YYYY-MM-DD): {value!r}"
+                )
+        elif typ == "enum":
+            allowed = VERIFICATION if key == "verification" else ENUMS[(rec.kind, key)]
+            if value not in allowed:
+                raise BuildError(
+                    f"{rec.where()}: unknown {key} {value!r} (expected one of: {', '.join(allowed)})"
+                )
+        elif typ.startswith("id:"):
+            target = typ[3:]
+            if not isinstance(value, str) or not coll.has(target, value):
+                raise BuildError(f"{rec.where()}: field '{key}' points to no {target} {value!r}")
+        elif typ.startswith("ids:"):
+            target = typ[4:]
+            if not isinstance(value, list):
+                raise BuildError(f"{rec.where()}: field '{key}' must be a list of {target} ids")
+            for x in value:
+                if not isinstance(x, str) or not coll.has(target, x):
+                    raise BuildError(f"{rec.where()}: field '{key}' points to no {target} {x!r}")
+            if len(set(value)) != len(value):
+                raise BuildError(f"{rec.where()}: field '{key}' lists an id twice")
+    if rec.kind == "count":
+        q, v = d.get("qualifier"), d.get("value")
+        if q in WORD_QUALIFIERS and v is not None:
+            raise BuildError(f"{rec.where()}: qualifier {q!r} must not carry a number")
+        if q not in WORD_QUALIFIERS and v is None:
+            raise BuildError(f"{rec.where()}: qualifier {q!r} needs a value")
+    if rec.kind == "deployment" and d.get("start") and d.get("end"):
+        if str(d["end"]) < str(d["start"])[: len(str(d["end"]))]:
+            raise BuildError(f"{rec.where()}: end {d['end']} is before start {d['start']}")
+    dataset = d.get("dataset")
+    if dataset and dataset not in {ds.id for ds in coll.datasets}:
+        raise BuildError(f"{rec.where()}: field 'dataset' points to no dataset {dataset!r}")
+
+
+# -- writing ----------------------------------------------------------------------------------
+def count_display(d: dict[str, Any]) -> str:
+    q, v = d["qualifier"], d.get("value")
+    if q in WORD_QUALIFIERS:
+        return str(q)
+    num = f"{v:,}"
+    return num if q == "exact" else f"{q} {num}"
+
+
+def _join(items: Iterable[str] | None) -> str:
+    return "; ".join(items or [])
+
+
+def _year(date: str | None) -> int | None:
+    return int(date[:4]) if date else None
+
+
+def _base(d: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "verification": d["verification"],
+        "verification_note": d.get("verification_note", ""),
+        "note": d.get("note", ""),
+        "dataset_id": d.get("dataset") or None,
+        "link": d.get("link", ""),
+    }
+
+
+def rows_for(coll: Collection) -> dict[str, list[dict[str, Any]]]:
+    """Database rows per table, in a deterministic order (sorted by id)."""
+
+    def recs(kind: str) -> list[dict[str, Any]]:
+        return [r.data for r in sorted(coll.records[kind], key=lambda r: r.id)]
+
+    names = {
+        "vendor": {r.id: r.data["name"] for r in coll.records["vendor"]},
+        "customer": {r.id: r.data["name"] for r in coll.records["customer"]},
+    }
+    out: dict[str, list[dict[str, Any]]] = {}
+    out["datasets"] = [
+        {
+            "id": ds.id,
+            "name": ds.name,
+            "publisher": ds.publisher,
+            "licence": ds.licence,
+            "licence_url": ds.licence_url,
+            "attribution": ds.attribution,
+            "url": ds.url,
+            "retrieved": ds.retrieved,
+            "upstream": ds.upstream,
+            "rows_imported": sum(ds.rows.values()),
+            "rows_detail": "; ".join(f"{k}: {v}" for k, v in sorted(ds.rows.items())),
+            "note": ds.note,
+        }
+        for ds in sorted(coll.datasets, key=lambda ds: ds.id)
+    ]
+    out["sources"] = [
+        {
+            "id": d["id"],
+            "url": d["url"],
+            "publisher": d["publisher"],
+            "title": d.get("title", ""),
+            "date": d.get("date") or None,
+            "kind": d["kind"],
+            "dataset_id": d.get("dataset") or None,
+            "note": d.get("note", ""),
+        }
+        for d in recs("source")
+    ]
+    out["vendors"] = [
+        {
+            "id": d["id"],
+            "name": d["name"],
+            "aliases": _join(d.get("aliases")),
+            "legal_name": d.get("legal_name", ""),
+            "hq_country": d.get("hq_country", ""),
+            "hq_city": d.get("hq_city", ""),
+            "founded": d.get("founded") or None,
+            "products": d.get("products", ""),
+            "website": d.get("website", ""),
+            "summary": d.get("summary", ""),
+            "origin": d.get("origin", "curated"),
+            **_base(d),
+        }
+        for d in recs("vendor")
+    ]
+    out["customers"] = [
+        {
+            "id": d["id"],
+            "name": d["name"],
+            "aliases": _join(d.get("aliases")),
+            "type": d["type"],
+            "country": d.get("country", ""),
+            "region": d.get("region", ""),
+            "parent_id": d.get("parent") or None,
+            "summary": d.get("summary", ""),
+            "origin": d.get("origin", "curated"),
+            **_base(d),
+        }
+        for d in recs("customer")
+    ]
+    out["deployments"] = [
+        {
+            "id": d["id"],
+            "vendor_id": d["vendor"],
+            "customer_id": d["customer"],
+            "vendor_name": names["vendor"][d["vendor"]],
+            "customer_name": names["customer"][d["customer"]],
+            "product": d.get("product", ""),
+            "status": d["status"],
+            "start": d.get("start") or None,
+            "end": d.get("end") or None,
+            "summary": d.get("summary", ""),
+            **_base(d),
+        }
+        for d in recs("deployment")
+    ]
+    out["customer_counts"] = [
+        {
+            "id": d["id"],
+            "vendor_id": d.get("vendor") or None,
+            "vendor_name": names["vendor"].get(d.get("vendor") or "", "all vendors"),
+            "subject": d["subject"],
+            "qualifier": d["qualifier"],
+            "value": d.get("value"),
+            "value_text": count_display(d),
+            "region": d.get("region", ""),
+            "as_of": d.get("as_of") or None,
+            "reported_by": d["reported_by"],
+            "kind": d["kind"],
+            **_base(d),
+        }
+        for d in recs("count")
+    ]
+    out["studies"] = [
+        {
+            "id": d["id"],
+            "title": d["title"],
+            "authors": d.get("authors", ""),
+            "org": d.get("org", ""),
+            "venue": d.get("venue", ""),
+            "date": d["date"],
+            "year": _year(d["date"]),
+            "url": d.get("url", ""),
+            "method": d.get("method", ""),
+            **_base(d),
+        }
+        for d in recs("study")
+    ]
+    out["study_vendors"] = sorted(
+        (
+            {"study_id": d["id"], "vendor_id": v}
+            for d in recs("study")
+            for v in set(d.get("vendors", []))
+            | {
+                f.data["vendor"]
+                for f in coll.records["figure"]
+                if f.data["study"] == d["id"] and f.data.get("vendor")
+            }
+        ),
+        key=lambda r: (r["study_id"], r["vendor_id"]),
+    )
+    out["study_figures"] = [
+        {
+            "id": d["id"],
+            "study_id": d["study"],
+            "vendor_id": d.get("vendor") or None,
+            "vendor_label": d.get("vendor_label") or names["vendor"].get(d.get("vendor") or "", ""),
+            "subgroup": d.get("subgroup", ""),
+            "metric": d["metric"],
+            "value": d.get("value"),
+            "value_text": d.get("value_text") or _num_text(d.get("value")),
+            "unit": d.get("unit", ""),
+            "location": d.get("where", ""),
+            **_base(d),
+        }
+        for d in recs("figure")
+    ]
+    out["events"] = [
+        {
+            "id": d["id"],
+            "date": d["date"],
+            "year": _year(d["date"]),
+            "kind": d["kind"],
+            "title": d["title"],
+            "summary": d.get("summary", ""),
+            "jurisdiction": d.get("jurisdiction", ""),
+            "country": d.get("country", ""),
+            "vendor_names": _join(names["vendor"][v] for v in d.get("vendors", [])),
+            "customer_names": _join(names["customer"][c] for c in d.get("customers", [])),
+            "amount": d.get("amount"),
+            "currency": d.get("currency", ""),
+            "person": d.get("person", ""),
+            "place": d.get("place", ""),
+            **_base(d),
+        }
+        for d in recs("event")
+    ]
+    out["event_vendors"] = [
+        {"event_id": d["id"], "vendor_id": v} for d in recs("event") for v in sorted(d.get("vendors", []))
+    ]
+    out["event_customers"] = [
+        {"event_id": d["id"], "customer_id": c} for d in recs("event") for c in sorted(d.get("customers", []))
+    ]
+    out["citations"] = [
+        {"entity": TABLE[kind], "record_id": d["id"], "source_id": s}
+        for kind in FACT_KINDS
+        for d in recs(kind)
+        for s in sorted(set(d["sources"]))
+    ]
+    out["aliases"] = [
+        {"entity": TABLE[kind], "record_id": d["id"], "alias": a}
+        for kind in ("vendor", "customer")
+        for d in recs(kind)
+        for a in d.get("aliases", []) or []
+    ]
+    return out
+
+
+def _num_text(v: float | int | None) -> str:
+    if v is None:
+        return ""
+    if isinstance(v, float) and v.is_integer() and abs(v) < 1e15:
+        return f"{v:.1f}"
+    return str(v)
+
+
+# Columns of every table, in order (the rows built in rows_for() carry exactly these keys).
+_BASE_COLS = ["verification", "verification_note", "note", "dataset_id", "link"]
+SCHEMA: dict[str, list[str]] = {
+    "datasets": [
+        "id",
+        "name",
+        "publisher",
+        "licence",
+        "licence_url",
+        "attribution",
+        "url",
+        "retrieved",
+        "upstream",
+        "rows_imported",
+        "rows_detail",
+        "note",
+    ],
+    "sources": [
+        "id",
+        "url",
+        "publisher",
+        "title",
+        "date",
+        "kind",
+        "dataset_id",
+        "note",
+    ],
+    "vendors": [
+        "id",
+        "name",
+        "aliases",
+        "legal_name",
+        "hq_country",
+        "hq_city",
+        "founded",
+        "products",
+        "website",
+        "summary",
+        "origin",
+        *_BASE_COLS,
+    ],
+    "customers": [
+        "id",
+        "name",
+        "aliases",
+        "type",
+        "country",
+        "region",
+        "parent_id",
+        "summary",
+        "origin",
+        *_BASE_COLS,
+    ],
+    "deployments": [
+        "id",
+        "vendor_id",
+        "customer_id",
+        "vendor_name",
+        "customer_name",
+        "product",
+        "status",
+        "start",
+        "end",
+        "summary",
+        *_BASE_COLS,
+    ],
+    "customer_counts": [
+        "id",
+        "vendor_id",
+        "vendor_name",
+        "subject",
+        "qualifier",
+        "value",
+        "value_text",
+        "region",
+        "as_of",
+        "reported_by",
+        "kind",
+        *_BASE_COLS,
+    ],
+    "studies": [
+        "id",
+        "title",
+        "authors",
+        "org",
+        "venue",
+        "date",
+        "year",
+        "url",
+        "method",
+        *_BASE_COLS,
+    ],
+    "study_vendors": ["study_id", "vendor_id"],
+    "study_figures": [
+        "id",
+        "study_id",
+        "vendor_id",
+        "vendor_label",
+        "subgroup",
+        "metric",
+        "value",
+        "value_text",
+        "unit",
+        "location",
+        *_BASE_COLS,
+    ],
+    "events": [
+        "id",
+        "date",
+        "year",
+        "kind",
+        "title",
+        "summary",
+        "jurisdiction",
+        "country",
+        "vendor_names",
+        "customer_names",
+        "amount",
+        "currency",
+        "person",
+        "place",
+        *_BASE_COLS,
+    ],
+    "event_vendors": ["event_id", "vendor_id"],
+    "event_customers": ["event_id", "customer_id"],
+    "citations": ["entity", "record_id", "source_id"],
+    "aliases": ["entity", "record_id", "alias"],
+}
+
+PKS = {
+    "datasets": "id",
+    "sources": "id",
+    "vendors": "id",
+    "customers": "id",
+    "deployments": "id",
+    "customer_counts": "id",
+    "studies": "id",
+    "study_figures": "id",
+    "events": "id",
+    "study_vendors": ("study_id", "vendor_id"),
+    "event_vendors": ("event_id", "vendor_id"),
+    "event_customers": ("event_id", "customer_id"),
+    "citations": ("entity", "record_id", "source_id"),
+    "aliases": ("entity", "record_id", "alias"),
+}
+FKS: dict[str, list[tuple[str, str, str]]] = {
+    "sources": [("dataset_id", "datasets", "id")],
+    "vendors": [("dataset_id", "datasets", "id")],
+    "customers": [("parent_id", "customers", "id"), ("dataset_id", "datasets", "id")],
+    "deployments": [
+        ("vendor_id", "vendors", "id"),
+        ("customer_id", "customers", "id"),
+        ("dataset_id", "datasets", "id"),
+    ],
+    "customer_counts": [
+        ("vendor_id", "vendors", "id"),
+        ("dataset_id", "datasets", "id"),
+    ],
+    "studies": [("dataset_id", "datasets", "id")],
+    "study_vendors": [("study_id", "studies", "id"), ("vendor_id", "vendors", "id")],
+    "study_figures": [
+        ("study_id", "studies", "id"),
+        ("vendor_id", "vendors", "id"),
+        ("dataset_id", "datasets", "id"),
+    ],
+    "events": [("dataset_id", "datasets", "id")],
+    "event_vendors": [("event_id", "events", "id"), ("vendor_id", "vendors", "id")],
+    "event_customers": [
+        ("event_id", "events", "id"),
+        ("customer_id", "customers", "id"),
+    ],
+    "citations": [("source_id", "sources", "id")],
+}
+COLUMN_TYPES: dict[str, dict[str, type]] = {
+    "customer_counts": {"value": int},
+    "study_figures": {"value": float},
+    "events": {"amount": float, "year": int},
+    "studies": {"year": int},
+    "datasets": {"rows_imported": int},
+}
+INDEXES: list[tuple[str, list[str]]] = [
+    ("customers", ["type"]),
+    ("customers", ["country"]),
+    ("customers", ["name"]),
+    ("deployments", ["status"]),
+    ("deployments", ["start"]),
+    ("events", ["date"]),
+    ("events", ["kind"]),
+    ("events", ["year"]),
+    ("customer_counts", ["as_of"]),
+    ("citations", ["entity", "record_id"]),
+    ("aliases", ["alias"]),
+]
+
+# What the full-text index holds per table: (label column, columns searched)
+SEARCH_SPEC: dict[str, tuple[str, list[str]]] = {
+    "vendors": (
+        "name",
+        ["name", "aliases", "legal_name", "products", "hq_country", "summary"],
+    ),
+    "customers": ("name", ["name", "aliases", "type", "country", "region", "summary"]),
+    "deployments": (
+        "vendor_name",
+        ["vendor_name", "customer_name", "product", "status", "summary"],
+    ),
+    "customer_counts": (
+        "vendor_name",
+        ["vendor_name", "subject", "value_text", "region", "reported_by"],
+    ),
+    "studies": ("title", ["title", "authors", "org", "venue", "method"]),
+    "study_figures": (
+        "metric",
+        ["vendor_label", "subgroup", "metric", "value_text", "location"],
+    ),
+    "events": (
+        "title",
+        [
+            "title",
+            "summary",
+            "kind",
+            "jurisdiction",
+            "vendor_names",
+            "customer_names",
+            "person",
+            "place",
+        ],
+    ),
+    "sources": ("title", ["title", "publisher", "url"]),
+    "datasets": ("name", ["name", "publisher", "licence", "attribution"]),
+}
+
+
+def write_database(out: Path, tables: dict[str, list[dict[str, Any]]], meta: dict[str, str]) -> None:
+    tmp = out.with_name(out.name + ".building")
+    if tmp.exists():
+        tmp.unlink()
+    conn = sqlite3.connect(str(tmp))
+    db = sqlite_utils.Database(conn)
+    db.execute("PRAGMA journal_mode=DELETE")
+    order = [
+        "datasets",
+        "sources",
+        "vendors",
+        "customers",
+        "deployments",
+        "customer_counts",
+        "studies",
+        "study_vendors",
+        "study_figures",
+        "events",
+        "event_vendors",
+        "event_customers",
+        "citations",
+        "aliases",
+    ]
+    for name in order:
+        rows = tables[name]
+        columns = _columns_of(name, rows)
+        db[name].create(
+            columns,
+            pk=PKS[name],
+            foreign_keys=FKS.get(name, []),
+            not_null=_not_null(name),
+        )
+        if rows:
+            db[name].insert_all(rows, batch_size=1000)
+    for table, cols in INDEXES:
+        db[table].create_index(cols)
+    db.index_foreign_keys()
+    # The vendor statistics the charts read (precomputed so the chart query is an index lookup).
+    db.execute(
+        """CREATE TABLE vendor_customer_stats AS
+           SELECT vendor_id, status, COUNT(DISTINCT customer_id) AS customers,
+                  COUNT(*) AS deployments
+           FROM deployments GROUP BY vendor_id, status ORDER BY vendor_id, status"""
+    )
+    db.execute("CREATE INDEX idx_vendor_customer_stats ON vendor_customer_stats(vendor_id)")
+    _write_search_index(db, tables)
+    db["meta"].create({"key": str, "value": str}, pk="key")
+    db["meta"].insert_all([{"key": k, "value": v} for k, v in sorted(meta.items())])
+    conn.commit()
+    db.execute("VACUUM")
+    conn.execute("PRAGMA journal_mode=DELETE")
+    conn.close()
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp.replace(out)
+    write_manifest(out)
+
+
+def _columns_of(name: str, rows: list[dict[str, Any]]) -> dict[str, type]:
+    types = COLUMN_TYPES.get(name, {})
+    return {col: types.get(col, str) for col in SCHEMA[name]}
+
+
+def _not_null(name: str) -> set[str]:
+    base = {
+        "datasets": {"name", "licence", "attribution"},
+        "sources": {"url", "publisher", "kind"},
+    }
+    if name in (
+        "vendors",
+        "customers",
+        "deployments",
+        "customer_counts",
+        "studies",
+        "study_figures",
+        "events",
+    ):
+        return {"verification"}
+    return base.get(name, set())
+
+
+def fts_table(table: str) -> str:
+    return f"fts_{table}"
+
+
+def _write_search_index(db: sqlite_utils.Database, tables: dict[str, list[dict[str, Any]]]) -> None:
+    """One trigram FTS5 table per record type over folded text (substring, case- and
+    diacritic-insensitive search; aliases included). Per type, so that a page's search never
+    wades through another type's hits and the global search can take the best few of each."""
+    for table, (label_col, cols) in SEARCH_SPEC.items():
+        fts = fts_table(table)
+        db.execute(
+            f"CREATE VIRTUAL TABLE {fts} USING fts5("
+            "record_id UNINDEXED, label UNINDEXED, text, tokenize='trigram')"
+        )
+        rows = []
+        for row in tables[table]:
+            text = " | ".join(str(row.get(c)) for c in cols if row.get(c) not in (None, ""))
+            rows.append((row["id"], str(row.get(label_col) or row["id"]), fold(text)))
+        db.conn.executemany(f"INSERT INTO {fts}(record_id, label, text) VALUES (?, ?, ?)", rows)
+        db.execute(f"INSERT INTO {fts}({fts}) VALUES ('optimize')")
+
+
+# -- entry points -----------------------------------------------------------------------------
+def collect(
+    src_dir: Path = SOURCES_DIR,
+    external_dir: Path = EXTERNAL_DIR,
+    importers: Iterable[Callable[[Collection, Path], None]] | None = None,
+) -> Collection:
+    coll = Collection()
+    load_toml_sources(coll, src_dir)
+    if importers is None:
+        from db.importers import IMPORTERS  # noqa: PLC0415
+
+        importers = IMPORTERS
+    for run in importers:
+        run(coll, external_dir)
+    validate(coll)
+    return coll
+
+
+def build(
+    out: Path = DEFAULT_OUT,
+    src_dir: Path = SOURCES_DIR,
+    external_dir: Path = EXTERNAL_DIR,
+    importers: Iterable[Callable[[Collection, Path], None]] | None = None,
+) -> dict[str, int]:
+    coll = collect(src_dir, external_dir, importers)
+    tables = rows_for(coll)
+    meta = {
+        "schema_version": str(SCHEMA_VERSION),
+        "data_version": _data_version(src_dir, external_dir),
+        "application": "FaceLedger",
+    }
+    write_database(out, tables, meta)
+    return {name: len(rows) for name, rows in tables.items()}
+
+
+def _data_version(src_dir: Path, external_dir: Path) -> str:
+    """A version string derived from the sources themselves, so rebuilding is deterministic."""
+    import hashlib  # noqa: PLC0415
+
+    h = hashlib.sha256()
+    for base in (src_dir, external_dir):
+        if not base.exists():
+            continue
+        for p in sorted(base.rglob("*")):
+            if p.is_file():
+                h.update(p.relative_to(base).as_posix().encode())
+                h.update(p.read_bytes())
+    return h.hexdigest()[:12]
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("-o", "--output", type=Path, default=DEFAULT_OUT)
+    args = parser.parse_args(argv)
+    try:
+        counts = build(args.output)
+    except BuildError as exc:
+        print(f"build failed: {exc}", file=sys.stderr)
+        return 1
+    for name, n in counts.items():
+        print(f"{name:18} {n:>7}")
+    print(f"wrote {args.output}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.path.insert(0, str(ROOT))
+    sys.exit(main())

@@ -1,0 +1,61 @@
+"""Test setup: headless Qt, the repository root on sys.path (for db/), the real bundled database."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+os.environ["QT_QPA_PLATFORM"] = "offscreen"
+os.environ.setdefault("FACELEDGER_NO_ERROR_DIALOG", "1")
+
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+import pytest  # noqa: E402
+
+from faceledger.data.database import Database, bundled_database_path  # noqa: E402
+from faceledger.data.repositories import Repositories  # noqa: E402
+
+
+@pytest.fixture(autouse=True)
+def _isolated_home(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Settings and logs go to a temporary folder, never the user's."""
+    home = tmp_path_factory.mktemp("home")
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.setenv("XDG_DATA_HOME", str(home / "data"))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(home / "config"))
+
+
+@pytest.fixture(scope="session")
+def db_path() -> Path:
+    return bundled_database_path()
+
+
+@pytest.fixture()
+def db(db_path: Path):  # type: ignore[no-untyped-def]
+    database = Database.open(db_path)
+    yield database
+    database.close()
+
+
+@pytest.fixture()
+def repos(db: Database) -> Repositories:
+    return Repositories(db)
+
+
+@pytest.fixture()
+def window(qtbot, db: Database, tmp_path: Path):  # type: ignore[no-untyped-def]
+    from faceledger.main import build_window
+    from faceledger.ui.settings import Settings
+
+    w = build_window(db, Settings(tmp_path / "settings.ini"))
+    qtbot.addWidget(w)
+    w.show()
+    qtbot.waitExposed(w)
+    yield w
+    from faceledger.jobs import wait_all
+
+    wait_all()
+    w.close()

@@ -1,0 +1,63 @@
+"""Widgets through the composition root: pages, search, links, history."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+
+from faceledger.ui.main_window import PAGE_ORDER, MainWindow
+
+
+def test_window_opens_on_vendors(window: MainWindow) -> None:
+    page = window.current_page()
+    assert page.entity == "vendors"
+    assert page.model.rowCount() >= 9
+    assert "of" in page.status_text()
+
+
+def test_typing_in_page_search_filters_rows(qtbot, window: MainWindow) -> None:  # type: ignore[no-untyped-def]
+    page = window.current_page()
+    qtbot.keyClicks(page.search, "clearVI")
+    names = [page.model.record(r).name for r in range(page.model.rowCount())]
+    assert names == ["Clearview AI"]
+    qtbot.keyClick(page.search, Qt.Key.Key_Escape)
+    assert page.search.text() == ""
+    assert page.model.rowCount() >= 9
+
+
+def test_every_page_opens(window: MainWindow) -> None:
+    for entity in PAGE_ORDER:
+        page = window.show_page(entity)
+        assert page.model.columnCount() == len(page.spec.fields)
+
+
+def test_navigate_and_back(window: MainWindow) -> None:
+    assert window.navigate("vendors", "idemia")
+    assert window.current_page().current_record().id == "idemia"
+    assert window.navigate("sources", window.repos.vendors.citations("idemia")[0].source.id)
+    assert window.current_page().entity == "sources"
+    window.go_back()
+    assert window.current_page().entity == "vendors"
+    assert window.current_page().detail.record.id == "idemia"
+    window.go_forward()
+    assert window.current_page().entity == "sources"
+
+
+def test_copy_citation(window: MainWindow) -> None:
+    window.navigate("vendors", "nec")
+    text = window.copy_citation()
+    assert text.startswith("NEC (vendor)") and "Sources:" in text
+
+
+def test_refuses_non_web_links(window: MainWindow, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from PySide6.QtWidgets import QMessageBox
+
+    shown: list[str] = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda *a, **k: shown.append(a[2]))
+    for url in (
+        "file:///etc/passwd",
+        "javascript:alert(1)",
+        "\\\\server\\share",
+        "https://user:pw@example.org/",
+    ):
+        assert window.open_url(url) is False
+    assert len(shown) == 4
