@@ -500,6 +500,19 @@ def rows_for(coll: Collection) -> dict[str, list[dict[str, Any]]]:
         }
         for d in recs("source")
     ]
+    dep = coll.records["deployment"]
+    vendor_customers: dict[str, set[str]] = {}
+    customer_vendors: dict[str, set[str]] = {}
+    for rec in dep:
+        vendor_customers.setdefault(rec.data["vendor"], set()).add(rec.data["customer"])
+        customer_vendors.setdefault(rec.data["customer"], set()).add(rec.data["vendor"])
+    vendor_events: dict[str, int] = {}
+    customer_events: dict[str, int] = {}
+    for rec in coll.records["event"]:
+        for v in set(rec.data.get("vendors", [])):
+            vendor_events[v] = vendor_events.get(v, 0) + 1
+        for c in set(rec.data.get("customers", [])):
+            customer_events[c] = customer_events.get(c, 0) + 1
     out["vendors"] = [
         {
             "id": d["id"],
@@ -513,6 +526,8 @@ def rows_for(coll: Collection) -> dict[str, list[dict[str, Any]]]:
             "website": d.get("website", ""),
             "summary": d.get("summary", ""),
             "origin": d.get("origin", "curated"),
+            "customer_count": len(vendor_customers.get(d["id"], ())),
+            "event_count": vendor_events.get(d["id"], 0),
             **_base(d),
         }
         for d in recs("vendor")
@@ -528,6 +543,8 @@ def rows_for(coll: Collection) -> dict[str, list[dict[str, Any]]]:
             "parent_id": d.get("parent") or None,
             "summary": d.get("summary", ""),
             "origin": d.get("origin", "curated"),
+            "vendor_count": len(customer_vendors.get(d["id"], ())),
+            "event_count": customer_events.get(d["id"], 0),
             **_base(d),
         }
         for d in recs("customer")
@@ -697,6 +714,8 @@ SCHEMA: dict[str, list[str]] = {
         "website",
         "summary",
         "origin",
+        "customer_count",
+        "event_count",
         *_BASE_COLS,
     ],
     "customers": [
@@ -709,6 +728,8 @@ SCHEMA: dict[str, list[str]] = {
         "parent_id",
         "summary",
         "origin",
+        "vendor_count",
+        "event_count",
         *_BASE_COLS,
     ],
     "deployments": [
@@ -833,6 +854,8 @@ FKS: dict[str, list[tuple[str, str, str]]] = {
 }
 COLUMN_TYPES: dict[str, dict[str, type]] = {
     "customer_counts": {"value": int},
+    "vendors": {"customer_count": int, "event_count": int},
+    "customers": {"vendor_count": int, "event_count": int},
     "study_figures": {"value": float},
     "events": {"amount": float, "year": int},
     "studies": {"year": int},

@@ -1,15 +1,13 @@
-"""Helpers shared by the dataset importers (no Qt, standard library plus db.build)."""
+"""Helpers shared by the dataset importers (standard library plus db.build; no Qt)."""
 
 from __future__ import annotations
 
 import csv
 import re
 import sys
-from collections.abc import Iterable
 from pathlib import Path
-from typing import Any
 
-from db.build import Collection, org_key, slug
+from db.build import Collection, org_key
 
 
 def fail(coll: Collection, message: str) -> None:
@@ -49,39 +47,9 @@ def free_id(coll: Collection, kind: str, base: str) -> str:
     return f"{base}-{n}"
 
 
-def name_is_free(coll: Collection, kind: str, name: str) -> bool:
-    key = org_key(name)
-    return bool(key) and coll.resolve(kind, name) is None
-
-
 def add_alias_if_free(coll: Collection, kind: str, rid: str, alias: str) -> bool:
     """Add `alias` to record `rid` unless another record already uses that name. True if added."""
-    owner = coll.resolve(kind, alias)
-    if not org_key(alias) or owner is not None:
+    if not org_key(alias) or coll.resolve(kind, alias) is not None:
         return False
     coll.add_alias(kind, rid, alias)
     return True
-
-
-def org_slug(name: str) -> str:
-    return slug(name)
-
-
-def sorted_unique(items: Iterable[str]) -> list[str]:
-    return sorted({x for x in items if x})
-
-
-def join_plain(items: Iterable[str], sep: str = "; ") -> str:
-    return sep.join(x for x in items if x)
-
-
-def set_rows(rows: dict[str, int], kind: str, added: int) -> None:
-    if added:
-        rows[kind] = rows.get(kind, 0) + added
-
-
-def count_by_kind(records: Iterable[tuple[str, Any]]) -> dict[str, int]:
-    out: dict[str, int] = {}
-    for kind, _ in records:
-        out[kind] = out.get(kind, 0) + 1
-    return out

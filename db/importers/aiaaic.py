@@ -87,6 +87,9 @@ NAME_FIXES: dict[str, tuple[str, ...]] = {
     "MIT Media Lab, Joy Buolamwini, Deborah Raji": ("MIT Media Lab",),
     # Variant spellings of one organisation within the file.
     "Staqu Technologies Pvt. Ltd.": ("Staqu Technologies",),
+    "Chicago PD": ("Chicago Police Department",),
+    "Dallas PD": ("Dallas Police Department",),
+    "Woodbridge Police Department, New Jersey": ("Woodbridge Police Department",),
     "National University of Defense Technology, China": ("National University of Defense Technology (NUDT)",),
     "UC Berkeley": ("University of California, Berkeley",),  # alias UC Berkeley kept
     "HTX": ("Home Team Science and Technology Agency (HTX)",),
@@ -155,8 +158,8 @@ _TYPES: dict[str, tuple[str, ...]] = {
         "New York Police Department",
         "Baltimore Police Department",
         "Buenos Aires City Police",
-        "Chicago PD",
-        "Dallas PD",
+        "Chicago Police Department",
+        "Dallas Police Department",
         "Denver Police Department",
         "Hyderabad City Police",
         "Lucknow Police Commissionerate",
@@ -165,7 +168,7 @@ _TYPES: dict[str, tuple[str, ...]] = {
         "New Orleans Police Department",
         "Ningbo City Police",
         "Pagedale Police Department",
-        "Woodbridge Police Department, New Jersey",
+        "Woodbridge Police Department",
         "Beijing Municipal Public Security Bureau",
         "Zhengzhou Public Security Bureau",
         "Shenzhen Traffic Police Bureau",
@@ -647,17 +650,14 @@ def run(coll: Collection, external_dir: Path) -> None:
                 return k
         return None
 
-    def resolve_existing(kind: str, name: str, country: str) -> str | None:
+    def resolve_existing(kind: str, name: str) -> str | None:
+        # No country check: AIAAIC's country is where an entry happened (and is sometimes wrong, e.g.
+        # a London case filed under USA), not where the organisation is based. Generic names that could
+        # belong to several countries are qualified in NAME_FIXES instead.
         for cand in name_candidates(name):
             rid = coll.resolve(kind, cand)
-            if rid is None:
-                continue
-            if kind == "customer" and country:
-                rec = coll.get("customer", rid)
-                other = str(rec.data.get("country", "")) if rec else ""
-                if other and other != country:
-                    continue  # same name, different country: not the same organisation
-            return rid
+            if rid is not None:
+                return rid
         return None
 
     for row in rows:
@@ -680,7 +680,7 @@ def run(coll: Collection, external_dir: Path) -> None:
             for s in skipped:
                 report.skipped_names[s] = report.skipped_names.get(s, 0) + 1
             for name in names:
-                rid = resolve_existing(kind, name, single)
+                rid = resolve_existing(kind, name)
                 if rid is not None:
                     report.resolved[f"{kind}:{name}"] = rid
                     ref = f"id:{rid}"
@@ -689,12 +689,12 @@ def run(coll: Collection, external_dir: Path) -> None:
                     if key is None:
                         key = org_key(base_name(name))
                         org = _NewOrg(name=base_name(name))
-                        aliases = [abbreviation(name)] if abbreviation(name) else []
-                        aliases += list(EXTRA_ALIASES.get(base_name(name), ()))
-                        org.aliases = [a for a in aliases if org_key(a) and org_key(a) != key]
+                        first = [abbreviation(name)] if abbreviation(name) else []
+                        first += list(EXTRA_ALIASES.get(base_name(name), ()))
+                        org.aliases = [a for a in first if org_key(a) and org_key(a) != key]
                         new_orgs[kind][key] = org
-                        for n in [org.name, *org.aliases]:
-                            new_keys[kind].setdefault(org_key(n), key)
+                        for known in [org.name, *org.aliases]:
+                            new_keys[kind].setdefault(org_key(known), key)
                     org = new_orgs[kind][key]
                     org.entries.append(aid)
                     org.sources.append(source_id)
@@ -741,11 +741,8 @@ def run(coll: Collection, external_dir: Path) -> None:
             org = new_orgs[kind][key]
             # Display name: the spelling used most often (ties: alphabetical).
             name = sorted(org.spellings.items(), key=lambda kv: (-kv[1], kv[0]))[0][0]
-            countries = {c for c in org.countries if c}
-            if coll.resolve(kind, name) is not None:
-                # The name belongs to a record in another country (see resolve_existing): qualify it.
-                where = sorted(countries)[0] if len(countries) == 1 else "AIAAIC"
-                name = f"{name} ({where})"
+            if coll.resolve(kind, name) is not None:  # defensive; resolve_existing found no match
+                fail(coll, f"{ORIGIN_FILE}: name {name!r} is already used by another {kind}")
             rid = free_id(coll, kind, slug(name))
             aliases: list[str] = []
             for a in [*org.aliases, *sorted(org.spellings)]:
@@ -754,11 +751,11 @@ def run(coll: Collection, external_dir: Path) -> None:
                 if all(org_key(a) != org_key(x) for x in aliases):
                     aliases.append(a)
             entries = sorted(set(org.entries), key=lambda x: int(entry_number(x)))
-            n = len(entries)
+            count = len(entries)
             role = "developer" if kind == "vendor" else "deployer"
             summary = (
-                f"Listed as a {role} in {n} facial recognition "
-                f"{'entry' if n == 1 else 'entries'} of the AIAAIC Repository ({', '.join(entries)}). "
+                f"Listed as a {role} in {count} facial recognition "
+                f"{'entry' if count == 1 else 'entries'} of the AIAAIC Repository ({', '.join(entries)}). "
                 "FaceLedger holds no other information about this organisation."
             )
             data: dict[str, Any] = {

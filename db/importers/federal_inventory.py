@@ -198,8 +198,7 @@ REVIEWED: dict[str, Review] = {
     ),
     "DHS-401": Review(
         "NEC",
-        "Face matching identifies staff entering a secure vault for seized property, replacing a manual access "
-        "log.",
+        "Face matching automatically identifies staff who enter a secure vault holding seized property.",
     ),
     "DOJ-0122": Review(
         None,

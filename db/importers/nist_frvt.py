@@ -49,7 +49,7 @@ VENDOR_SUMMARY = "Known to FaceLedger only as a developer in NIST FRVT 1:1 table
 # FaceLedger uses, followed by names to resolve when that id does not exist. A mapped prefix whose
 # vendor is not in the collection falls back to a "nist-<prefix>" record (never a guessed link).
 PREFIX_MAP: dict[str, tuple[str, ...]] = {
-    # The 15 curated vendors that appear in the 2020 extract.
+    # Curated vendors (the fixed 15) that appear in the 2020 extract.
     "idemia": ("idemia", "IDEMIA", "Idemia"),
     "cognitec": ("cognitec", "Cognitec", "Cognitec Systems"),
     "rankone": ("rank-one-computing", "Rank One Computing"),
@@ -57,7 +57,13 @@ PREFIX_MAP: dict[str, tuple[str, ...]] = {
     "sensetime": ("sensetime", "SenseTime"),
     "vigilantsolutions": ("vigilant-solutions", "Vigilant Solutions"),
     "ayonix": ("ayonix", "Ayonix"),
-    "nec": ("nec", "NEC"),  # not present in this 2020 extract; kept so a re-extract links correctly
+    "nec": ("nec", "NEC"),
+    # Other curated vendors.
+    "digitalbarriers": ("digitalbarriers", "DigitalBarriers", "Digital Barriers"),
+    "fujitsulab": (
+        "fujitsu",
+        "Fujitsu",
+    ),  # Fujitsu Laboratories, Fujitsu's research arm  # not present in this 2020 extract; kept so a re-extract links correctly
     # Companies FaceLedger may know from other datasets (AIAAIC); linked only if such a record exists.
     "paravision": ("paravision", "Paravision"),
     "everai-paravision": ("paravision", "Paravision", "Ever AI"),  # Ever AI renamed itself Paravision

@@ -36,6 +36,7 @@ class EntitySpec:
     fields: tuple[Field, ...]
     label: str
     default_sort: str
+    default_ascending: bool = True
     year_column: str = ""
     extra_columns: tuple[str, ...] = field(default=())
 
@@ -64,6 +65,8 @@ ENTITIES: dict[str, EntitySpec] = {
         r.Vendor,
         (
             Field("name", "Vendor", width=190),
+            Field("customer_count", "Customers", "int", 80),
+            Field("event_count", "Events", "int", 60),
             Field("hq_country", "Country", width=70, facet=True),
             Field("hq_city", "Headquarters", width=150),
             Field("founded", "Founded", "date", 80),
@@ -72,7 +75,8 @@ ENTITIES: dict[str, EntitySpec] = {
             V,
         ),
         label="name",
-        default_sort="name",
+        default_sort="customer_count",
+        default_ascending=False,
     ),
     "customers": EntitySpec(
         "customers",
@@ -81,6 +85,8 @@ ENTITIES: dict[str, EntitySpec] = {
         r.Customer,
         (
             Field("name", "Customer", width=280),
+            Field("vendor_count", "Vendors", "int", 70),
+            Field("event_count", "Events", "int", 60),
             Field("type", "Type", width=150, facet=True),
             Field("country", "Country", width=70, facet=True),
             Field("region", "Region", width=140),

@@ -36,6 +36,8 @@ class Vendor(Fact):
     website: str = ""
     summary: str = ""
     origin: str = ""
+    customer_count: int = 0
+    event_count: int = 0
 
 
 @dataclass(frozen=True)
@@ -48,6 +50,8 @@ class Customer(Fact):
     parent_id: str | None = None
     summary: str = ""
     origin: str = ""
+    vendor_count: int = 0
+    event_count: int = 0
 
 
 @dataclass(frozen=True)

@@ -94,7 +94,7 @@ class Repository(Generic[T]):
         return (" AND ".join(parts) or "1"), params
 
     def order_by(self, query: Query, reverse: bool = False) -> str:
-        key, asc = query.order or (self.spec.default_sort, True)
+        key, asc = query.order or (self.spec.default_sort, self.spec.default_ascending)
         try:
             col = self._check_key(self.spec.field(key).sort_key)
         except KeyError:
@@ -137,7 +137,7 @@ class Repository(Generic[T]):
 
     def position(self, query: Query, record_id: str) -> int | None:
         """The row number of a record under `query`, or None when the query excludes it."""
-        key, asc = query.order or (self.spec.default_sort, True)
+        key, asc = query.order or (self.spec.default_sort, self.spec.default_ascending)
         try:
             col = self._check_key(self.spec.field(key).sort_key)
         except KeyError:

@@ -21,6 +21,7 @@ from faceledger.data.repositories import Citation, Link, Repositories
 INTERNAL_SCHEME = "faceledger"
 
 LABELS = {
+    "name": "Name",
     "legal_name": "Legal name",
     "hq_country": "Country",
     "hq_city": "Headquarters",
@@ -81,6 +82,9 @@ HIDDEN = {
     "vendor_id",
     "customer_id",
     "study_id",
+    "customer_count",
+    "vendor_count",
+    "event_count",
 }
 URL_FIELDS = {"url", "website", "licence_url", "link"}
 

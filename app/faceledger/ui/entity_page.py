@@ -130,7 +130,6 @@ class EntityPage(QWidget):
         self.table = QTableView(self)
         self.table.setObjectName(f"table_{self.entity}")
         self.table.setModel(self.model)
-        self.table.setSortingEnabled(True)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setAlternatingRowColors(True)
@@ -147,9 +146,9 @@ class EntityPage(QWidget):
         for i, f in enumerate(self.spec.fields):
             self.table.setColumnWidth(i, f.width)
         default = self.spec.keys.index(self.spec.default_sort)
-        header.blockSignals(True)
-        header.setSortIndicator(default, Qt.SortOrder.AscendingOrder)
-        header.blockSignals(False)
+        order = Qt.SortOrder.AscendingOrder if self.spec.default_ascending else Qt.SortOrder.DescendingOrder
+        header.setSortIndicator(default, order)
+        self.table.setSortingEnabled(True)  # sorts by the indicator: the spec's default order
 
         self.detail = DetailPane(self.repos, self)
         splitter = QSplitter(Qt.Orientation.Horizontal, self)
@@ -269,6 +268,11 @@ class EntityPage(QWidget):
             if w is not None:
                 w.blockSignals(False)
         self._apply()
+
+    def ensure_selection(self) -> None:
+        """Select the first row when nothing is selected, so the detail pane is never empty."""
+        if not self.table.currentIndex().isValid() and self.model.rowCount() > 0:
+            self.table.selectRow(0)
 
     def current_record(self) -> Any:
         idx = self.table.currentIndex()

@@ -12,7 +12,7 @@ from PySide6.QtWidgets import (
     QListWidgetItem,
     QMainWindow,
     QMessageBox,
-    QSplitter,
+    QHBoxLayout,
     QStackedWidget,
     QWidget,
 )
@@ -106,12 +106,14 @@ class MainWindow(QMainWindow):
             item.setData(Qt.ItemDataRole.UserRole, entity)
             item.setToolTip(f"{ENTITIES[entity].title} (Ctrl+{i + 1})")
             self.nav.addItem(item)
-        splitter = QSplitter(Qt.Orientation.Horizontal, self)
-        splitter.addWidget(self.nav)
-        splitter.addWidget(self.stack)
-        splitter.setStretchFactor(1, 1)
-        splitter.setChildrenCollapsible(False)
-        self.setCentralWidget(splitter)
+        self.nav.setFixedWidth(170)
+        central = QWidget(self)
+        row = QHBoxLayout(central)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.setSpacing(0)
+        row.addWidget(self.nav)
+        row.addWidget(self.stack, 1)
+        self.setCentralWidget(central)
         self.global_search = GlobalSearch(self.repos.search, self)
         self.data_label = QLabel(self)
         meta = self.repos.db.meta()
@@ -159,7 +161,6 @@ class MainWindow(QMainWindow):
             page.navigate_requested.connect(self.navigate)
             page.selection_changed.connect(self._on_page_selection_changed)
             page.open_url_requested.connect(self.open_url)
-            page.status_changed.connect(self._on_page_status_changed)
         self.global_search.navigate_requested.connect(self.navigate)
         app = QGuiApplication.instance()
         if app is not None:
@@ -179,7 +180,7 @@ class MainWindow(QMainWindow):
             self.nav.blockSignals(True)
             self.nav.setCurrentRow(row)
             self.nav.blockSignals(False)
-        self.statusBar().showMessage(page.status_text())
+        page.ensure_selection()
         return page
 
     def navigate(self, entity: str, record_id: str) -> bool:
@@ -284,10 +285,6 @@ class MainWindow(QMainWindow):
         if not self._navigating:
             self.history.push((entity, record_id))
             self._update_history_actions()
-
-    def _on_page_status_changed(self, text: str) -> None:
-        if self.sender() is self.stack.currentWidget():
-            self.statusBar().showMessage(text)
 
     def _on_find(self) -> None:
         self.current_page().focus_search()
