@@ -549,6 +549,7 @@ def rows_for(coll: Collection) -> dict[str, list[dict[str, Any]]]:
         }
         for d in recs("customer")
     ]
+    customer_by_id = {r.id: r.data for r in coll.records["customer"]}
     out["deployments"] = [
         {
             "id": d["id"],
@@ -556,6 +557,8 @@ def rows_for(coll: Collection) -> dict[str, list[dict[str, Any]]]:
             "customer_id": d["customer"],
             "vendor_name": names["vendor"][d["vendor"]],
             "customer_name": names["customer"][d["customer"]],
+            "customer_type": customer_by_id[d["customer"]]["type"],
+            "customer_country": customer_by_id[d["customer"]].get("country", ""),
             "product": d.get("product", ""),
             "status": d["status"],
             "start": d.get("start") or None,
@@ -738,6 +741,8 @@ SCHEMA: dict[str, list[str]] = {
         "customer_id",
         "vendor_name",
         "customer_name",
+        "customer_type",
+        "customer_country",
         "product",
         "status",
         "start",
@@ -866,6 +871,8 @@ INDEXES: list[tuple[str, list[str]]] = [
     ("customers", ["country"]),
     ("customers", ["name"]),
     ("deployments", ["status"]),
+    ("deployments", ["customer_type"]),
+    ("deployments", ["customer_country"]),
     ("deployments", ["start"]),
     ("events", ["date"]),
     ("events", ["kind"]),

@@ -104,6 +104,8 @@ ENTITIES: dict[str, EntitySpec] = {
         (
             Field("vendor_name", "Vendor", width=160),
             Field("customer_name", "Customer", width=240),
+            Field("customer_type", "Customer type", width=130, facet=True),
+            Field("customer_country", "Country", width=70, facet=True),
             Field("product", "Product", width=220),
             Field("status", "Status", "status", 90, facet=True),
             Field("start", "Start", "date", 90),

@@ -60,6 +60,8 @@ class Deployment(Fact):
     customer_id: str = ""
     vendor_name: str = ""
     customer_name: str = ""
+    customer_type: str = ""
+    customer_country: str = ""
     product: str = ""
     status: str = ""
     start: str | None = None

@@ -22,6 +22,8 @@ INTERNAL_SCHEME = "faceledger"
 
 LABELS = {
     "name": "Name",
+    "customer_type": "Customer type",
+    "customer_country": "Customer country",
     "legal_name": "Legal name",
     "hq_country": "Country",
     "hq_city": "Headquarters",
