@@ -13,7 +13,7 @@ import re
 import sqlite3
 import sys
 import tomllib
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -920,7 +920,10 @@ SEARCH_SPEC: dict[str, tuple[str, list[str]]] = {
 }
 
 
-def write_database(out: Path, tables: dict[str, list[dict[str, Any]]], meta: dict[str, str]) -> None:
+def write_database(
+    out: Path, tables: Mapping[str, Iterable[dict[str, Any]]], meta: dict[str, str]
+) -> None:
+    """Write `tables` (rows per table, each an iterable that is read once) and `meta` to `out`."""
     tmp = out.with_name(out.name + ".building")
     if tmp.exists():
         tmp.unlink()
@@ -952,8 +955,7 @@ def write_database(out: Path, tables: dict[str, list[dict[str, Any]]], meta: dic
             foreign_keys=FKS.get(name, []),
             not_null=_not_null(name),
         )
-        if rows:
-            db[name].insert_all(rows, batch_size=1000)
+        db[name].insert_all(rows, batch_size=1000)
     for table, cols in INDEXES:
         db[table].create_index(cols)
     db.index_foreign_keys()
@@ -965,7 +967,21 @@ def write_database(out: Path, tables: dict[str, list[dict[str, Any]]], meta: dic
            FROM deployments GROUP BY vendor_id, status ORDER BY vendor_id, status"""
     )
     db.execute("CREATE INDEX idx_vendor_customer_stats ON vendor_customer_stats(vendor_id)")
-    _write_search_index(db, tables)
+    # The same split further by customer type and country (the chart's filters). A customer has
+    # one type and one country, so distinct-customer counts add up across types and countries.
+    db.execute(
+        """CREATE TABLE vendor_customer_facets AS
+           SELECT vendor_id, status, COALESCE(customer_type, '') AS customer_type,
+                  COALESCE(customer_country, '') AS customer_country,
+                  COUNT(DISTINCT customer_id) AS customers, COUNT(*) AS deployments
+           FROM deployments GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4"""
+    )
+    for col in ("customer_type", "customer_country"):
+        db.execute(
+            f"CREATE INDEX idx_vendor_customer_facets_{col} ON vendor_customer_facets"
+            f"({col}, status, vendor_id, customers, deployments)"
+        )
+    _write_search_index(db)
     db["meta"].create({"key": str, "value": str}, pk="key")
     db["meta"].insert_all([{"key": k, "value": v} for k, v in sorted(meta.items())])
     conn.commit()
@@ -977,7 +993,7 @@ def write_database(out: Path, tables: dict[str, list[dict[str, Any]]], meta: dic
     write_manifest(out)
 
 
-def _columns_of(name: str, rows: list[dict[str, Any]]) -> dict[str, type]:
+def _columns_of(name: str, rows: Iterable[dict[str, Any]]) -> dict[str, type]:
     types = COLUMN_TYPES.get(name, {})
     return {col: types.get(col, str) for col in SCHEMA[name]}
 
@@ -1004,21 +1020,33 @@ def fts_table(table: str) -> str:
     return f"fts_{table}"
 
 
-def _write_search_index(db: sqlite_utils.Database, tables: dict[str, list[dict[str, Any]]]) -> None:
+def _write_search_index(db: sqlite_utils.Database) -> None:
     """One trigram FTS5 table per record type over folded text (substring, case- and
     diacritic-insensitive search; aliases included). Per type, so that a page's search never
-    wades through another type's hits and the global search can take the best few of each."""
+    wades through another type's hits and the global search can take the best few of each.
+
+    Read back from the written table (streamed, so a million rows are never all in memory); each
+    index row has the rowid of its table row."""
     for table, (label_col, cols) in SEARCH_SPEC.items():
         fts = fts_table(table)
         db.execute(
             f"CREATE VIRTUAL TABLE {fts} USING fts5("
             "record_id UNINDEXED, label UNINDEXED, text, tokenize='trigram')"
         )
-        rows = []
-        for row in tables[table]:
-            text = " | ".join(str(row.get(c)) for c in cols if row.get(c) not in (None, ""))
-            rows.append((row["id"], str(row.get(label_col) or row["id"]), fold(text)))
-        db.conn.executemany(f"INSERT INTO {fts}(record_id, label, text) VALUES (?, ?, ?)", rows)
+        select = ", ".join(f'"{c}"' for c in ["id", label_col, *cols])
+        source = db.conn.execute(f'SELECT rowid, {select} FROM "{table}" ORDER BY rowid')
+        db.conn.executemany(
+            f"INSERT INTO {fts}(rowid, record_id, label, text) VALUES (?, ?, ?, ?)",
+            (
+                (
+                    rowid,
+                    rid,
+                    str(label or rid),
+                    fold(" | ".join(str(v) for v in values if v not in (None, ""))),
+                )
+                for rowid, rid, label, *values in source
+            ),
+        )
         db.execute(f"INSERT INTO {fts}({fts}) VALUES ('optimize')")
 
 

@@ -18,7 +18,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import NoReturn, TextIO
 
-from faceledger.data.database import Database
+from faceledger.data.database import CheckReport, Database
 from faceledger.data.entities import ENTITIES
 from faceledger.data.errors import FaceLedgerError
 
@@ -105,8 +105,11 @@ def main(argv: Sequence[str] | None = None, stdout: TextIO | None = None) -> int
 
 
 def doctor(db_path: Path | None, out: TextIO) -> int:
-    """Open read-only, quick_check, checksums, counts, build the window offscreen."""
-    db = Database.open(db_path)
+    """Open read-only, quick_check, checksums, counts, build the window offscreen.
+
+    Opens without the manifest check that `Database.open` does by default, so that a tampered
+    file is still examined and the changed tables can be named."""
+    db = Database.open(db_path, verify=False)
     try:
         report = db.check()
         print(f"database: {report.path}", file=out)
@@ -117,15 +120,9 @@ def doctor(db_path: Path | None, out: TextIO) -> int:
         else:
             print("table checksums: ok", file=out)
         for table, n in report.row_counts.items():
-            print(f"  {table:24} {n:>9,}", file=out)
+            print(f"  {table:24} {n:>9,}" if n >= 0 else f"  {table:24}  unreadable", file=out)
         if not report.ok:
-            reason = (
-                "database damaged (quick_check failed)"
-                if report.quick_check != "ok"
-                else "database does not match its checksum manifest (tampered or damaged): "
-                + ", ".join(report.changed_tables or ("file",))
-            )
-            print(f"faceledger doctor: {reason}", file=sys.stderr)
+            print(f"faceledger doctor: {report.path}: {_doctor_reason(report)}", file=sys.stderr)
             return 1
         window_ok = _check_window(db)
         print(f"main window: {window_ok}", file=out)
@@ -136,6 +133,26 @@ def doctor(db_path: Path | None, out: TextIO) -> int:
         return 0
     finally:
         db.close()
+
+
+def _doctor_reason(report: CheckReport) -> str:
+    """The one line doctor prints to standard error when a check fails."""
+    tables = [t for t in report.changed_tables if not t.startswith("(")]
+    changed = f"tables changed: {', '.join(tables)}" if tables else ""
+    if "(manifest missing)" in report.changed_tables:
+        return "the database has no readable checksum manifest, so tampering cannot be ruled out"
+    if report.quick_check != "ok":
+        return "database damaged (SQLite's quick check failed" + (f"; {changed})" if changed else ")")
+    if not report.file_checksum_ok and tables:
+        return f"database tampered with or damaged: it does not match its checksum manifest; {changed}"
+    if tables:
+        return (
+            f"database tampered with: the file matches its manifest but the table checksums do not; {changed}"
+        )
+    return (
+        "database tampered with or damaged: the file does not match its checksum manifest "
+        "(no table's rows changed: the search index or unused space differs)"
+    )
 
 
 def _check_window(db: Database) -> str:

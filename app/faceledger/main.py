@@ -12,11 +12,12 @@ from types import TracebackType
 
 from PySide6.QtCore import QTimer
 from PySide6.QtGui import QGuiApplication, QIcon
-from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
+from PySide6.QtWidgets import QApplication, QMessageBox, QPushButton, QWidget
 
 from faceledger.data.database import Database
-from faceledger.data.errors import DatabaseProblem
+from faceledger.data.errors import DatabaseProblem, FaceLedgerError
 from faceledger.data.repositories import Repositories
+from faceledger.jobs import wait_all
 from faceledger.ui.main_window import MainWindow
 from faceledger.ui.settings import Settings, user_data_dir
 
@@ -32,20 +33,25 @@ def resources_dir() -> Path:
 
 
 def setup_logging(folder: Path | None = None) -> Path | None:
-    """Log to a rotating file in the user's data folder; never print."""
+    """Log to a rotating file in the user's data folder (call after `make_application`, which
+    names that folder); never print. Returns the log file, or None when it cannot be written."""
     folder = folder or user_data_dir()
+    path = folder / "faceledger.log"
+    root = logging.getLogger("faceledger")
+    for old in [h for h in root.handlers if isinstance(h, logging.handlers.RotatingFileHandler)]:
+        if Path(old.baseFilename) == path.resolve():
+            return path
+        root.removeHandler(old)  # another folder (tests): log to the new one only
+        old.close()
     try:
         folder.mkdir(parents=True, exist_ok=True)
-        path = folder / "faceledger.log"
         handler = logging.handlers.RotatingFileHandler(
             path, maxBytes=512_000, backupCount=3, encoding="utf-8"
         )
     except OSError:
         return None
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
-    root = logging.getLogger("faceledger")
-    if not any(isinstance(h, logging.handlers.RotatingFileHandler) for h in root.handlers):
-        root.addHandler(handler)
+    root.addHandler(handler)
     root.setLevel(logging.INFO)
     return path
 
@@ -66,45 +72,89 @@ def make_application(argv: list[str] | None = None) -> QApplication:
     return app
 
 
-def show_database_problem(problem: DatabaseProblem, parent: QWidget | None = None) -> None:
+def database_problem_box(problem: DatabaseProblem, parent: QWidget | None = None) -> QMessageBox:
+    """The dialog for a database that cannot be used: what is wrong, which file, what to do."""
     box = QMessageBox(parent)
+    box.setObjectName("databaseProblem")
     box.setIcon(QMessageBox.Icon.Critical)
-    box.setWindowTitle("FaceLedger cannot open its database")
+    box.setWindowTitle("FaceLedger cannot use its database")
     box.setText(problem.what + ".")
     box.setInformativeText(f"File: {problem.path}\n\n{problem.advice}")
     box.setStandardButtons(QMessageBox.StandardButton.Close)
-    box.exec()
+    return box
+
+
+def show_database_problem(problem: DatabaseProblem, parent: QWidget | None = None) -> None:
+    """Before any window exists: the only thing on screen, so modal."""
+    database_problem_box(problem, parent).exec()
+
+
+def show_notice(parent: QWidget, title: str, text: str) -> QMessageBox:
+    """A non-blocking information box (settings reset and the like)."""
+    box = QMessageBox(QMessageBox.Icon.Information, title, text, QMessageBox.StandardButton.Ok, parent)
+    box.setObjectName("notice")
+    box.open()
+    return box
 
 
 class ErrorReporter:
-    """Shows an unexpected exception in a dialog with 'Copy details', logs it, keeps running."""
+    """`sys.excepthook` for the GUI: every exception (from a slot, a paint, a worker's failure) is
+    logged with its traceback and shown in a dialog with "Copy details"; the app keeps running.
+
+    Errors the data layer explains (a damaged database, a query stopped by the time limit) are shown
+    in their own words, once each. The dialog is opened non-modally (`open()`), so an error raised
+    while Qt paints never starts a nested event loop, and tests can inspect `self.box`."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         self.parent = parent
         self.last_details = ""
-        self._showing = False
+        self.box: QMessageBox | None = None
+        self.copy_button: QPushButton | None = None
+        self._problems_shown: set[str] = set()
 
     def __call__(self, exc_type: type[BaseException], exc: BaseException, tb: TracebackType | None) -> None:
         details = "".join(traceback.format_exception(exc_type, exc, tb))
         self.last_details = details
-        log.error("unexpected error:\n%s", details)
-        if self._showing or os.environ.get("FACELEDGER_NO_ERROR_DIALOG"):
+        if isinstance(exc, FaceLedgerError):
+            log.error("%s\n%s", exc, details)
+        else:
+            log.error("unexpected error:\n%s", details)
+        if os.environ.get("FACELEDGER_NO_ERROR_DIALOG"):
             return
-        self._showing = True
-        try:
-            box = QMessageBox(self.parent)
+        if self.box is not None and self.box.isVisible():
+            return  # one dialog at a time; the rest are in the log
+        if isinstance(exc, FaceLedgerError):
+            if str(exc) in self._problems_shown:
+                return  # a damaged page read again: said once is enough
+            self._problems_shown.add(str(exc))
+        self.show(exc, details)
+
+    def show(self, exc: BaseException, details: str) -> QMessageBox:
+        if self.box is not None:
+            self.box.deleteLater()
+        box = QMessageBox(self.parent)
+        box.setObjectName("errorReport")
+        if isinstance(exc, DatabaseProblem):
+            box.setIcon(QMessageBox.Icon.Critical)
+            box.setWindowTitle("FaceLedger cannot read its database")
+            box.setText(exc.what + ".")
+            box.setInformativeText(f"File: {exc.path}\n\n{exc.advice}")
+        else:
             box.setIcon(QMessageBox.Icon.Warning)
             box.setWindowTitle("Something went wrong")
             box.setText("FaceLedger hit an unexpected problem. Your data is safe; you can keep working.")
-            box.setInformativeText(str(exc) or exc_type.__name__)
-            box.setDetailedText(details)
-            copy = box.addButton("Copy details", QMessageBox.ButtonRole.ActionRole)
-            box.addButton(QMessageBox.StandardButton.Ok)
-            box.exec()
-            if box.clickedButton() is copy:
-                QGuiApplication.clipboard().setText(details)
-        finally:
-            self._showing = False
+            box.setInformativeText(str(exc) or type(exc).__name__)
+        box.setDetailedText(details)
+        copy = box.addButton("Copy details", QMessageBox.ButtonRole.ActionRole)
+        box.addButton(QMessageBox.StandardButton.Ok)
+        box.buttonClicked.connect(lambda button: self._on_button_clicked(button, details))
+        self.box, self.copy_button = box, copy
+        box.open()
+        return box
+
+    def _on_button_clicked(self, button: object, details: str) -> None:
+        if button is self.copy_button:
+            QGuiApplication.clipboard().setText(details)
 
 
 def build_window(db: Database, settings: Settings | None = None) -> MainWindow:
@@ -114,28 +164,40 @@ def build_window(db: Database, settings: Settings | None = None) -> MainWindow:
 
 def run_gui(db_path: Path | None = None, *, quit_after_ms: int | None = None) -> int:
     """Start the app. Returns the process exit code (2 when the database cannot be used)."""
-    setup_logging()
     app = make_application()
+    setup_logging()
+    reporter = ErrorReporter()
+    previous_hook, sys.excepthook = sys.excepthook, reporter
     try:
-        db = Database.open(db_path)
-    except DatabaseProblem as problem:
-        log.error("database problem: %s", problem)
-        if quit_after_ms is None:
-            show_database_problem(problem)
-        print(f"faceledger: {problem}", file=sys.stderr)
-        return 2
-    settings = Settings()
-    window = build_window(db, settings)
-    reporter = ErrorReporter(window)
-    sys.excepthook = reporter
-    window.show()
-    if settings.notice:
-        QTimer.singleShot(0, lambda: QMessageBox.information(window, "Settings reset", settings.notice))
-    if quit_after_ms is not None:
-        QTimer.singleShot(quit_after_ms, window.close)
-    code = app.exec()
-    db.close()
-    return int(code)
+        try:
+            db = Database.open(db_path)
+        except DatabaseProblem as problem:
+            return _refuse(problem)
+        try:
+            settings = Settings()
+            window = build_window(db, settings)
+        except DatabaseProblem as problem:  # damage met while the pages read their first rows
+            wait_all()
+            db.close()
+            return _refuse(problem)
+        reporter.parent = window
+        window.show()
+        if settings.notice:
+            QTimer.singleShot(0, lambda: show_notice(window, "Settings reset", settings.notice))
+        if quit_after_ms is not None:
+            QTimer.singleShot(quit_after_ms, window.close)
+        code = app.exec()
+        wait_all()
+        db.close()
+        return int(code)
+    finally:
+        sys.excepthook = previous_hook
+
+
+def _refuse(problem: DatabaseProblem) -> int:
+    log.error("database problem: %s", problem)
+    show_database_problem(problem)
+    return 2
 
 
 def main() -> int:

@@ -14,9 +14,10 @@ from typing import Any
 
 from faceledger.data.errors import DatabaseProblem, QueryTimeout
 from faceledger.data.manifest import (
-    content_digest,
+    content_tables,
     file_sha256,
     read_manifest,
+    table_digest,
 )
 
 BUNDLED_NAME = "faceledger.db"
@@ -53,6 +54,16 @@ FTS_TABLES = (
     "sources",
     "datasets",
 )
+
+
+FTS_SQL = (
+    "CREATE VIRTUAL TABLE {table} USING fts5(record_id UNINDEXED, label UNINDEXED, text, tokenize='trigram')"
+)
+SQLITE_INTERRUPT, SQLITE_PERM, SQLITE_IOERR, SQLITE_CANTOPEN, SQLITE_NOTADB = 9, 3, 10, 14, 26
+
+
+def _normal_sql(sql: object) -> str:
+    return " ".join(str(sql).split()).lower() if sql else ""
 
 
 def bundled_database_path() -> Path:
@@ -102,6 +113,8 @@ class Database:
         conn = _connect(p)
         try:
             _check_schema(conn, p)
+            if verify and not _is_bundled(p):
+                _check_structure(conn, p)
         except DatabaseProblem:
             conn.close()
             raise
@@ -110,6 +123,18 @@ class Database:
     def connect_reader(self) -> sqlite3.Connection:
         """A separate read-only connection for a worker thread (same guards)."""
         return _connect(self.path)
+
+    @contextmanager
+    def reader(self) -> Iterator[sqlite3.Connection]:
+        """A worker's own connection, closed on exit; SQLite errors raised inside the block become
+        `DatabaseProblem` / `QueryTimeout` with a message a user can read."""
+        conn = _connect(self.path)
+        try:
+            yield conn
+        except sqlite3.Error as exc:
+            raise database_error(exc, self.path) from exc
+        finally:
+            conn.close()
 
     def close(self) -> None:
         if not self._closed:
@@ -141,22 +166,23 @@ class Database:
     ) -> Iterator[tuple[Any, ...]]:
         """Stream rows (for exports); pass a reader connection when called from a worker."""
         c = conn or self._conn
-        cur = c.execute(sql, params)
-        while True:
-            rows = cur.fetchmany(2000)
-            if not rows:
-                return
-            yield from rows
+        try:
+            cur = c.execute(sql, params)
+            while True:
+                rows = cur.fetchmany(2000)
+                if not rows:
+                    return
+                yield from rows
+        except sqlite3.Error as exc:
+            raise database_error(exc, self.path) from exc
 
     @contextmanager
     def _guard(self) -> Iterator[None]:
         with self._lock:
             try:
                 yield
-            except sqlite3.OperationalError as exc:
-                if "interrupted" in str(exc):
-                    raise QueryTimeout(f"a query took longer than {QUERY_TIME_LIMIT:.0f} s") from exc
-                raise
+            except sqlite3.Error as exc:
+                raise database_error(exc, self.path) from exc
 
     def meta(self) -> dict[str, str]:
         return {str(k): str(v) for k, v in self.query("SELECT key, value FROM meta")}
@@ -167,24 +193,84 @@ class Database:
     # -- checking -----------------------------------------------------------------------------
     def check(self) -> CheckReport:
         """Full check for `faceledger doctor`: quick_check, file checksum and per-table checksums."""
-        result = self.query("PRAGMA quick_check")
-        quick = "ok" if result and result[0][0] == "ok" else "; ".join(str(r[0]) for r in result[:5])
+        quick = _quick_check(self._conn, self._lock)
         try:
             manifest = read_manifest(self.path)
         except (OSError, ValueError):
-            return CheckReport(self.path, quick, False, ("(manifest missing)",), self.table_counts())
+            return CheckReport(self.path, quick, False, ("(manifest missing)",), self._safe_counts())
         file_ok = file_sha256(self.path) == manifest["file_sha256"]
-        with self._lock:
-            digest = content_digest(self._conn)
         expected = manifest["tables"]
+        digest: dict[str, str | None] = {}
+        with self._lock:
+            try:
+                tables = content_tables(self._conn)
+            except sqlite3.Error:
+                tables = sorted(expected)
+            for t in tables:
+                try:
+                    digest[t] = table_digest(self._conn, t)[1]
+                except sqlite3.Error:  # an unreadable table counts as changed
+                    digest[t] = None
         changed = tuple(
             sorted(
                 t
                 for t in set(digest) | set(expected)
-                if digest.get(t, {}).get("sha256") != expected.get(t, {}).get("sha256")
+                if digest.get(t) is None or digest.get(t) != expected.get(t, {}).get("sha256")
             )
         )
-        return CheckReport(self.path, quick, file_ok, changed, self.table_counts())
+        return CheckReport(self.path, quick, file_ok, changed, self._safe_counts())
+
+    def _safe_counts(self) -> dict[str, int]:
+        """Row counts for doctor; -1 for a table that cannot be read."""
+        out: dict[str, int] = {}
+        for t in EXPECTED_SCHEMA:
+            try:
+                out[t] = int(self.query(f'SELECT COUNT(*) FROM "{t}"')[0][0])
+            except DatabaseProblem:
+                out[t] = -1
+        return out
+
+
+def database_error(exc: sqlite3.Error, path: Path) -> DatabaseProblem:
+    """The one translation of an SQLite error into a message a user can act on."""
+    code = getattr(exc, "sqlite_errorcode", 0) & 0xFF
+    if code == SQLITE_INTERRUPT or "interrupted" in str(exc):
+        return QueryTimeout(path, QUERY_TIME_LIMIT)
+    if code in (SQLITE_IOERR, SQLITE_CANTOPEN, SQLITE_PERM):
+        return DatabaseProblem(path, f"The database file could not be read ({exc})")
+    if code == SQLITE_NOTADB:
+        return DatabaseProblem(path, "The file is not a SQLite database")
+    return DatabaseProblem(path, f"The database is damaged or was modified ({exc})")
+
+
+def _is_bundled(p: Path) -> bool:
+    try:
+        return p.resolve() == bundled_database_path().resolve()
+    except OSError:
+        return False
+
+
+def _quick_check(conn: sqlite3.Connection, lock: threading.RLock | None = None) -> str:
+    """'ok', or what SQLite's quick_check found (first lines)."""
+    try:
+        if lock is not None:
+            with lock:
+                rows = conn.execute("PRAGMA quick_check").fetchall()
+        else:
+            rows = conn.execute("PRAGMA quick_check").fetchall()
+    except sqlite3.Error as exc:
+        return str(exc)
+    if rows and rows[0][0] == "ok":
+        return "ok"
+    lines = "\n".join(str(r[0]) for r in rows).splitlines()
+    return "; ".join(line for line in lines if not line.startswith("***"))[:300] or "failed"
+
+
+def _check_structure(conn: sqlite3.Connection, p: Path) -> None:
+    """quick_check (b-tree structure, cell sizes): catches damage a regenerated manifest hides."""
+    result = _quick_check(conn)
+    if result != "ok":
+        raise DatabaseProblem(p, "The database is damaged (SQLite's quick check failed)")
 
 
 def _check_file(p: Path) -> None:
@@ -278,8 +364,13 @@ def _check_schema(conn: sqlite3.Connection, p: Path) -> None:
                     p,
                     f"This is not a FaceLedger database (table '{table}' lacks {', '.join(sorted(missing))})",
                 )
+        fts_sql = dict(conn.execute("SELECT name, sql FROM sqlite_master WHERE name LIKE 'fts%'").fetchall())
         for t in FTS_TABLES:
-            if f"fts_{t}" not in present:
-                raise DatabaseProblem(p, f"The database has no search index for {t}")
+            # A view or a table under an index's name would be run by every search: require the
+            # exact FTS5 definition the build writes (no external content table, no other tokenizer).
+            if _normal_sql(fts_sql.get(f"fts_{t}")) != _normal_sql(FTS_SQL.format(table=f"fts_{t}")):
+                raise DatabaseProblem(
+                    p, f"This is not a FaceLedger database (the search index for {t} is wrong)"
+                )
     except sqlite3.DatabaseError as exc:
         raise DatabaseProblem(p, f"The database is damaged ({exc})") from exc

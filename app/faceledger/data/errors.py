@@ -25,8 +25,15 @@ class DatabaseProblem(FaceLedgerError):
         return f"{self.what}.\n\nFile: {self.path}\n\n{self.advice}"
 
 
-class QueryTimeout(FaceLedgerError):
-    """A query ran longer than the time limit (a damaged or hostile database)."""
+class QueryTimeout(DatabaseProblem):
+    """A query ran longer than the time limit and was stopped (a damaged or hostile database)."""
+
+    def __init__(self, path: Path | str, seconds: float) -> None:
+        super().__init__(
+            path,
+            f"A query took longer than {seconds:g} s and was stopped "
+            "(the database may be damaged or built to slow FaceLedger down)",
+        )
 
 
 class UnknownName(FaceLedgerError):

@@ -117,6 +117,11 @@ class Repository(Generic[T]):
         row = self.db.query_one(f'SELECT COUNT(*) FROM "{self.table}"')
         return int(row[0]) if row else 0
 
+    @property
+    def columns(self) -> tuple[str, ...]:
+        """Every column of the table, in table order (whole-table exports)."""
+        return tuple(self._columns)
+
     def page(self, query: Query, offset: int, limit: int, total: int | None = None) -> list[T]:
         """Rows offset..offset+limit in the query's order. When `total` is known and the page lies
         in the second half, the order is reversed so SQLite skips fewer rows."""
@@ -399,6 +404,37 @@ class FigureRepository(Repository[r.StudyFigure]):
     pass
 
 
+# The link tables (no page of their own), with their columns, for the export of everything.
+LINK_TABLES: dict[str, tuple[str, ...]] = {
+    "citations": ("entity", "record_id", "source_id"),
+    "study_vendors": ("study_id", "vendor_id"),
+    "event_vendors": ("event_id", "vendor_id"),
+    "event_customers": ("event_id", "customer_id"),
+}
+
+
+class LinkRepository:
+    """Reads the link tables whole, in key order."""
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    def _table(self, table: str) -> tuple[str, ...]:
+        if table not in LINK_TABLES:
+            raise UnknownName(f"unknown table '{table}'")
+        return LINK_TABLES[table]
+
+    def count(self, table: str, conn: sqlite3.Connection | None = None) -> int:
+        self._table(table)
+        sql = f'SELECT COUNT(*) FROM "{table}"'
+        row = conn.execute(sql).fetchone() if conn is not None else self.db.query_one(sql)
+        return int(row[0]) if row else 0
+
+    def iter_rows(self, table: str, conn: sqlite3.Connection | None = None) -> Iterator[tuple[Any, ...]]:
+        cols = ", ".join(f'"{c}"' for c in self._table(table))
+        return self.db.iterate(f'SELECT {cols} FROM "{table}" ORDER BY {cols}', (), conn)
+
+
 @dataclass(frozen=True)
 class Hit:
     """One global-search result."""
@@ -484,6 +520,7 @@ class Repositories:
         self.sources = SourceRepository(db, ENTITIES["sources"])
         self.datasets = DatasetRepository(db, ENTITIES["datasets"])
         self.study_figures = FigureRepository(db, FIGURES)
+        self.links = LinkRepository(db)
         self.search = Searcher(self)
 
     def for_entity(self, entity: str) -> Repository[Any]:

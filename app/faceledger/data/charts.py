@@ -1,0 +1,487 @@
+"""The numbers behind the charts: each chart's data comes from one query here (Qt-free).
+
+Reported counts keep their qualifier: a count given as words ("a handful") has no value and is
+never turned into a number; "at least N" and "more than N" are lower bounds. Documented
+deployments read the precomputed `vendor_customer_stats` / `vendor_customer_facets` tables that
+db/build.py writes, so the chart's query stays small on a database of a million deployments.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, replace
+from typing import Any
+
+from faceledger.data.database import Database
+
+# -- vocabularies (the build's enums, in the build's order) -------------------------------------
+QUALIFIERS = (
+    "exact",
+    "about",
+    "at least",
+    "more than",
+    "up to",
+    "a handful",
+    "several",
+    "dozens",
+    "hundreds",
+    "not disclosed",
+)
+NUMERIC_QUALIFIERS = frozenset({"exact", "about", "at least", "more than", "up to"})
+LOWER_BOUND_QUALIFIERS = frozenset({"at least", "more than"})
+UPPER_BOUND_QUALIFIERS = frozenset({"up to"})
+# Given in words only; the chart shows the words, never a height. Ordered smallest first.
+WORD_QUALIFIERS = ("a handful", "several", "dozens", "hundreds")
+UNDISCLOSED = "not disclosed"
+
+COUNT_KINDS = ("company claim", "journalism", "government record", "research")
+VERIFICATIONS = ("verified", "partial", "unverified")
+DEPLOYMENT_STATUSES = (
+    "active",
+    "trial",
+    "paused",
+    "ended",
+    "declined",
+    "barred",
+    "pitch-only",
+    "unknown",
+)
+
+# How "the" count of a vendor is chosen when it has several (see `reported_counts`).
+COUNT_CHOICE_RULE = (
+    "Each vendor's count is the one you picked for it, else its most recent dated count "
+    "(as-of dates compared as written, so 2020-06 comes after 2020); on the same date a better "
+    "verified count wins (verified, partly verified, unverified), then an independent record "
+    "(government record, research, journalism, company claim), then the record id. Counts with "
+    "no as-of date are used only when a vendor has no dated count, and never for a chosen year."
+)
+
+_VERIFICATION_RANK = "CASE c.verification WHEN 'verified' THEN 0 WHEN 'partial' THEN 1 ELSE 2 END"
+_KIND_RANK = (
+    "CASE c.kind WHEN 'government record' THEN 0 WHEN 'research' THEN 1 "
+    "WHEN 'journalism' THEN 2 ELSE 3 END"
+)
+_UNDATED = "(COALESCE(c.as_of, '') = '')"
+
+
+@dataclass(frozen=True)
+class SourceRef:
+    """A source as a chart tooltip cites it."""
+
+    source_id: str
+    publisher: str
+    title: str
+    date: str
+    url: str
+
+    def line(self) -> str:
+        parts = [self.publisher, self.date, self.title]
+        head = ", ".join(p for p in parts if p)
+        return f"{head} — {self.url}" if self.url else head
+
+
+# -- reported customer counts -------------------------------------------------------------------
+@dataclass(frozen=True)
+class ReportedCount:
+    """The count a vendor's bar shows, exactly as reported."""
+
+    count_id: str
+    vendor_id: str
+    vendor_name: str
+    value: int | None
+    qualifier: str
+    value_text: str
+    subject: str
+    region: str
+    as_of: str
+    reported_by: str
+    kind: str
+    verification: str
+    verification_note: str
+    sources: tuple[SourceRef, ...]
+    counts_for_vendor: int  # how many counts the vendor has (within the chosen year)
+    chosen: bool  # picked by the user rather than by COUNT_CHOICE_RULE
+
+    @property
+    def has_number(self) -> bool:
+        """True when the count carries a number a bar may be drawn to."""
+        return self.qualifier in NUMERIC_QUALIFIERS and self.value is not None
+
+    @property
+    def in_words(self) -> bool:
+        """Given only in words ("a handful", "dozens"): drawn as words, never as a height."""
+        return self.qualifier in WORD_QUALIFIERS
+
+    @property
+    def undisclosed(self) -> bool:
+        return self.qualifier == UNDISCLOSED
+
+    @property
+    def lower_bound(self) -> bool:
+        return self.qualifier in LOWER_BOUND_QUALIFIERS
+
+    @property
+    def upper_bound(self) -> bool:
+        return self.qualifier in UPPER_BOUND_QUALIFIERS
+
+    @property
+    def verified(self) -> bool:
+        return self.verification == "verified"
+
+
+def reported_counts(
+    db: Database, as_of_year: int | None = None, chosen: Iterable[str] = ()
+) -> list[ReportedCount]:
+    """One count per vendor (see COUNT_CHOICE_RULE), with its sources, in one query.
+
+    `as_of_year` keeps only counts dated in or before that year; `chosen` are count ids the user
+    picked (at most one per vendor matters; a pick outside the year is ignored). Counts that
+    belong to no vendor (sector-wide figures) are not per-vendor and are left out. Order: counts
+    with a number (largest first), then counts in words (largest words first), then undisclosed."""
+    picks = sorted(set(chosen))
+    pick_sql = f"CASE WHEN c.id IN ({', '.join('?' for _ in picks)}) THEN 0 ELSE 1 END" if picks else "1"
+    where = ["COALESCE(c.vendor_id, '') != ''"]
+    params: list[Any] = [*picks, *picks]  # the pick test appears twice: flag and window order
+    if as_of_year is not None:
+        where.append(f"NOT {_UNDATED} AND CAST(substr(c.as_of, 1, 4) AS INTEGER) <= ?")
+        params.append(int(as_of_year))
+    words_rank = " ".join(f"WHEN '{q}' THEN {i}" for i, q in enumerate(reversed(WORD_QUALIFIERS)))
+    sql = f"""
+        WITH ranked AS (
+            SELECT c.*, {pick_sql} = 0 AS is_pick,
+                   ROW_NUMBER() OVER (
+                       PARTITION BY c.vendor_id
+                       ORDER BY {pick_sql}, {_UNDATED}, c.as_of DESC, {_VERIFICATION_RANK},
+                                {_KIND_RANK}, c.id
+                   ) AS pos,
+                   COUNT(*) OVER (PARTITION BY c.vendor_id) AS n
+            FROM customer_counts c
+            WHERE {" AND ".join(where)}
+        )
+        SELECT r.id, r.vendor_id, COALESCE(v.name, r.vendor_name), r.value, r.qualifier,
+               r.value_text, r.subject, r.region, r.as_of, r.reported_by, r.kind,
+               r.verification, r.verification_note, r.n, r.is_pick,
+               s.id, s.publisher, s.title, s.date, s.url
+        FROM ranked r
+        LEFT JOIN vendors v ON v.id = r.vendor_id
+        LEFT JOIN citations ci ON ci.entity = 'customer_counts' AND ci.record_id = r.id
+        LEFT JOIN sources s ON s.id = ci.source_id
+        WHERE r.pos = 1
+        ORDER BY CASE WHEN r.qualifier = '{UNDISCLOSED}' THEN 2
+                      WHEN r.value IS NULL THEN 1 ELSE 0 END,
+                 r.value DESC,
+                 CASE r.qualifier {words_rank} ELSE 9 END,
+                 COALESCE(v.name, r.vendor_name) COLLATE NOCASE, r.id,
+                 s.date, s.publisher, s.id
+    """
+    rows = db.query(sql, params)
+    out: list[ReportedCount] = []
+    current: list[Any] | None = None
+    sources: list[SourceRef] = []
+
+    def flush() -> None:
+        if current is not None:
+            out.append(_count_from(current, tuple(sources)))
+
+    for row in rows:
+        if current is None or row[0] != current[0]:
+            flush()
+            current = list(row[:15])
+            sources = []
+        if row[15] is not None:
+            sources.append(SourceRef(*(_text(x) for x in row[15:20])))
+    flush()
+    return out
+
+
+def _count_from(row: Sequence[Any], sources: tuple[SourceRef, ...]) -> ReportedCount:
+    (cid, vid, vname, value, qualifier, value_text, subject, region, as_of, reported_by, kind) = row[:11]
+    verification, note, n, is_pick = row[11:15]
+    return ReportedCount(
+        count_id=str(cid),
+        vendor_id=str(vid),
+        vendor_name=_text(vname),
+        value=None if value is None else int(value),
+        qualifier=_text(qualifier),
+        value_text=_text(value_text),
+        subject=_text(subject),
+        region=_text(region),
+        as_of=_text(as_of),
+        reported_by=_text(reported_by),
+        kind=_text(kind),
+        verification=_text(verification),
+        verification_note=_text(note),
+        sources=sources,
+        counts_for_vendor=int(n),
+        chosen=bool(is_pick),
+    )
+
+
+@dataclass(frozen=True)
+class CountOption:
+    """One of a vendor's counts, offered when the user picks which count a bar shows."""
+
+    count_id: str
+    value_text: str
+    subject: str
+    as_of: str
+    region: str
+    verification: str
+
+    def label(self) -> str:
+        when = self.as_of or "no date"
+        return f"{self.value_text} {self.subject} ({self.region or 'region not stated'}, {when})"
+
+
+def vendor_count_options(db: Database, vendor_id: str, as_of_year: int | None = None) -> list[CountOption]:
+    """A vendor's counts within the year limit, in COUNT_CHOICE_RULE order (the default first)."""
+    where = "c.vendor_id = ?"
+    params: list[Any] = [vendor_id]
+    if as_of_year is not None:
+        where += f" AND NOT {_UNDATED} AND CAST(substr(c.as_of, 1, 4) AS INTEGER) <= ?"
+        params.append(int(as_of_year))
+    rows = db.query(
+        "SELECT c.id, c.value_text, c.subject, c.as_of, c.region, c.verification "
+        f"FROM customer_counts c WHERE {where} "
+        f"ORDER BY {_UNDATED}, c.as_of DESC, {_VERIFICATION_RANK}, {_KIND_RANK}, c.id",
+        params,
+    )
+    return [CountOption(*(_text(x) for x in row)) for row in rows]
+
+
+def count_years(db: Database) -> list[int]:
+    """The years in which counts are dated, newest first (for the as-of year picker)."""
+    rows = db.query(
+        "SELECT DISTINCT CAST(substr(as_of, 1, 4) AS INTEGER) AS y FROM customer_counts "
+        "WHERE COALESCE(as_of, '') != '' AND COALESCE(vendor_id, '') != '' ORDER BY y DESC"
+    )
+    return [int(y) for (y,) in rows if y]
+
+
+# -- documented deployments ---------------------------------------------------------------------
+@dataclass(frozen=True)
+class DeploymentFilter:
+    """The chart's filters, the same fields and values as the Deployments page's filters."""
+
+    customer_country: str | None = None
+    customer_type: str | None = None
+    status: str | None = None
+
+    @property
+    def on_customers(self) -> bool:
+        return self.customer_country is not None or self.customer_type is not None
+
+
+@dataclass(frozen=True)
+class DeploymentSegment:
+    """Distinct customers of one vendor with deployments in one status (one stacked segment)."""
+
+    vendor_id: str
+    vendor_name: str
+    status: str
+    customers: int
+    deployments: int
+    vendor_total: int  # sum of the vendor's segments (a customer in two statuses counts twice)
+
+
+@dataclass(frozen=True)
+class DeploymentChart:
+    segments: tuple[DeploymentSegment, ...]
+    vendors_shown: int
+    vendors_total: int
+
+
+def documented_deployments(
+    db: Database, flt: DeploymentFilter = DeploymentFilter(), limit: int = 100
+) -> DeploymentChart:
+    """Distinct customers per vendor and deployment status under `flt`, for the `limit` vendors
+    with most customers (ties by name), in one query over the precomputed tables."""
+    table = "vendor_customer_facets" if flt.on_customers else "vendor_customer_stats"
+    where: list[str] = []
+    params: list[Any] = []
+    for col, value in (
+        ("customer_country", flt.customer_country),
+        ("customer_type", flt.customer_type),
+        ("status", flt.status),
+    ):
+        if value is not None:
+            where.append(f"f.{col} = ?")
+            params.append(value)
+    status_rank = " ".join(f"WHEN '{s}' THEN {i}" for i, s in enumerate(DEPLOYMENT_STATUSES))
+    sql = f"""
+        WITH per AS (
+            SELECT f.vendor_id, f.status, SUM(f.customers) AS customers,
+                   SUM(f.deployments) AS deployments
+            FROM {table} f WHERE {" AND ".join(where) or "1"}
+            GROUP BY f.vendor_id, f.status
+        ), totals AS (
+            SELECT p.vendor_id, COALESCE(v.name, p.vendor_id) AS name, SUM(p.customers) AS total
+            FROM per p LEFT JOIN vendors v ON v.id = p.vendor_id GROUP BY p.vendor_id
+        ), ranked AS (
+            SELECT t.*, ROW_NUMBER() OVER (ORDER BY t.total DESC, t.name COLLATE NOCASE, t.vendor_id)
+                       AS pos,
+                   COUNT(*) OVER () AS n
+            FROM totals t
+        )
+        SELECT p.vendor_id, r.name, p.status, p.customers, p.deployments, r.total, r.n
+        FROM per p JOIN ranked r ON r.vendor_id = p.vendor_id
+        WHERE r.pos <= ?
+        ORDER BY r.pos, CASE p.status {status_rank} ELSE 99 END, p.status
+    """
+    rows = db.query(sql, [*params, int(limit)])
+    segments = tuple(
+        DeploymentSegment(str(v), _text(name), _text(st), int(c), int(d), int(t))
+        for v, name, st, c, d, t, _n in rows
+    )
+    total = int(rows[0][6]) if rows else 0
+    return DeploymentChart(segments, len({s.vendor_id for s in segments}), total)
+
+
+@dataclass(frozen=True)
+class FilterValues:
+    """The values each deployment filter offers, with their deployment counts."""
+
+    customer_country: tuple[tuple[str, int], ...]
+    customer_type: tuple[tuple[str, int], ...]
+    status: tuple[tuple[str, int], ...]
+
+
+def deployment_filter_values(db: Database) -> FilterValues:
+    """Every value of the three filters with its number of deployments, in one query."""
+    rows = db.query(
+        "SELECT 'customer_country', customer_country, SUM(deployments) FROM vendor_customer_facets "
+        "GROUP BY customer_country "
+        "UNION ALL SELECT 'customer_type', customer_type, SUM(deployments) FROM vendor_customer_facets "
+        "GROUP BY customer_type "
+        "UNION ALL SELECT 'status', status, SUM(deployments) FROM vendor_customer_stats GROUP BY status"
+    )
+    found: dict[str, list[tuple[str, int]]] = {"customer_country": [], "customer_type": [], "status": []}
+    for key, value, n in rows:
+        found[str(key)].append((_text(value), int(n)))
+    for values in found.values():
+        values.sort(key=lambda vn: (-vn[1], vn[0]))
+    return FilterValues(
+        tuple(found["customer_country"]), tuple(found["customer_type"]), tuple(found["status"])
+    )
+
+
+# -- study figures ------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class StudyMeasure:
+    """One measure of a study (metric and unit) with numeric figures to chart."""
+
+    metric: str
+    unit: str
+    figures: int
+    groups: int
+
+    def label(self) -> str:
+        unit = f" ({self.unit})" if self.unit else ""
+        return f"{self.metric}{unit} — {self.figures} figure{'s' if self.figures != 1 else ''}"
+
+
+@dataclass(frozen=True)
+class StudyChoice:
+    study_id: str
+    title: str
+    year: int | None
+    measures: tuple[StudyMeasure, ...]  # most figures first
+
+
+def studies_with_figures(db: Database) -> list[StudyChoice]:
+    """Studies that have numeric figures, newest first, each with its measures, in one query."""
+    rows = db.query(
+        "SELECT s.id, s.title, s.year, f.metric, COALESCE(f.unit, ''), COUNT(*), "
+        "COUNT(DISTINCT COALESCE(f.vendor_label, f.vendor_id, '')) "
+        "FROM studies s JOIN study_figures f ON f.study_id = s.id "
+        "WHERE f.value IS NOT NULL "
+        "GROUP BY s.id, f.metric, COALESCE(f.unit, '') "
+        "ORDER BY s.date DESC, s.id, COUNT(*) DESC, f.metric, 5"
+    )
+    out: list[StudyChoice] = []
+    for sid, title, year, metric, unit, n, groups in rows:
+        measure = StudyMeasure(_text(metric), _text(unit), int(n), int(groups))
+        if out and out[-1].study_id == sid:
+            last = out[-1]
+            out[-1] = StudyChoice(last.study_id, last.title, last.year, (*last.measures, measure))
+        else:
+            out.append(StudyChoice(str(sid), _text(title), None if year is None else int(year), (measure,)))
+    return out
+
+
+@dataclass(frozen=True)
+class StudyFigureBar:
+    """One figure of a study: a bar in the group of its vendor (or algorithm), coloured by subgroup."""
+
+    figure_id: str
+    group: str  # the vendor or algorithm as the study names it
+    vendor_id: str
+    subgroup: str
+    value: float
+    value_text: str
+    unit: str
+    location: str  # where in the study the figure is
+    verification: str
+    verification_note: str
+    sources: tuple[SourceRef, ...]
+
+
+def study_figures(db: Database, study_id: str, metric: str, unit: str) -> list[StudyFigureBar]:
+    """The numeric figures of one measure of a study with their sources, in one query; grouped by
+    vendor label (as the study names it), then subgroup."""
+    rows = db.query(
+        "SELECT f.id, COALESCE(NULLIF(f.vendor_label, ''), v.name, ''), COALESCE(f.vendor_id, ''), "
+        "COALESCE(f.subgroup, ''), f.value, f.value_text, COALESCE(f.unit, ''), "
+        "COALESCE(f.location, ''), f.verification, f.verification_note, "
+        "s.id, s.publisher, s.title, s.date, s.url "
+        "FROM study_figures f LEFT JOIN vendors v ON v.id = f.vendor_id "
+        "LEFT JOIN citations ci ON ci.entity = 'study_figures' AND ci.record_id = f.id "
+        "LEFT JOIN sources s ON s.id = ci.source_id "
+        "WHERE f.study_id = ? AND f.metric = ? AND COALESCE(f.unit, '') = ? AND f.value IS NOT NULL "
+        "ORDER BY 2 COLLATE NOCASE, 4 COLLATE NOCASE, f.id, s.date, s.publisher, s.id",
+        (study_id, metric, unit),
+    )
+    out: list[StudyFigureBar] = []
+    for row in rows:
+        src = SourceRef(*(_text(x) for x in row[10:15])) if row[10] is not None else None
+        if out and out[-1].figure_id == row[0]:
+            if src is not None:
+                out[-1] = replace(out[-1], sources=(*out[-1].sources, src))
+            continue
+        out.append(
+            StudyFigureBar(
+                str(row[0]),
+                _text(row[1]),
+                _text(row[2]),
+                _text(row[3]),
+                float(row[4]),
+                _text(row[5]),
+                _text(row[6]),
+                _text(row[7]),
+                _text(row[8]),
+                _text(row[9]),
+                (src,) if src is not None else (),
+            )
+        )
+    return out
+
+
+# -- events over time ---------------------------------------------------------------------------
+@dataclass(frozen=True)
+class YearKindCount:
+    year: int
+    kind: str
+    events: int
+
+
+def events_per_year(db: Database) -> list[YearKindCount]:
+    """Events per year and kind (dated events only), in one query."""
+    rows = db.query(
+        "SELECT year, kind, COUNT(*) FROM events WHERE year IS NOT NULL AND year > 0 "
+        "GROUP BY year, kind ORDER BY year, kind"
+    )
+    return [YearKindCount(int(y), _text(k), int(n)) for y, k, n in rows]
+
+
+def _text(value: object) -> str:
+    return "" if value is None else str(value)

@@ -1,0 +1,653 @@
+"""CSV export, shared by the window and the command line (Qt-free).
+
+Every export is a generator yielding ``(done, total)`` progress, so `faceledger.jobs.run_job` can run
+it off the GUI thread and cancel it between batches; the command line simply drives it to the end.
+
+Files are written to a temporary file in the destination folder, flushed to disk and renamed into
+place only when complete. On any error, on cancellation (the generator is closed) or on Ctrl+C the
+temporary file is removed, so no partial file is ever left and an existing file is replaced only by
+a complete export. The export of everything does the same with a temporary folder.
+
+Rows are streamed from SQLite in batches (flat memory), written with the `csv` module (RFC 4180
+quoting, ``\\r\\n`` line ends, UTF-8; the "excel" profile adds a byte-order mark). Text cells that
+a spreadsheet would read as a formula get a leading apostrophe; numbers are never changed.
+"""
+
+from __future__ import annotations
+
+import csv
+import errno
+import os
+import re
+import shutil
+import sqlite3
+import tempfile
+from collections.abc import Generator, Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from itertools import islice
+from pathlib import Path
+from typing import Any, TextIO
+
+from faceledger.data.entities import ALL_SPECS
+from faceledger.data.errors import FaceLedgerError, UnknownName
+from faceledger.data.repositories import LINK_TABLES, Query, Repositories, Repository
+
+Progress = tuple[int, int]
+
+PROFILES: dict[str, str] = {
+    "standard": "Standard (UTF-8)",
+    "excel": "Excel (UTF-8 with byte-order mark)",
+}
+DELIMITERS: dict[str, str] = {",": "comma", ";": "semicolon", "\t": "tab"}
+# Characters that make a spreadsheet read a text cell as a formula (OWASP "CSV injection").
+GUARD_CHARS = frozenset("=+-@\t\r")
+BOM = "\ufeff"
+LINE_END = "\r\n"
+BATCH_ROWS = 4096
+TEMP_PREFIX = ".faceledger-export-"
+README_NAME = "README.txt"
+README_TITLE = "FaceLedger export"
+
+# The record tables, in the order of the app's pages, then the secondary and link tables.
+ALL_TABLES: tuple[str, ...] = (*ALL_SPECS, *LINK_TABLES)
+
+# Friendly names accepted for a table on the command line (besides each table's own name).
+TABLE_ALIASES: dict[str, str] = {
+    "counts": "customer_counts",
+    "customer-counts": "customer_counts",
+    "figures": "study_figures",
+    "study-figures": "study_figures",
+}
+
+
+class ExportError(FaceLedgerError):
+    """An export could not be written; the message names the path and says why, in plain words."""
+
+    def __init__(self, message: str, path: Path | None = None) -> None:
+        super().__init__(message)
+        self.path = path
+
+
+class WhereError(ExportError):
+    """A malformed ``--where FIELD=VALUE`` argument (the only error `parse_where` raises)."""
+
+
+@dataclass(frozen=True)
+class ExportOptions:
+    """How a CSV file is written."""
+
+    profile: str = "standard"  # "standard" (UTF-8) or "excel" (UTF-8 with a byte-order mark)
+    delimiter: str = ","  # "," ";" or "\t"
+    formula_guard: bool = True  # prefix formula-like text cells with "'"
+
+    def __post_init__(self) -> None:
+        if self.profile not in PROFILES:
+            raise ExportError(f"unknown CSV profile '{self.profile}' (choose {' or '.join(PROFILES)})")
+        if self.delimiter not in DELIMITERS:
+            raise ExportError("the delimiter must be a comma, a semicolon or a tab")
+
+
+@dataclass(frozen=True)
+class ExportResult:
+    """What an export wrote: the file (or folder), the data rows and, for everything, the files."""
+
+    path: Path | None
+    rows: int
+    files: tuple[tuple[str, int], ...] = ()  # (file name, data rows) of an export of everything
+
+
+# -- parsing user input ---------------------------------------------------------------------------
+_FIELD_RE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+
+
+def _shown(text: str, limit: int = 40) -> str:
+    """`text` quoted for a one-line message, shortened when long."""
+    return repr(text if len(text) <= limit else text[:limit] + "…")
+
+
+def parse_where(items: Iterable[str]) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """Turn ``FIELD=VALUE`` arguments into `Query.filters`.
+
+    The same field given twice means either value (OR); different fields must all match (AND).
+    An empty value matches records where the field is empty. Field names are not checked against
+    a table here (see `check_fields`). Raises only `WhereError`."""
+    filters: dict[str, list[str]] = {}
+    for item in items:
+        if not isinstance(item, str):
+            raise WhereError(f"--where expects FIELD=VALUE text, not {type(item).__name__}")
+        name, sep, value = item.partition("=")
+        if not sep:
+            raise WhereError(f"--where {_shown(item)}: expected FIELD=VALUE (no '=' found)")
+        name = name.strip()
+        if not name:
+            raise WhereError(f"--where {_shown(item)}: the field name before '=' is missing")
+        if not _FIELD_RE.fullmatch(name):
+            raise WhereError(
+                f"--where {_shown(item)}: {_shown(name)} is not a field name "
+                "(letters, digits and '_', not starting with a digit)"
+            )
+        values = filters.setdefault(name.lower(), [])
+        value = value.strip()
+        if value not in values:
+            values.append(value)
+    return tuple((k, tuple(v)) for k, v in filters.items())
+
+
+def parse_columns(text: str) -> tuple[str, ...]:
+    """``a,b,c`` -> ("a", "b", "c"); empty names and repeats are errors."""
+    names = [part.strip() for part in text.split(",")]
+    if not text.strip() or any(not n for n in names):
+        raise ExportError(f"--columns {_shown(text)}: give column names separated by commas, like name,country")
+    seen: set[str] = set()
+    for n in names:
+        if n in seen:
+            raise ExportError(f"--columns: column '{n}' is listed twice")
+        seen.add(n)
+    return tuple(names)
+
+
+def parse_delimiter(text: str) -> str:
+    """A delimiter as typed on a command line: ``,`` ``;`` a tab, or the words comma/semicolon/tab."""
+    words = {"comma": ",", "semicolon": ";", "tab": "\t", "\\t": "\t"}
+    d = words.get(text.strip().lower(), text)
+    if d not in DELIMITERS:
+        raise ExportError(f"unknown delimiter {_shown(text)} (use ',' ';' or tab)")
+    return d
+
+
+def resolve_table(name: str) -> str:
+    """The table a user means: a table name, a page title, a record type, or a friendly alias."""
+    key = name.strip().lower().replace(" ", "_")
+    if key in ALL_TABLES:
+        return key
+    alias = TABLE_ALIASES.get(key.replace("_", "-"))
+    if alias:
+        return alias
+    for table, spec in ALL_SPECS.items():
+        if key in (spec.title.lower().replace(" ", "_"), spec.singular.replace(" ", "_")):
+            return table
+    raise UnknownName(f"unknown table {_shown(name)} (tables: {', '.join(ALL_SPECS)})")
+
+
+def check_fields(repo: Repository[Any], names: Iterable[str], what: str = "column") -> None:
+    """Raise `UnknownName` (naming the valid columns) unless every name is a column of `repo`."""
+    have = repo.columns
+    for n in names:
+        if n not in have:
+            raise UnknownName(f"unknown {what} {_shown(n)} in {repo.table} (columns: {', '.join(have)})")
+
+
+# -- writing --------------------------------------------------------------------------------------
+def guard_cell(value: Any) -> Any:
+    """A text value a spreadsheet would treat as a formula gets a leading "'"; others pass unchanged."""
+    if value.__class__ is str and value and value[0] in GUARD_CHARS:
+        return "'" + value
+    return value
+
+
+def _guard_batch(batch: list[Any], guard: frozenset[str] = GUARD_CHARS) -> None:
+    """Guard formula-like text cells in place. Cheap: one type and first-character test per cell."""
+    for i, row in enumerate(batch):
+        for v in row:
+            if v.__class__ is str and v and v[0] in guard:
+                batch[i] = tuple(guard_cell(c) for c in row)
+                break
+
+
+def write_csv(
+    fh: TextIO,
+    headers: Sequence[str],
+    rows: Iterable[Sequence[Any]],
+    options: ExportOptions,
+    total: int = 0,
+    batch_rows: int = BATCH_ROWS,
+) -> Generator[Progress, None, int]:
+    """Stream a header and `rows` to `fh` (opened with ``newline=""``); yield progress per batch.
+
+    Returns the number of data rows. Values are written as they come from SQLite: text as text,
+    numbers as numbers (never prefixed), None as an empty cell."""
+    writer = csv.writer(
+        fh, delimiter=options.delimiter, quoting=csv.QUOTE_MINIMAL, lineterminator=LINE_END, doublequote=True
+    )
+    if options.profile == "excel":
+        fh.write(BOM)
+    guard = options.formula_guard
+    head = list(headers)
+    writer.writerow([guard_cell(h) for h in head] if guard else head)
+    it: Iterator[Sequence[Any]] = iter(rows)
+    writerows = writer.writerows
+    done = 0
+    yield done, total
+    while True:
+        batch = list(islice(it, batch_rows))
+        if not batch:
+            break
+        if guard:
+            _guard_batch(batch)
+        writerows(batch)
+        done += len(batch)
+        yield done, max(total, done)
+    return done
+
+
+def export_query(
+    repo: Repository[Any],
+    query: Query,
+    keys: Sequence[str],
+    headers: Sequence[str],
+    dest: Path,
+    options: ExportOptions,
+    conn: sqlite3.Connection | None = None,
+) -> Generator[Progress, None, ExportResult]:
+    """Export the rows of `repo` matching `query`, in its order, to the CSV file `dest` (atomically).
+
+    `keys` are the columns, `headers` their names in the file. Pass a reader connection (`conn`)
+    when running on a worker thread."""
+    keys, headers = _check_columns(repo, keys, headers)
+    dest = Path(dest)
+    total = _read(dest, lambda: repo.count(query, conn))
+    rows = repo.iter_values(query, keys, conn)
+    n = yield from write_file(dest, headers, rows, options, total)
+    return ExportResult(dest, n)
+
+
+def export_query_to_stream(
+    repo: Repository[Any],
+    query: Query,
+    keys: Sequence[str],
+    headers: Sequence[str],
+    fh: TextIO,
+    options: ExportOptions,
+    conn: sqlite3.Connection | None = None,
+) -> Generator[Progress, None, ExportResult]:
+    """Like `export_query`, to an open text stream (standard output); nothing to clean up."""
+    keys, headers = _check_columns(repo, keys, headers)
+    rows = repo.iter_values(query, keys, conn)
+    n = yield from _guard_sqlite(Path("-"), write_csv(fh, headers, rows, options))
+    return ExportResult(None, n)
+
+
+def export_table(
+    repo: Repository[Any], dest: Path, options: ExportOptions, conn: sqlite3.Connection | None = None
+) -> Generator[Progress, None, ExportResult]:
+    """A whole table: every column under its database name, in the table's default order."""
+    keys = repo.columns
+    return (yield from export_query(repo, Query(), keys, keys, dest, options, conn))
+
+
+def write_file(
+    dest: Path,
+    headers: Sequence[str],
+    rows: Iterable[Sequence[Any]],
+    options: ExportOptions,
+    total: int = 0,
+) -> Generator[Progress, None, int]:
+    """Write a CSV file atomically: a temporary file in `dest`'s folder, fsync, rename into place.
+
+    Whatever stops it (an error, the generator being closed, KeyboardInterrupt) removes the
+    temporary file, and `dest` is left as it was."""
+    dest = Path(dest)
+    _check_file_destination(dest)
+    existed = dest.exists()
+    try:
+        fd, name = tempfile.mkstemp(dir=dest.parent, prefix=TEMP_PREFIX, suffix=".csv.tmp")
+    except OSError as exc:
+        raise os_error(dest, exc, "create", existed) from exc
+    tmp = Path(name)
+    stage = "write"
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
+            n = yield from _guard_sqlite(dest, write_csv(fh, headers, rows, options, total))
+            fh.flush()
+            os.fsync(fh.fileno())
+        _set_mode(tmp, dest if existed else None, 0o666)
+        stage = "replace"
+        os.replace(tmp, dest)
+    except BaseException as exc:
+        _remove_file(tmp)
+        if isinstance(exc, OSError):
+            raise os_error(dest, exc, stage, existed) from exc
+        raise
+    _fsync_folder(dest.parent)
+    return n
+
+
+# -- everything -----------------------------------------------------------------------------------
+def export_all(
+    repos: Repositories,
+    dest: Path,
+    options: ExportOptions,
+    conn: sqlite3.Connection | None = None,
+    meta: dict[str, str] | None = None,
+    now: datetime | None = None,
+) -> Generator[Progress, None, ExportResult]:
+    """Every table as one CSV file (all columns) plus README.txt, in the new folder `dest`.
+
+    `dest` must not exist, or be an empty folder, or hold an earlier FaceLedger export (which is
+    replaced only once the new one is complete). The files are written to a temporary folder
+    beside `dest` that is renamed into place at the end, or removed on any failure or cancel.
+    Pass `meta` (the database's meta table) when running on a worker thread."""
+    dest = Path(dest)
+    _check_folder_destination(dest)
+    meta = meta if meta is not None else repos.db.meta()
+    tables: list[tuple[str, Repository[Any] | None]] = [(t, repos.for_entity(t)) for t in ALL_SPECS]
+    tables += [(t, None) for t in LINK_TABLES]
+
+    def count(table: str, repo: Repository[Any] | None) -> int:
+        return repo.count(Query(), conn) if repo is not None else repos.links.count(table, conn)
+
+    counts = _read(dest, lambda: {t: count(t, repo) for t, repo in tables})
+    total = sum(counts.values())
+    try:
+        tmp = Path(tempfile.mkdtemp(dir=dest.parent, prefix=TEMP_PREFIX))
+    except OSError as exc:
+        raise os_error(dest, exc, "create", dest.exists()) from exc
+    stage = "write"
+    files: list[tuple[str, int]] = []
+    try:
+        done = 0
+        yield done, total
+        for table, repo in tables:
+            if repo is not None:
+                keys: Sequence[str] = repo.columns
+                rows = repo.iter_values(Query(), list(keys), conn)
+            else:
+                keys = LINK_TABLES[table]
+                rows = repos.links.iter_rows(table, conn)
+            path = tmp / f"{table}.csv"
+            with open(path, "w", encoding="utf-8", newline="") as fh:
+                gen = _guard_sqlite(dest, write_csv(fh, keys, rows, options, counts[table]))
+                n = yield from _offset(gen, done, total)
+                fh.flush()
+                os.fsync(fh.fileno())
+            _set_mode(path, None, 0o666)
+            files.append((path.name, n))
+            done += n
+        datasets = _read(dest, lambda: _datasets(repos, conn))
+        with open(tmp / README_NAME, "w", encoding="utf-8", newline=LINE_END) as fh:
+            fh.write(readme_text(meta, datasets, files, options, now or datetime.now().astimezone()))
+            fh.flush()
+            os.fsync(fh.fileno())
+        _set_mode(tmp / README_NAME, None, 0o666)
+        _set_mode(tmp, None, 0o777)
+        _fsync_folder(tmp)
+        stage = "replace"
+        _move_folder_into_place(tmp, dest)
+    except BaseException as exc:
+        shutil.rmtree(tmp, ignore_errors=True)
+        if isinstance(exc, OSError):
+            raise os_error(dest, exc, stage, dest.exists()) from exc
+        raise
+    _fsync_folder(dest.parent)
+    return ExportResult(dest, done, tuple(files))
+
+
+def _datasets(repos: Repositories, conn: sqlite3.Connection | None) -> list[dict[str, Any]]:
+    keys = ["name", "licence", "licence_url", "attribution", "url", "retrieved", "rows_imported"]
+    return [dict(zip(keys, row, strict=True)) for row in repos.datasets.iter_values(Query(), keys, conn)]
+
+
+def readme_text(
+    meta: dict[str, str],
+    datasets: list[dict[str, Any]],
+    files: Sequence[tuple[str, int]],
+    options: ExportOptions,
+    now: datetime,
+) -> str:
+    """README.txt of an export of everything: data version, files, licences and attributions."""
+    lines = [
+        README_TITLE,
+        "=" * len(README_TITLE),
+        "",
+        f"Exported: {now.isoformat(timespec='seconds')}",
+        f"Data version: {meta.get('data_version', 'unknown')}"
+        f" (schema {meta.get('schema_version', '?')})",
+        f"Format: CSV, {PROFILES[options.profile]}, {DELIMITERS[options.delimiter]}-separated, "
+        "RFC 4180 quoting, CRLF line ends; one header row of column names.",
+        "Lists inside a cell are joined with '; '. Dates are ISO 8601 (YYYY, YYYY-MM or YYYY-MM-DD).",
+    ]
+    if options.formula_guard:
+        lines.append(
+            "Formula guard: text cells starting with = + - @, a tab or a carriage return were written "
+            "with a leading ' so that spreadsheets do not run them; numbers were not changed."
+        )
+    else:
+        lines.append("Formula guard: off (cells were written exactly as stored).")
+    lines += ["", "Files", "-----"]
+    for name, n in files:
+        lines.append(f"{name:24} {n:>9,} rows  {_describe(name)}")
+    lines += [
+        "",
+        "Sources and licences",
+        "--------------------",
+        "Every record cites its sources: citations.csv links each record (entity, record_id) to",
+        "sources.csv. Records with a dataset_id were imported from the third-party dataset below and",
+        "stay under that dataset's licence; keep the attribution when you reuse them.",
+    ]
+    if not datasets:
+        lines += ["", "No third-party datasets are included in this database."]
+    for ds in datasets:
+        lines += ["", str(ds["name"] or "")]
+        lines.append(f"  Licence: {ds['licence'] or 'not stated'}")
+        if ds["licence_url"]:
+            lines.append(f"  Licence text: {ds['licence_url']}")
+        lines.append(f"  Attribution: {ds['attribution'] or ''}")
+        if ds["url"]:
+            lines.append(f"  Source: {ds['url']}")
+        if ds["retrieved"]:
+            lines.append(f"  Retrieved: {ds['retrieved']}")
+    lines.append("")
+    return "\n".join(_one_line(s) for s in lines)
+
+
+def _describe(file_name: str) -> str:
+    table = file_name.removesuffix(".csv")
+    if table in ALL_SPECS:
+        return ALL_SPECS[table].title
+    return {
+        "citations": "which source supports which record",
+        "study_vendors": "vendors covered by each study",
+        "event_vendors": "vendors involved in each event",
+        "event_customers": "customers involved in each event",
+    }.get(table, "")
+
+
+def _one_line(text: str) -> str:
+    """Database text in README.txt stays on its own line."""
+    return " ".join(text.splitlines()) if ("\n" in text or "\r" in text) else text
+
+
+# -- helpers --------------------------------------------------------------------------------------
+def _check_columns(
+    repo: Repository[Any], keys: Sequence[str], headers: Sequence[str]
+) -> tuple[list[str], list[str]]:
+    keys, headers = list(keys), list(headers)
+    if not keys:
+        raise ExportError("there are no columns to export")
+    if len(keys) != len(headers):
+        raise ExportError("each exported column needs exactly one header")
+    check_fields(repo, keys)
+    return keys, headers
+
+
+def _offset(gen: Generator[Progress, None, int], base: int, total: int) -> Generator[Progress, None, int]:
+    """Progress of one file inside a multi-file export."""
+    try:
+        while True:
+            done, _ = next(gen)
+            yield base + done, total
+    except StopIteration as stop:
+        return int(stop.value)
+    finally:
+        gen.close()
+
+
+def _guard_sqlite(dest: Path, gen: Generator[Progress, None, int]) -> Generator[Progress, None, int]:
+    """Turn a database error raised while streaming into an ExportError naming the destination."""
+    try:
+        return (yield from gen)
+    except sqlite3.Error as exc:
+        raise _db_error(dest, exc) from exc
+
+
+def _read(dest: Path, fn: Any) -> Any:
+    try:
+        return fn()
+    except sqlite3.Error as exc:
+        raise _db_error(dest, exc) from exc
+
+
+def _db_error(dest: Path, exc: sqlite3.Error) -> ExportError:
+    return ExportError(f"Could not export to {dest}: the database could not be read ({exc}).", dest)
+
+
+_REASONS: dict[int, str] = {
+    errno.ENOSPC: "the disk is full",
+    errno.EROFS: "the disk is read-only",
+    errno.ENOENT: "the folder does not exist",
+    errno.ENOTDIR: "part of the path is a file, not a folder",
+    errno.EISDIR: "a folder of that name is in the way",
+    errno.ENAMETOOLONG: "the file name is too long",
+    errno.EBUSY: "the file is in use by another program",
+    errno.ETXTBSY: "the file is in use by another program",
+    errno.ENOTEMPTY: "a folder of that name already exists and is not empty",
+    errno.EEXIST: "a file or folder of that name already exists",
+    errno.EXDEV: "the temporary file is on another disk",
+    errno.EIO: "the disk reported an input/output error",
+}
+if hasattr(errno, "EDQUOT"):
+    _REASONS[errno.EDQUOT] = "your disk quota is used up"
+
+# Windows errors when a file is open in another program (for example a spreadsheet).
+_WIN_LOCKED = {32, 33}
+
+
+def os_error(dest: Path, exc: OSError, stage: str, existed: bool) -> ExportError:
+    """An OSError turned into one sentence naming the path and saying what happened."""
+    winerror = getattr(exc, "winerror", None)
+    if winerror in _WIN_LOCKED:
+        reason = "the file is open in another program (close it, for example in your spreadsheet, and try again)"
+    elif exc.errno in (errno.EACCES, errno.EPERM):
+        if stage == "replace" and existed:
+            reason = "the existing file cannot be replaced (it is read-only or open in another program)"
+        else:
+            reason = "the folder is not writable (permission denied)"
+    else:
+        reason = _REASONS.get(exc.errno or 0) or (exc.strerror or str(exc)).rstrip(".").lower()
+    kept = "the existing one was left unchanged" if existed else "nothing was written"
+    return ExportError(f"Could not export to {dest}: {reason}; {kept}.", dest)
+
+
+def _check_file_destination(dest: Path) -> None:
+    if str(dest) in ("", "."):
+        raise ExportError("no file name was given for the export")
+    if dest.is_dir():
+        raise ExportError(f"Could not export to {dest}: it is a folder; give a file name.", dest)
+    parent = dest.parent
+    if parent.exists() and not parent.is_dir():
+        raise ExportError(f"Could not export to {dest}: {parent} is a file, not a folder; nothing was written.", dest)
+    if not parent.exists():
+        raise ExportError(f"Could not export to {dest}: the folder {parent} does not exist; nothing was written.", dest)
+
+
+def _check_folder_destination(dest: Path) -> None:
+    parent = dest.parent
+    if parent.exists() and not parent.is_dir():
+        raise ExportError(f"Could not export to {dest}: {parent} is a file, not a folder; nothing was written.", dest)
+    if not parent.exists():
+        raise ExportError(f"Could not export to {dest}: the folder {parent} does not exist; nothing was written.", dest)
+    if dest.exists() and not dest.is_dir():
+        raise ExportError(f"Could not export to {dest}: a file of that name is in the way; nothing was written.", dest)
+    if dest.is_dir() and not _is_empty(dest) and not is_previous_export(dest):
+        raise ExportError(
+            f"Could not export to {dest}: the folder already exists and holds other files; "
+            "choose a new or empty folder. Nothing was written.",
+            dest,
+        )
+
+
+def _is_empty(folder: Path) -> bool:
+    try:
+        return not any(folder.iterdir())
+    except OSError:
+        return False
+
+
+def is_previous_export(folder: Path) -> bool:
+    """True when `folder` holds only what an export of everything writes (safe to replace)."""
+    try:
+        names = {p.name for p in folder.iterdir()}
+        with open(folder / README_NAME, encoding="utf-8") as fh:
+            first = fh.readline().strip()
+    except OSError:
+        return False
+    allowed = {README_NAME, *(f"{t}.csv" for t in ALL_TABLES)}
+    return first == README_TITLE and names <= allowed
+
+
+def _move_folder_into_place(tmp: Path, dest: Path) -> None:
+    if not dest.exists():
+        os.replace(tmp, dest)
+        return
+    if _is_empty(dest):
+        dest.rmdir()
+        os.replace(tmp, dest)
+        return
+    # An earlier export: move it aside, move the new one in, then delete the old one.
+    old = Path(tempfile.mkdtemp(dir=dest.parent, prefix=TEMP_PREFIX + "old-"))
+    old.rmdir()
+    os.replace(dest, old)
+    try:
+        os.replace(tmp, dest)
+    except BaseException:
+        os.replace(old, dest)
+        raise
+    shutil.rmtree(old, ignore_errors=True)
+
+
+def _remove_file(path: Path) -> None:
+    try:
+        path.unlink(missing_ok=True)
+    except OSError:
+        pass
+
+
+def _fsync_folder(folder: Path) -> None:
+    """Make a rename durable (POSIX); harmless where folders cannot be opened (Windows)."""
+    if os.name != "posix":
+        return
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+def _set_mode(path: Path, like: Path | None, default: int) -> None:
+    """Temporary files are private (0600); give the result the mode a normal new file would have."""
+    if os.name != "posix":
+        return
+    try:
+        mode = (like.stat().st_mode & 0o7777) if like is not None else default & ~_umask()
+        os.chmod(path, mode)
+    except OSError:
+        pass
+
+
+def _umask() -> int:
+    try:
+        with open("/proc/self/status", encoding="ascii") as fh:
+            for line in fh:
+                if line.startswith("Umask:"):
+                    return int(line.split()[1], 8)
+    except (OSError, ValueError):
+        pass
+    mask = os.umask(0o022)  # no /proc (macOS): read it the classic way
+    os.umask(mask)
+    return mask

@@ -1,0 +1,154 @@
+"""`faceledger export`: CSV files from the command line, through the same writer as the window.
+
+faceledger export TABLE -o FILE [--search Q] [--where FIELD=VALUE ...] [--columns a,b,c]
+                  [--profile excel] [--delimiter ';'] [--no-formula-guard] [--db PATH]
+faceledger export --all -o FOLDER [--profile excel] [--delimiter ';'] [--no-formula-guard]
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import logging
+import os
+import sys
+from collections.abc import Callable, Generator
+from pathlib import Path
+from typing import Any, TextIO, TypeVar
+
+from faceledger.cli import CliError
+from faceledger.data.database import Database
+from faceledger.data.entities import ALL_SPECS
+from faceledger.data.export import (
+    PROFILES,
+    ExportError,
+    ExportOptions,
+    ExportResult,
+    check_fields,
+    export_all,
+    export_query,
+    export_query_to_stream,
+    parse_columns,
+    parse_delimiter,
+    parse_where,
+    resolve_table,
+)
+from faceledger.data.repositories import Query, Repositories
+
+log = logging.getLogger(__name__)
+
+R = TypeVar("R")
+
+EPILOG = (
+    f"tables: {', '.join(ALL_SPECS)} (also: counts, figures). "
+    "Without --columns every column of the table is written under its database name. "
+    "--where FIELD=VALUE keeps rows whose field equals VALUE exactly (an empty VALUE: the field is "
+    "empty); repeat a field for either value, give several fields for all of them."
+)
+
+
+def add_export_parser(sub: Any, add_db: Callable[[argparse.ArgumentParser], None]) -> None:
+    """Add the `export` subcommand to the `faceledger` parser."""
+    p = sub.add_parser(
+        "export",
+        help="write a table, or everything, as CSV",
+        description="Write a table (or everything) as CSV: UTF-8, RFC 4180 quoting, CRLF line ends.",
+        epilog=EPILOG,
+    )
+    p.add_argument("table", nargs="?", metavar="TABLE", help="the table to export")
+    p.add_argument("--all", action="store_true", dest="export_all", help="every table plus README.txt")
+    p.add_argument(
+        "-o", "--output", required=True, metavar="FILE", help="the CSV file (a new folder with --all); - for stdout"
+    )
+    p.add_argument("--search", default="", metavar="Q", help="only rows matching this search (as in the app)")
+    p.add_argument(
+        "--where", action="append", default=[], metavar="FIELD=VALUE", help="only rows where FIELD is VALUE"
+    )
+    p.add_argument("--columns", metavar="a,b,c", help="these columns, in this order")
+    p.add_argument("--profile", choices=tuple(PROFILES), default="standard", help="excel adds a UTF-8 BOM")
+    p.add_argument("--delimiter", default=",", metavar="D", help="',' (default), ';' or tab")
+    p.add_argument(
+        "--no-formula-guard",
+        action="store_false",
+        dest="formula_guard",
+        help="do not prefix text cells starting with = + - @ tab CR with '",
+    )
+    add_db(p)
+
+
+def run_export(args: argparse.Namespace, out: TextIO) -> int:
+    """Run `faceledger export`; errors are FaceLedgerErrors (one line, non-zero exit)."""
+    if args.export_all and args.table:
+        raise CliError("give a TABLE or --all, not both")
+    if not args.export_all and not args.table:
+        raise CliError("give the TABLE to export, or --all (tables: " + ", ".join(ALL_SPECS) + ")")
+    if args.export_all and (args.search or args.where or args.columns):
+        raise CliError("--search, --where and --columns apply to one table, not to --all")
+    if args.export_all and args.output == "-":
+        raise CliError("--all writes a folder of files; -o - is for one table")
+    options = ExportOptions(args.profile, parse_delimiter(args.delimiter), args.formula_guard)
+    filters = parse_where(args.where)
+    table = resolve_table(args.table) if args.table else ""
+    db = Database.open(getattr(args, "db", None))
+    try:
+        repos = Repositories(db)
+        if args.export_all:
+            result = _drive(export_all(repos, Path(args.output), options))
+            print(f"wrote {len(result.files)} files ({result.rows:,} rows) and README.txt to {result.path}", file=out)
+            return 0
+        repo = repos.for_entity(table)
+        keys = parse_columns(args.columns) if args.columns else repo.columns
+        check_fields(repo, keys)
+        check_fields(repo, (k for k, _ in filters), "field")
+        query = Query(search=args.search, filters=filters)
+        if args.output == "-":
+            _to_stdout(lambda fh: export_query_to_stream(repo, query, keys, keys, fh, options), out)
+            return 0
+        result = _drive(export_query(repo, query, keys, keys, Path(args.output), options))
+        print(f"wrote {result.rows:,} rows to {result.path}", file=out)
+        return 0
+    finally:
+        db.close()
+
+
+def _drive(gen: Generator[Any, None, R]) -> R:
+    """Run an export generator to its end (the command line has no progress bar)."""
+    while True:
+        try:
+            next(gen)
+        except StopIteration as stop:
+            return stop.value  # type: ignore[no-any-return]
+
+
+def _to_stdout(make: Callable[[TextIO], Generator[Any, None, ExportResult]], out: TextIO) -> None:
+    """Write UTF-8 with CRLF kept as is: through the byte buffer of a real stdout, else to `out`."""
+    buffer = getattr(out, "buffer", None)
+    if buffer is None:
+        _drive(make(out))
+        return
+    out.flush()
+    fh = io.TextIOWrapper(buffer, encoding="utf-8", newline="", write_through=False)
+    try:
+        _drive(make(fh))
+        fh.flush()
+    except BrokenPipeError:
+        _silence_stdout(out)
+        raise
+    finally:
+        try:
+            fh.detach()
+        except ValueError:
+            pass
+
+
+def _silence_stdout(out: TextIO) -> None:
+    """After a closed pipe (`| head`), stop Python complaining when it flushes stdout at exit."""
+    if out is sys.stdout:
+        try:
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+        except (OSError, ValueError):
+            log.debug("could not redirect stdout after a closed pipe")
+
+
+__all__ = ["ExportError", "add_export_parser", "run_export"]

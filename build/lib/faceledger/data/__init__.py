@@ -1,1 +1,0 @@
-"""The Qt-free data core: opening the database, records, repositories, search, stats, CSV."""

@@ -1,1 +1,0 @@
-"""Qt adapters over the data layer (no SQL here)."""

@@ -1,1 +1,0 @@
-"""Icons and the stylesheet, installed as the package faceledger.resources."""

@@ -1,1 +1,0 @@
-"""Widgets: main window, entity pages, detail pane, charts, dialogs."""
