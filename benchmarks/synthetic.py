@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 import itertools
 import random
+import sqlite3
 import sys
 import time
 from array import array
@@ -828,7 +829,7 @@ class Synthetic:
         ]
         for entity, record_ids in ids:
             for rid in record_ids:
-                n = 1 if rng.random() < 0.85 else rng.randint(2, 3)
+                n = 1 if rng.random() < 0.95 else rng.randint(2, 3)
                 for s in sorted({rng.randrange(SOURCE_COUNT) for _ in range(n)}):
                     yield {"entity": entity, "record_id": rid, "source_id": f"syn-s{s:05d}"}
 
@@ -882,6 +883,25 @@ def generate(out: Path, customers: int, deployments: int, seed: int) -> dict[str
     build.write_database(out, data.tables(), meta)
     t2 = time.perf_counter()
     return {"prepare_s": t1 - t0, "write_s": t2 - t1, "total_s": t2 - t0, "bytes": out.stat().st_size}
+
+
+def ensure_database(deployments: int = 1_000_000, seed: int = 2020) -> Path:
+    """The synthetic database with `deployments` customers and deployments, built once in /tmp
+    (other benchmarks call this); rebuilt when the file there was made with other sizes."""
+    out = DEFAULT_OUT if deployments == 1_000_000 else Path(f"/tmp/faceledger-synthetic-{deployments}.db")
+    version = f"synthetic-{seed}-{deployments}-{deployments}"
+    if out.exists():
+        conn = sqlite3.connect(f"file:{out}?mode=ro", uri=True)
+        try:
+            row = conn.execute("SELECT value FROM meta WHERE key = 'data_version'").fetchone()
+        except sqlite3.Error:
+            row = None
+        finally:
+            conn.close()
+        if row and row[0] == version:
+            return out
+    generate(out, deployments, deployments, seed)
+    return out
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -14,6 +14,15 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 import pytest  # noqa: E402
+from hypothesis import settings as hypothesis_settings  # noqa: E402
+
+# Fuzzing is reproducible everywhere (CI included): a fixed seed per test (derandomize), no example
+# database written into the checkout, no per-example deadline on a loaded machine, and a bounded
+# default number of examples (tests that want more or fewer say so with @settings).
+hypothesis_settings.register_profile(
+    "ci", derandomize=True, database=None, deadline=None, max_examples=200, print_blob=True
+)
+hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 from faceledger.data.database import Database, bundled_database_path  # noqa: E402
 from faceledger.data.repositories import Repositories  # noqa: E402

@@ -156,3 +156,10 @@ def test_mouse_back_and_forward_buttons(qtbot, window: MainWindow) -> None:  # t
     assert window.current_page().entity == "vendors"
     qtbot.mouseClick(window.current_page().table.viewport(), Qt.MouseButton.ForwardButton)
     assert window.current_page().entity == "events"
+
+
+def test_exact_alias_comes_first_in_global_search(repos) -> None:  # type: ignore[no-untyped-def]
+    hits = repos.search.search_type("customers", "ICE", 5)
+    assert hits[0].record_id == "us-immigration-and-customs-enforcement"
+    hits = repos.search.search("nypd")
+    assert hits[[h.entity for h in hits].index("customers")].record_id == "new-york-city-police-department"

@@ -23,6 +23,7 @@ if str(ROOT) not in sys.path:
 
 from db import build  # noqa: E402
 from db.build import org_key  # noqa: E402
+
 from faceledger.data.database import Database  # noqa: E402
 from faceledger.data.repositories import Repositories  # noqa: E402
 
@@ -71,7 +72,7 @@ def _sources(conn: sqlite3.Connection, entity: str, rid: str) -> set[str]:
 
 
 def _row(conn: sqlite3.Connection, table: str, rid: str) -> sqlite3.Row:
-    row = conn.execute(f"SELECT * FROM {table} WHERE id = ?", (rid,)).fetchone()
+    row: sqlite3.Row | None = conn.execute(f"SELECT * FROM {table} WHERE id = ?", (rid,)).fetchone()
     assert row is not None, f"{table} {rid} missing"
     return row
 
@@ -130,8 +131,7 @@ def test_no_duplicate_organisation_names_or_aliases(conn: sqlite3.Connection, ta
     owner: dict[str, str] = {}
     clashes = []
     rows = conn.execute(
-        f"SELECT id, name FROM {table} UNION ALL "
-        "SELECT record_id, alias FROM aliases WHERE entity = ?",
+        f"SELECT id, name FROM {table} UNION ALL SELECT record_id, alias FROM aliases WHERE entity = ?",
         (table,),
     ).fetchall()
     for rid, name in rows:
@@ -147,9 +147,7 @@ def _org_keys(conn: sqlite3.Connection, table: str, rid: str) -> set[str]:
     keys = {org_key(row[0])}
     keys |= {
         org_key(r[0])
-        for r in conn.execute(
-            "SELECT alias FROM aliases WHERE entity = ? AND record_id = ?", (table, rid)
-        )
+        for r in conn.execute("SELECT alias FROM aliases WHERE entity = ? AND record_id = ?", (table, rid))
     }
     return keys
 
@@ -263,7 +261,9 @@ def test_williams_arrest_merged_details(conn: sqlite3.Connection) -> None:
     assert r["place"] == "Farmington Hills, Michigan"
     assert "30 hours" in r["summary"]
     assert r["amount"] is None  # the settlement is its own event
-    customers = {c[0] for c in conn.execute("SELECT customer_id FROM event_customers WHERE event_id = ?", (eid,))}
+    customers = {
+        c[0] for c in conn.execute("SELECT customer_id FROM event_customers WHERE event_id = ?", (eid,))
+    }
     assert customers == {"detroit-police-department", "michigan-state-police"}
     # the vendor behind this search is only a lead: no vendor linked
     assert conn.execute("SELECT COUNT(*) FROM event_vendors WHERE event_id = ?", (eid,)).fetchone()[0] == 0
@@ -293,10 +293,18 @@ def test_no_doubled_curated_events(conn: sqlite3.Connection) -> None:
         if len(r["date"]) < 10:
             continue  # only day-precise dates are compared
         vendors = ",".join(
-            sorted(v[0] for v in conn.execute("SELECT vendor_id FROM event_vendors WHERE event_id = ?", (r["id"],)))
+            sorted(
+                v[0]
+                for v in conn.execute("SELECT vendor_id FROM event_vendors WHERE event_id = ?", (r["id"],))
+            )
         )
         customers = ",".join(
-            sorted(c[0] for c in conn.execute("SELECT customer_id FROM event_customers WHERE event_id = ?", (r["id"],)))
+            sorted(
+                c[0]
+                for c in conn.execute(
+                    "SELECT customer_id FROM event_customers WHERE event_id = ?", (r["id"],)
+                )
+            )
         )
         key = (r["date"], r["kind"], vendors, customers)
         assert key not in seen, f"{r['id']} repeats {seen.get(key)}"
@@ -371,7 +379,8 @@ def test_no_lead_company_facts(conn: sqlite3.Connection) -> None:
     assert "Courbevoie" not in (_row(conn, "vendors", "idemia")["hq_city"] or "")
     # North Gate Public Services as an NEC subsidiary is a lead of studies-and-events.md
     nec_aliases = {
-        org_key(r[0]) for r in conn.execute("SELECT alias FROM aliases WHERE entity = 'vendors' AND record_id = 'nec'")
+        org_key(r[0])
+        for r in conn.execute("SELECT alias FROM aliases WHERE entity = 'vendors' AND record_id = 'nec'")
     }
     assert not any(k.startswith("north gate") for k in nec_aliases)
     # the exact Rekognition launch day is a lead
@@ -408,7 +417,9 @@ def test_incident_leads_absent(conn: sqlite3.Connection) -> None:
     for eid in ("reid-louisiana-2022", "parks-woodbridge-2019"):
         r = _row(conn, "events", eid)
         assert r["amount"] is None and r["kind"] == "wrongful arrest", eid
-        assert conn.execute("SELECT COUNT(*) FROM event_vendors WHERE event_id = ?", (eid,)).fetchone()[0] == 0
+        assert (
+            conn.execute("SELECT COUNT(*) FROM event_vendors WHERE event_id = ?", (eid,)).fetchone()[0] == 0
+        )
     # Vermont signing day, Oakland final adoption and San Francisco second reading are leads
     assert _row(conn, "events", "vermont-moratorium-2020")["date"] == "2020-10"
     dates = {r[0] for r in conn.execute("SELECT date FROM events WHERE dataset_id IS NULL")}
@@ -440,11 +451,13 @@ def test_vendors_and_customers_bullets_have_records(conn: sqlite3.Connection) ->
     n = {k: sum(1 for b in lines if _kind(b) == k) for k in ("vendor", "relationship", "count", "event")}
 
     def curated_citing(table: str, prefix: str) -> int:
-        return conn.execute(
-            f"SELECT COUNT(DISTINCT t.id) FROM {table} t JOIN citations c "
-            f"ON c.entity = ? AND c.record_id = t.id WHERE t.dataset_id IS NULL AND c.source_id LIKE ?",
-            (table, prefix + "%"),
-        ).fetchone()[0]
+        return int(
+            conn.execute(
+                f"SELECT COUNT(DISTINCT t.id) FROM {table} t JOIN citations c "
+                f"ON c.entity = ? AND c.record_id = t.id WHERE t.dataset_id IS NULL AND c.source_id LIKE ?",
+                (table, prefix + "%"),
+            ).fetchone()[0]
+        )
 
     # one record per event and count bullet
     assert curated_citing("events", "vc-") == n["event"]
@@ -481,10 +494,9 @@ def test_studies_and_events_bullets_have_records(conn: sqlite3.Connection) -> No
     for sid in studies:
         _row(conn, "studies", sid)
     figures = sum(1 for b in lines if _kind(b) == "figure")
+    placeholders = ",".join("?" * len(studies))
     curated_figures = conn.execute(
-        "SELECT COUNT(*) FROM study_figures f JOIN studies s ON s.id = f.study_id WHERE s.id IN (%s)"
-        % ",".join("?" * len(studies)),
-        studies,
+        f"SELECT COUNT(*) FROM study_figures WHERE study_id IN ({placeholders})", studies
     ).fetchone()[0]
     assert curated_figures == figures
     for b in lines:

@@ -58,7 +58,11 @@ def add_export_parser(sub: Any, add_db: Callable[[argparse.ArgumentParser], None
     p.add_argument("table", nargs="?", metavar="TABLE", help="the table to export")
     p.add_argument("--all", action="store_true", dest="export_all", help="every table plus README.txt")
     p.add_argument(
-        "-o", "--output", required=True, metavar="FILE", help="the CSV file (a new folder with --all); - for stdout"
+        "-o",
+        "--output",
+        required=True,
+        metavar="FILE",
+        help="the CSV file (a new folder with --all); - for stdout",
     )
     p.add_argument("--search", default="", metavar="Q", help="only rows matching this search (as in the app)")
     p.add_argument(
@@ -94,7 +98,10 @@ def run_export(args: argparse.Namespace, out: TextIO) -> int:
         repos = Repositories(db)
         if args.export_all:
             result = _drive(export_all(repos, Path(args.output), options))
-            print(f"wrote {len(result.files)} files ({result.rows:,} rows) and README.txt to {result.path}", file=out)
+            print(
+                f"wrote {len(result.files)} files ({result.rows:,} rows) and README.txt to {result.path}",
+                file=out,
+            )
             return 0
         repo = repos.for_entity(table)
         keys = parse_columns(args.columns) if args.columns else repo.columns

@@ -9,6 +9,7 @@ at its next yield.
 from __future__ import annotations
 
 import logging
+import sys
 import threading
 import traceback
 from collections.abc import Callable, Generator
@@ -30,6 +31,15 @@ class JobSignals(QObject):
     cancelled = Signal()
 
 
+class _WorkerSignals(QObject):
+    """What the pool thread emits; the handle relays it as `JobHandle.signals` on the GUI thread."""
+
+    progress = Signal(int, int)
+    finished = Signal(object)
+    failed = Signal(object, str)
+    cancelled = Signal()
+
+
 class JobHandle(QObject):
     """What the GUI keeps of a running job."""
 
@@ -38,6 +48,25 @@ class JobHandle(QObject):
         self.signals = JobSignals()
         self._cancel = threading.Event()
         self.done = threading.Event()
+        # Connected before the job starts and delivered by the GUI thread's event loop, so a job
+        # that ends before its caller has connected to `signals` is never lost.
+        self._worker = _WorkerSignals(self)
+        self._worker.progress.connect(self._relay_progress)
+        self._worker.finished.connect(self._relay_finished)
+        self._worker.failed.connect(self._relay_failed)
+        self._worker.cancelled.connect(self._relay_cancelled)
+
+    def _relay_progress(self, done: int, total: int) -> None:
+        self.signals.progress.emit(done, total)
+
+    def _relay_finished(self, result: object) -> None:
+        self.signals.finished.emit(result)
+
+    def _relay_failed(self, exc: object, details: str) -> None:
+        self.signals.failed.emit(exc, details)
+
+    def _relay_cancelled(self) -> None:
+        self.signals.cancelled.emit()
 
     def cancel(self) -> None:
         self._cancel.set()
@@ -45,6 +74,11 @@ class JobHandle(QObject):
     @property
     def is_cancelled(self) -> bool:
         return self._cancel.is_set()
+
+    def _on_failed(self, exc: object, _details: str) -> None:
+        """Runs on the GUI thread: hand the job's error to the application's error reporter."""
+        if isinstance(exc, BaseException):
+            sys.excepthook(type(exc), exc, exc.__traceback__)
 
 
 class _Runnable(QRunnable):
@@ -56,6 +90,7 @@ class _Runnable(QRunnable):
 
     def run(self) -> None:  # runs on a pool thread
         h = self.handle
+        out = h._worker
         try:
             result = self.fn(h)
             if isinstance(result, Generator):
@@ -66,17 +101,17 @@ class _Runnable(QRunnable):
                             gen.close()
                             raise Cancelled()
                         done, total = next(gen)
-                        h.signals.progress.emit(int(done), int(total))
+                        out.progress.emit(int(done), int(total))
                 except StopIteration as stop:
                     result = stop.value
             if h.is_cancelled:
                 raise Cancelled()
-            h.signals.finished.emit(result)
+            out.finished.emit(result)
         except Cancelled:
-            h.signals.cancelled.emit()
+            out.cancelled.emit()
         except Exception as exc:  # delivered to the GUI thread as a message
             log.warning("job failed: %s", exc)
-            h.signals.failed.emit(exc, traceback.format_exc())
+            out.failed.emit(exc, traceback.format_exc())
         finally:
             h.done.set()
 
@@ -92,9 +127,16 @@ def pool() -> QThreadPool:
     return _POOL
 
 
-def run_job(fn: Callable[[JobHandle], Any], parent: QObject | None = None) -> JobHandle:
-    """Start `fn(handle)` on the pool; connect to `handle.signals` for the outcome."""
+def run_job(
+    fn: Callable[[JobHandle], Any], parent: QObject | None = None, *, report_errors: bool = False
+) -> JobHandle:
+    """Start `fn(handle)` on the pool; connect to `handle.signals` for the outcome.
+
+    With `report_errors`, a failure goes to `sys.excepthook` (the app's error dialog and log) on the
+    GUI thread — for background work whose caller has nothing better to do with an error."""
     handle = JobHandle(parent)
+    if report_errors:
+        handle.signals.failed.connect(handle._on_failed)
     pool().start(_Runnable(fn, handle))
     return handle
 

@@ -146,7 +146,9 @@ class ErrorReporter:
             box.setInformativeText(str(exc) or type(exc).__name__)
         box.setDetailedText(details)
         copy = box.addButton("Copy details", QMessageBox.ButtonRole.ActionRole)
-        box.addButton(QMessageBox.StandardButton.Ok)
+        ok = box.addButton(QMessageBox.StandardButton.Ok)
+        box.setDefaultButton(ok)
+        box.setEscapeButton(ok)
         box.buttonClicked.connect(lambda button: self._on_button_clicked(button, details))
         self.box, self.copy_button = box, copy
         box.open()

@@ -14,6 +14,9 @@ from typing import Any
 
 from faceledger.data.database import Database
 
+# The note every chart carries (on screen and in its exports).
+CHART_NOTE = "Counts as reported; qualifiers shown as words; hover for sources."
+
 # -- vocabularies (the build's enums, in the build's order) -------------------------------------
 QUALIFIERS = (
     "exact",
@@ -58,8 +61,7 @@ COUNT_CHOICE_RULE = (
 
 _VERIFICATION_RANK = "CASE c.verification WHEN 'verified' THEN 0 WHEN 'partial' THEN 1 ELSE 2 END"
 _KIND_RANK = (
-    "CASE c.kind WHEN 'government record' THEN 0 WHEN 'research' THEN 1 "
-    "WHEN 'journalism' THEN 2 ELSE 3 END"
+    "CASE c.kind WHEN 'government record' THEN 0 WHEN 'research' THEN 1 WHEN 'journalism' THEN 2 ELSE 3 END"
 )
 _UNDATED = "(COALESCE(c.as_of, '') = '')"
 
@@ -308,27 +310,26 @@ def documented_deployments(
             where.append(f"f.{col} = ?")
             params.append(value)
     status_rank = " ".join(f"WHEN '{s}' THEN {i}" for i, s in enumerate(DEPLOYMENT_STATUSES))
+    cond = " AND ".join(where) or "1"
+    # Rank vendors on their totals first (one pass in vendor order over the covering index), then
+    # read the statuses of the `limit` vendors kept.
     sql = f"""
-        WITH per AS (
-            SELECT f.vendor_id, f.status, SUM(f.customers) AS customers,
-                   SUM(f.deployments) AS deployments
-            FROM {table} f WHERE {" AND ".join(where) or "1"}
-            GROUP BY f.vendor_id, f.status
-        ), totals AS (
-            SELECT p.vendor_id, COALESCE(v.name, p.vendor_id) AS name, SUM(p.customers) AS total
-            FROM per p LEFT JOIN vendors v ON v.id = p.vendor_id GROUP BY p.vendor_id
-        ), ranked AS (
-            SELECT t.*, ROW_NUMBER() OVER (ORDER BY t.total DESC, t.name COLLATE NOCASE, t.vendor_id)
-                       AS pos,
-                   COUNT(*) OVER () AS n
-            FROM totals t
+        WITH totals AS (
+            SELECT f.vendor_id, SUM(f.customers) AS total FROM {table} f WHERE {cond} GROUP BY f.vendor_id
+        ), top AS (
+            SELECT t.vendor_id, t.total, COALESCE(v.name, t.vendor_id) AS name
+            FROM totals t LEFT JOIN vendors v ON v.id = t.vendor_id
+            ORDER BY t.total DESC, name COLLATE NOCASE, t.vendor_id LIMIT ?
         )
-        SELECT p.vendor_id, r.name, p.status, p.customers, p.deployments, r.total, r.n
-        FROM per p JOIN ranked r ON r.vendor_id = p.vendor_id
-        WHERE r.pos <= ?
-        ORDER BY r.pos, CASE p.status {status_rank} ELSE 99 END, p.status
+        SELECT top.vendor_id, top.name, f.status, SUM(f.customers), SUM(f.deployments), top.total,
+               (SELECT COUNT(*) FROM totals)
+        FROM top JOIN {table} f ON f.vendor_id = top.vendor_id
+        WHERE {cond}
+        GROUP BY top.vendor_id, f.status
+        ORDER BY top.total DESC, top.name COLLATE NOCASE, top.vendor_id,
+                 CASE f.status {status_rank} ELSE 99 END, f.status
     """
-    rows = db.query(sql, [*params, int(limit)])
+    rows = db.query(sql, [*params, int(limit), *params])
     segments = tuple(
         DeploymentSegment(str(v), _text(name), _text(st), int(c), int(d), int(t))
         for v, name, st, c, d, t, _n in rows

@@ -59,7 +59,16 @@ FTS_TABLES = (
 FTS_SQL = (
     "CREATE VIRTUAL TABLE {table} USING fts5(record_id UNINDEXED, label UNINDEXED, text, tokenize='trigram')"
 )
-SQLITE_INTERRUPT, SQLITE_PERM, SQLITE_IOERR, SQLITE_CANTOPEN, SQLITE_NOTADB = 9, 3, 10, 14, 26
+SQLITE_PERM, SQLITE_INTERRUPT, SQLITE_IOERR, SQLITE_CORRUPT, SQLITE_CANTOPEN, SQLITE_NOTADB = (
+    3,
+    9,
+    10,
+    11,
+    14,
+    26,
+)
+# Generic (SQLITE_ERROR) messages that mean a damaged file: a broken search index, a bad schema.
+DAMAGE_MESSAGES = ("malformed", "corrupt", "vtable constructor failed")
 
 
 def _normal_sql(sql: object) -> str:
@@ -130,9 +139,8 @@ class Database:
         `DatabaseProblem` / `QueryTimeout` with a message a user can read."""
         conn = _connect(self.path)
         try:
-            yield conn
-        except sqlite3.Error as exc:
-            raise database_error(exc, self.path) from exc
+            with translated_errors(self.path):
+                yield conn
         finally:
             conn.close()
 
@@ -166,23 +174,38 @@ class Database:
     ) -> Iterator[tuple[Any, ...]]:
         """Stream rows (for exports); pass a reader connection when called from a worker."""
         c = conn or self._conn
-        try:
+        with translated_errors(self.path):
             cur = c.execute(sql, params)
             while True:
                 rows = cur.fetchmany(2000)
                 if not rows:
                     return
+                # The time limit applies to each batch: a long export is not a slow query.
+                _install_time_limit(c)
                 yield from rows
-        except sqlite3.Error as exc:
-            raise database_error(exc, self.path) from exc
+
+    def iterate_batches(
+        self,
+        sql: str,
+        params: tuple[Any, ...] | list[Any] = (),
+        conn: sqlite3.Connection | None = None,
+        size: int = 4096,
+    ) -> Iterator[list[tuple[Any, ...]]]:
+        """Like `iterate`, in lists of up to `size` rows (the CSV writer formats a batch at a time)."""
+        c = conn or self._conn
+        with translated_errors(self.path):
+            cur = c.execute(sql, params)
+            while True:
+                rows = cur.fetchmany(size)
+                if not rows:
+                    return
+                _install_time_limit(c)  # per batch, as in `iterate`
+                yield rows
 
     @contextmanager
     def _guard(self) -> Iterator[None]:
-        with self._lock:
-            try:
-                yield
-            except sqlite3.Error as exc:
-                raise database_error(exc, self.path) from exc
+        with self._lock, translated_errors(self.path):
+            yield
 
     def meta(self) -> dict[str, str]:
         return {str(k): str(v) for k, v in self.query("SELECT key, value FROM meta")}
@@ -231,16 +254,33 @@ class Database:
         return out
 
 
-def database_error(exc: sqlite3.Error, path: Path) -> DatabaseProblem:
-    """The one translation of an SQLite error into a message a user can act on."""
+def database_error(exc: sqlite3.Error, path: Path) -> Exception:
+    """The one translation of an SQLite error caused by the database file (damaged, unreadable,
+    too slow) into a `DatabaseProblem` a user can act on. Other errors (a write attempt, an SQL
+    mistake) are returned unchanged: they are bugs, reported as such."""
     code = getattr(exc, "sqlite_errorcode", 0) & 0xFF
-    if code == SQLITE_INTERRUPT or "interrupted" in str(exc):
+    text = str(exc)
+    if code == SQLITE_INTERRUPT or text == "interrupted":
         return QueryTimeout(path, QUERY_TIME_LIMIT)
     if code in (SQLITE_IOERR, SQLITE_CANTOPEN, SQLITE_PERM):
-        return DatabaseProblem(path, f"The database file could not be read ({exc})")
+        return DatabaseProblem(path, f"The database file could not be read ({text})")
     if code == SQLITE_NOTADB:
         return DatabaseProblem(path, "The file is not a SQLite database")
-    return DatabaseProblem(path, f"The database is damaged or was modified ({exc})")
+    if code == SQLITE_CORRUPT or any(m in text for m in DAMAGE_MESSAGES):
+        return DatabaseProblem(path, f"The database is damaged ({text})")
+    return exc
+
+
+@contextmanager
+def translated_errors(path: Path) -> Iterator[None]:
+    """Raise `database_error(...)` for an SQLite error raised inside the block."""
+    try:
+        yield
+    except sqlite3.Error as exc:
+        translated = database_error(exc, path)
+        if translated is exc:
+            raise
+        raise translated from exc
 
 
 def _is_bundled(p: Path) -> bool:
@@ -274,10 +314,14 @@ def _check_structure(conn: sqlite3.Connection, p: Path) -> None:
 
 
 def _check_file(p: Path) -> None:
+    try:
+        is_dir = p.is_dir()  # raises when a folder on the way may not be entered
+    except OSError as exc:
+        raise DatabaseProblem(p, f"The database file cannot be read ({exc.strerror})") from exc
+    if is_dir:
+        raise DatabaseProblem(p, "The database path is a folder, not a file")
     if not p.exists():
         raise DatabaseProblem(p, "The database file does not exist")
-    if p.is_dir():
-        raise DatabaseProblem(p, "The database path is a folder, not a file")
     try:
         with open(p, "rb") as fh:
             head = fh.read(100)

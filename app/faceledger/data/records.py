@@ -2,16 +2,37 @@
 
 from __future__ import annotations
 
+import functools
+import operator
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, fields
 from typing import Any, TypeVar
 
 T = TypeVar("T")
 
 
-def from_row(cls: type[T], columns: list[str], row: tuple[Any, ...]) -> T:
+def from_row(cls: type[T], columns: Sequence[str], row: tuple[Any, ...]) -> T:
     """Build a record from a row, keeping only the fields the record declares."""
-    names = {f.name for f in fields(cls)}  # type: ignore[arg-type]
-    return cls(**{c: v for c, v in zip(columns, row, strict=False) if c in names})
+    return _maker(cls, tuple(columns))(row)
+
+
+@functools.cache
+def _maker(cls: type[T], columns: tuple[str, ...]) -> Callable[[tuple[Any, ...]], T]:
+    """Row -> record for one record class and column list, worked out once (a page builds 200)."""
+    names = [f.name for f in fields(cls)]  # type: ignore[arg-type]
+    if len(names) > 1 and all(n in columns for n in names):
+        pick = operator.itemgetter(*(columns.index(n) for n in names))
+
+        def positional(row: tuple[Any, ...]) -> T:
+            return cls(*pick(row))
+
+        return positional
+    present = [(n, i) for i, c in enumerate(columns) for n in names if n == c]
+
+    def by_name(row: tuple[Any, ...]) -> T:
+        return cls(**{n: row[i] for n, i in present if i < len(row)})
+
+    return by_name
 
 
 @dataclass(frozen=True)

@@ -63,11 +63,15 @@ class Repository(Generic[T]):
         self.spec = spec
         self.table = spec.table
         self._columns = [row[1] for row in db.query(f'PRAGMA table_info("{self.table}")')]
+        # The column whose order ("column" COLLATE NOCASE, id) the table's rowids follow, and so its
+        # search index's rowids (the build stores rows that way and says so in meta); "" when not.
+        row = db.query_one("SELECT value FROM meta WHERE key = ?", (f"rowid_order.{self.table}",))
+        self._rowid_order = str(row[0]) if row and row[0] in self._columns else ""
 
     # -- building SQL -------------------------------------------------------------------------
     def _check_key(self, key: str) -> str:
         if key not in self._columns:
-            raise UnknownName(f"unknown field '{key}' for {self.spec.title.lower()}")
+            raise UnknownName(f"unknown field {key[:40]!r} for {self.spec.title.lower()}")
         return key
 
     def where(self, query: Query) -> tuple[str, list[Any]]:
@@ -75,8 +79,12 @@ class Repository(Generic[T]):
         params: list[Any] = []
         terms = parse_terms(query.search)
         if not terms.empty:
-            sub, sub_params = fts_condition(f"fts_{self.table}", terms)
-            parts.append(f"t.id IN ({sub})")
+            if self._rowid_order:  # the index shares the table's rowids: no lookup by id
+                sub, sub_params = fts_condition(f"fts_{self.table}", terms, "rowid")
+                parts.append(f"t.rowid IN ({sub})")
+            else:
+                sub, sub_params = fts_condition(f"fts_{self.table}", terms)
+                parts.append(f"t.id IN ({sub})")
             params.extend(sub_params)
         for key, values in query.filters:
             col = self._check_key(key)
@@ -93,21 +101,31 @@ class Repository(Generic[T]):
             params.append(int(query.year_to))
         return (" AND ".join(parts) or "1"), params
 
-    def order_by(self, query: Query, reverse: bool = False) -> str:
+    def sort_column(self, query: Query) -> tuple[str, bool]:
+        """The column `query` sorts on, and whether ascending."""
         key, asc = query.order or (self.spec.default_sort, self.spec.default_ascending)
         try:
-            col = self._check_key(self.spec.field(key).sort_key)
+            return self._check_key(self.spec.field(key).sort_key), asc
         except KeyError:
-            col = self._check_key(key)
+            return self._check_key(key), asc
+
+    def order_by(self, query: Query, reverse: bool = False) -> str:
+        col, asc = self.sort_column(query)
         if reverse:
             asc = not asc
         d = "ASC" if asc else "DESC"
+        if col == self._rowid_order:
+            return f"t.rowid {d}"
         return f't."{col}" COLLATE NOCASE {d}, t.id {d}'
 
     # -- reading ------------------------------------------------------------------------------
     def count(self, query: Query = Query(), conn: sqlite3.Connection | None = None) -> int:
         where, params = self.where(query)
         sql = f'SELECT COUNT(*) FROM "{self.table}" t WHERE {where}'
+        terms = parse_terms(query.search)
+        if not terms.empty and self.where(replace(query, search=""))[0] == "1":
+            # A search alone: count the index's matches (one index row per record), not the table.
+            sql, params = fts_condition(f"fts_{self.table}", terms, "COUNT(*)")
         if conn is not None:
             return int(conn.execute(sql, params).fetchone()[0])
         row = self.db.query_one(sql, params)
@@ -125,6 +143,8 @@ class Repository(Generic[T]):
     def page(self, query: Query, offset: int, limit: int, total: int | None = None) -> list[T]:
         """Rows offset..offset+limit in the query's order. When `total` is known and the page lies
         in the second half, the order is reversed so SQLite skips fewer rows."""
+        if total is not None and offset >= total:
+            return []  # past the end (reversed, the LIMIT would go negative: "no limit" to SQLite)
         where, params = self.where(query)
         reverse = total is not None and offset > total // 2
         if reverse:
@@ -135,19 +155,45 @@ class Repository(Generic[T]):
             f'SELECT t.* FROM "{self.table}" t WHERE {where} '
             f"ORDER BY {self.order_by(query, reverse)} LIMIT ? OFFSET ?"
         )
-        rows = self.db.query(sql, [*params, limit, offset])
+        args = [*params, limit, offset]
+        terms = parse_terms(query.search)
+        col, asc = self.sort_column(query)
+        if not terms.empty and col == self._rowid_order:
+            # Rowids follow this order: walk the search index's matches in rowid order and stop
+            # after the page, rather than collect and sort every match (a million, for "pol").
+            sub, args = fts_condition(f"fts_{self.table}", terms, "rowid AS r")
+            d = "ASC" if asc != reverse else "DESC"
+            rest, rest_params = self.where(replace(query, search=""))
+            if rest == "1":  # skip rows inside the index, before reading the table
+                sub += f" ORDER BY rowid {d} LIMIT ? OFFSET ?"
+                sql = f'SELECT t.* FROM ({sub}) f JOIN "{self.table}" t ON t.rowid = f.r ORDER BY f.r {d}'
+                args += [limit, offset]
+            else:
+                sql = (
+                    f'SELECT t.* FROM ({sub}) f JOIN "{self.table}" t ON t.rowid = f.r '
+                    f"WHERE {rest} ORDER BY f.r {d} LIMIT ? OFFSET ?"
+                )
+                args += [*rest_params, limit, offset]
+        rows = self.db.query(sql, args)
         if reverse:
             rows.reverse()
         return [r.from_row(self.spec.record_type, self._columns, row) for row in rows]
 
     def position(self, query: Query, record_id: str) -> int | None:
         """The row number of a record under `query`, or None when the query excludes it."""
-        key, asc = query.order or (self.spec.default_sort, self.spec.default_ascending)
-        try:
-            col = self._check_key(self.spec.field(key).sort_key)
-        except KeyError:
-            col = self._check_key(key)
+        col, asc = self.sort_column(query)
         where, params = self.where(query)
+        if col == self._rowid_order:
+            found = self.db.query_one(
+                f'SELECT t.rowid FROM "{self.table}" t WHERE t.id = ? AND {where}', [record_id, *params]
+            )
+            if found is None:
+                return None
+            op = "<" if asc else ">"
+            n = self.db.query_one(
+                f'SELECT COUNT(*) FROM "{self.table}" t WHERE {where} AND t.rowid {op} ?', [*params, found[0]]
+            )
+            return int(n[0]) if n else None
         row = self.db.query_one(
             f'SELECT t."{col}" FROM "{self.table}" t WHERE t.id = ? AND {where}', [record_id, *params]
         )
@@ -186,6 +232,15 @@ class Repository(Generic[T]):
         where, params = self.where(query)
         sql = f'SELECT {cols} FROM "{self.table}" t WHERE {where} ORDER BY {self.order_by(query)}'
         return self.db.iterate(sql, params, conn)
+
+    def iter_value_batches(
+        self, query: Query, keys: list[str], conn: sqlite3.Connection | None = None, size: int = 4096
+    ) -> Iterator[list[tuple[Any, ...]]]:
+        """`iter_values` in lists of up to `size` rows (CSV export)."""
+        cols = ", ".join(f't."{self._check_key(k)}"' for k in keys)
+        where, params = self.where(query)
+        sql = f'SELECT {cols} FROM "{self.table}" t WHERE {where} ORDER BY {self.order_by(query)}'
+        return self.db.iterate_batches(sql, params, conn, size)
 
     def facet_counts(
         self, key: str, query: Query = Query(), conn: sqlite3.Connection | None = None
@@ -472,9 +527,13 @@ class Searcher:
         db = self.repos.db
         sub, params = fts_condition(f"fts_{entity}", terms)
         sql = sub.replace("SELECT record_id", "SELECT record_id, label", 1) + " LIMIT ?"
-        rows = db.query(sql, [*params, limit])
+        rows = self._exact(entity, terms) + db.query(sql, [*params, limit])
+        seen: set[str] = set()
         out = []
         for rid, label in rows:
+            if rid in seen or len(out) >= limit:
+                continue
+            seen.add(rid)
             context = self._context(spec, str(rid), terms)
             out.append(
                 Hit(
@@ -487,6 +546,17 @@ class Searcher:
                 )
             )
         return out
+
+    def _exact(self, entity: str, terms: Terms) -> list[tuple[Any, ...]]:
+        """Organisations whose alias is exactly the query ("ICE", "NYPD"), listed first: a short
+        alias is also a substring of many other names ("ice" in "police")."""
+        if entity not in ("vendors", "customers") or len(terms.all) != 1:
+            return []
+        return self.repos.db.query(
+            f'SELECT DISTINCT a.record_id, t.name FROM aliases a JOIN "{entity}" t ON t.id = a.record_id '
+            "WHERE a.entity = ? AND a.alias = ? COLLATE NOCASE ORDER BY t.name LIMIT 5",
+            (entity, terms.all[0]),
+        )
 
     def _context(self, spec: EntitySpec, rid: str, terms: Terms) -> str:
         """The text of the first non-label column that matches, or the record's main columns."""

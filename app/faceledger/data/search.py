@@ -65,8 +65,9 @@ def like_pattern(term: str) -> str:
     return f"%{escaped}%"
 
 
-def fts_condition(fts_table: str, terms: Terms) -> tuple[str, list[str]]:
-    """SQL selecting `record_id` from `fts_table` for rows matching all terms (and params)."""
+def fts_condition(fts_table: str, terms: Terms, select: str = "record_id") -> tuple[str, list[str]]:
+    """SQL selecting `select` (default `record_id`) from `fts_table` for rows matching all terms
+    (and params)."""
     parts: list[str] = []
     params: list[str] = []
     if terms.long:
@@ -76,7 +77,7 @@ def fts_condition(fts_table: str, terms: Terms) -> tuple[str, list[str]]:
         parts.append("text LIKE ? ESCAPE '\\'")
         params.append(like_pattern(t))
     where = " AND ".join(parts) if parts else "1"
-    return f"SELECT record_id FROM {fts_table} WHERE {where}", params
+    return f"SELECT {select} FROM {fts_table} WHERE {where}", params
 
 
 def highlight_spans(text: str, terms: Terms | tuple[str, ...]) -> list[tuple[int, int]]:

@@ -6,6 +6,7 @@ Search ignores case and diacritics: both the indexed text and the query are fold
 
 from __future__ import annotations
 
+import functools
 import unicodedata
 
 _SPECIAL = str.maketrans(
@@ -36,7 +37,13 @@ def fold(text: str) -> str:
     """Lower-case, strip diacritics and normalise punctuation; keeps the string's other characters."""
     if not text:
         return ""
+    if text.isascii():  # the common case, and the same result as the full path below
+        return text.lower()
     text = text.translate(_SPECIAL)
-    decomposed = unicodedata.normalize("NFKD", text)
-    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    return stripped.casefold()
+    return unicodedata.normalize("NFKD", text).translate(_combining_marks()).casefold()
+
+
+@functools.cache
+def _combining_marks() -> dict[int, None]:
+    """Every combining character (U+0300 to U+1E94A), mapped to None for str.translate."""
+    return {cp: None for cp in range(0x300, 0x1F000) if unicodedata.combining(chr(cp))}

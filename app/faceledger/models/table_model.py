@@ -75,11 +75,12 @@ class EntityTableModel(QAbstractTableModel):
         return self._count
 
     def set_query(self, query: Query) -> None:
+        # Read first: when the read fails (a damaged database) the model stays as it was.
+        first = self.repository.page(query, 0, PAGE_SIZE)
         self.beginResetModel()
         self._query = query
         self._generation += 1
         self._pages.clear()
-        first = self.repository.page(query, 0, PAGE_SIZE)
         self._pages[0] = first
         self._rows = len(first)
         if len(first) < PAGE_SIZE:
@@ -102,13 +103,10 @@ class EntityTableModel(QAbstractTableModel):
         query = self._query
 
         def job(_h: JobHandle) -> tuple[int, int, int]:
-            conn = repo.db.connect_reader()
-            try:
+            with repo.db.reader() as conn:
                 return gen, repo.count(query, conn), repo.count(Query(), conn)
-            finally:
-                conn.close()
 
-        handle = run_job(job, self)
+        handle = run_job(job, self, report_errors=True)
         handle.signals.finished.connect(self._on_count_finished)
         self._count_job = handle
 

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QSpinBox,
     QSplitter,
     QTableView,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -95,6 +96,7 @@ class EntityPage(QWidget):
         self.model = EntityTableModel(repository, self)
         self._facet_job: JobHandle | None = None
         self._facet_generation = 0
+        self._pinned: tuple[str, str, str] | None = None  # (key, value, label) set by show_only()
         self._build()
         self._connect_signals()
         self._update_status()
@@ -117,8 +119,14 @@ class EntityPage(QWidget):
         self.status = QLabel(self)
         self.status.setObjectName("rowStatus")
 
+        self.pinned_chip = QToolButton(self)
+        self.pinned_chip.setObjectName("pinnedFilter")
+        self.pinned_chip.setToolTip("Click to show all rows again")
+        self.pinned_chip.setVisible(False)
+
         bar = QHBoxLayout()
         bar.addWidget(self.search, 3)
+        bar.addWidget(self.pinned_chip)
         for fb in self.filters:
             bar.addWidget(fb)
         if self.year_from is not None and self.year_to is not None:
@@ -190,10 +198,13 @@ class EntityPage(QWidget):
         self.detail.open_url_requested.connect(self.open_url_requested)
         self.search.escape_pressed.connect(self.clear_search)
         self.search.returnPressed.connect(self._on_search_return)
+        self.pinned_chip.clicked.connect(self._on_pinned_chip_clicked)
 
     # -- public -------------------------------------------------------------------------------
     def current_query(self) -> Query:
         filters = tuple((fb.key, (v,)) for fb in self.filters if (v := fb.selected()) is not None)
+        if self._pinned is not None:
+            filters += ((self._pinned[0], (self._pinned[1],)),)
         yf = self.year_from.value() if self.year_from is not None else ANY_YEAR
         yt = self.year_to.value() if self.year_to is not None else ANY_YEAR
         return Query(
@@ -233,6 +244,45 @@ class EntityPage(QWidget):
                     idx = fb.count() - 1
                 fb.setCurrentIndex(idx)
 
+    def show_only(
+        self,
+        pinned: tuple[str, str, str] | None,
+        filters: dict[str, str | None],
+        year: int | None = None,
+    ) -> None:
+        """Show exactly these rows (the charts' drill-down): no search, `filters` on the page's
+        filter boxes (None = all), one `year` or any, and `pinned` = (key, value, label) restricting
+        a field with no filter box (e.g. one vendor's deployments), shown as a removable chip."""
+        boxes = [self.search, *self.filters, self.year_from, self.year_to]
+        for w in boxes:
+            if w is not None:
+                w.blockSignals(True)
+        self.search.clear()
+        for fb in self.filters:
+            value = filters.get(fb.key)
+            idx = fb.findData(value) if value is not None else 0
+            if idx < 0:
+                fb.addItem(f"{value or '(none)'} (0)", value)
+                idx = fb.count() - 1
+            fb.setCurrentIndex(idx)
+        for box in (self.year_from, self.year_to):
+            if box is not None:
+                box.setValue(year or ANY_YEAR)
+        for w in boxes:
+            if w is not None:
+                w.blockSignals(False)
+        self._set_pinned(pinned)
+        self._apply()
+
+    def _set_pinned(self, pinned: tuple[str, str, str] | None) -> None:
+        self._pinned = pinned
+        self.pinned_chip.setText(f"{pinned[2]}  ✕" if pinned else "")
+        self.pinned_chip.setVisible(pinned is not None)
+
+    def _on_pinned_chip_clicked(self) -> None:
+        self._set_pinned(None)
+        self._apply()
+
     def show_record(self, record_id: str) -> bool:
         """Select a record: in the table when the current view holds it, and in the pane always."""
         row = self.model.row_of(record_id)
@@ -267,6 +317,7 @@ class EntityPage(QWidget):
         for w in [self.search, *self.filters, self.year_from, self.year_to]:
             if w is not None:
                 w.blockSignals(False)
+        self._set_pinned(None)
         self._apply()
 
     def ensure_selection(self) -> None:
@@ -302,13 +353,10 @@ class EntityPage(QWidget):
         keys = [fb.key for fb in self.filters]
 
         def job(_h: JobHandle) -> tuple[int, dict[str, list[tuple[str, int]]]]:
-            conn = repo.db.connect_reader()
-            try:
+            with repo.db.reader() as conn:
                 return gen, {k: facet_counts(repo, conn, k, query) for k in keys}
-            finally:
-                conn.close()
 
-        handle = run_job(job, self)
+        handle = run_job(job, self, report_errors=True)
         handle.signals.finished.connect(self._on_facets_counted)
         self._facet_job = handle
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QByteArray, QEvent, QObject, Qt, QUrl, Signal
+from PySide6.QtCore import QEvent, QObject, Qt, QUrl, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QGuiApplication, QKeySequence, QMouseEvent
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -20,7 +20,9 @@ from PySide6.QtWidgets import (
 from faceledger.data.entities import ENTITIES
 from faceledger.data.links import refuse_reason
 from faceledger.data.repositories import Repositories
+from faceledger.ui.charts_page import install_charts_page
 from faceledger.ui.entity_page import EntityPage
+from faceledger.ui.export_dialog import install_export_actions
 from faceledger.ui.global_search import GlobalSearch
 from faceledger.ui.settings import Settings
 
@@ -88,6 +90,7 @@ class MainWindow(QMainWindow):
         self._build()
         self._build_actions()
         self._connect_signals()
+        self.charts = install_charts_page(self)
         self._restore_state()
         self.show_page("vendors")
 
@@ -136,6 +139,7 @@ class MainWindow(QMainWindow):
         file_menu = mb.addMenu("&File")
         self.file_menu = file_menu
         self._action("&Quit", QKeySequence.StandardKey.Quit, self.close, file_menu)
+        install_export_actions(self)
         edit = mb.addMenu("&Edit")
         self.act_copy_citation = self._action("Copy &citation", "Ctrl+Shift+C", self.copy_citation, edit)
         self._action("&Find in page", QKeySequence.StandardKey.Find, self._on_find, edit)
@@ -169,12 +173,14 @@ class MainWindow(QMainWindow):
     # -- public -------------------------------------------------------------------------------
     def current_page(self) -> EntityPage:
         widget = self.stack.currentWidget()
-        assert isinstance(widget, EntityPage)
-        return widget
+        if isinstance(widget, EntityPage):
+            return widget
+        return self._last_page  # the Charts page is shown: record actions use the page seen last
 
     def show_page(self, entity: str) -> EntityPage:
         page = self.pages[entity]
         self.stack.setCurrentWidget(page)
+        self._last_page = page
         row = PAGE_ORDER.index(entity)
         if self.nav.currentRow() != row:
             self.nav.blockSignals(True)
@@ -217,13 +223,20 @@ class MainWindow(QMainWindow):
         return text
 
     def open_url(self, url: str) -> bool:
-        reason = refuse_reason(url)
+        """Open a web address in the browser (called on a click); refuse anything else, with a message."""
+        text = (url or "").strip()
+        reason = refuse_reason(text)
+        qurl = QUrl(text, QUrl.ParsingMode.StrictMode)
+        if reason is None and (
+            not qurl.isValid() or qurl.scheme() not in ("http", "https") or qurl.userInfo() or not qurl.host()
+        ):
+            reason = "The web address is not valid."  # what Qt would open must be what was checked
         if reason is not None:
             self.url_refused.emit(url, reason)
             QMessageBox.warning(self, "Address not opened", f"{reason}\n\n{url}")
             return False
-        QDesktopServices.openUrl(QUrl(url))
-        self.statusBar().showMessage(f"Opened in your browser: {url}", 5000)
+        QDesktopServices.openUrl(qurl)
+        self.statusBar().showMessage(f"Opened in your browser: {text}", 5000)
         return True
 
     # -- internals ----------------------------------------------------------------------------
@@ -242,18 +255,19 @@ class MainWindow(QMainWindow):
         self.act_forward.setEnabled(self.history.can_forward)
 
     def _restore_state(self) -> None:
-        geometry = self.settings.value("window/geometry")
-        if isinstance(geometry, QByteArray):
-            self.restoreGeometry(geometry)
-        else:
+        """Saved layout; a value that cannot be restored is discarded (with a notice), never fatal."""
+        geometry = self.settings.byte_array("window/geometry")
+        if geometry is None or not self.restoreGeometry(geometry):
+            if geometry is not None:
+                self.settings.discard("window/geometry")
             self.resize(1360, 840)
         for entity, page in self.pages.items():
-            state = self.settings.value(f"columns/{entity}")
-            if isinstance(state, QByteArray):
-                page.table.horizontalHeader().restoreState(state)
-            sizes = self.settings.value(f"splitter/{entity}")
-            if isinstance(sizes, QByteArray):
-                page.splitter.restoreState(sizes)
+            state = self.settings.byte_array(f"columns/{entity}")
+            if state is not None and not page.table.horizontalHeader().restoreState(state):
+                self.settings.discard(f"columns/{entity}")
+            sizes = self.settings.byte_array(f"splitter/{entity}")
+            if sizes is not None and not page.splitter.restoreState(sizes):
+                self.settings.discard(f"splitter/{entity}")
 
     def save_state(self) -> None:
         self.settings.set_value("window/geometry", self.saveGeometry())

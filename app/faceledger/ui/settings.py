@@ -6,7 +6,7 @@ import logging
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QSettings, QStandardPaths
+from PySide6.QtCore import QByteArray, QSettings, QStandardPaths
 
 log = logging.getLogger(__name__)
 
@@ -23,6 +23,7 @@ class Settings:
     def __init__(self, path: Path | None = None) -> None:
         self.path = path or (user_data_dir() / "settings.ini")
         self.notice = ""
+        self.discarded: list[str] = []
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
@@ -67,6 +68,25 @@ class Settings:
         except Exception:  # a value of an unexpected type in a damaged file
             log.warning("ignoring unreadable setting %s", key)
             return default
+
+    def byte_array(self, key: str) -> QByteArray | None:
+        """A saved layout (geometry, header or splitter state), or None. A value of another type
+        (a hand-edited or damaged file) is discarded with a notice."""
+        if not self._qs.contains(key):
+            return None
+        value = self.value(key)
+        if isinstance(value, QByteArray) and not value.isEmpty():
+            return value
+        self.discard(key)
+        return None
+
+    def discard(self, key: str) -> None:
+        """Forget a saved value that could not be used, and say so (once) in `notice`."""
+        self._qs.remove(key)
+        self.discarded.append(key)
+        log.warning("ignoring unusable setting %s", key)
+        if not self.notice:
+            self.notice = "Some saved window settings could not be used and were reset to the defaults."
 
     def set_value(self, key: str, value: Any) -> None:
         self._qs.setValue(key, value)

@@ -1,0 +1,649 @@
+"""Benchmark: search, paint, memory and start-up at a million rows, each against a floor measured
+in the same run.
+
+    PYTHONPATH=app python benchmarks/bench_search.py --db /tmp/faceledger-1m.db
+
+The database comes from `benchmarks/synthetic.py` (1,000,000 customers and 1,000,000 deployments).
+Targets (issue 4, point 7):
+
+- page search (`Repository.page`, 200 rows) for 3-5 character terms: median <= 5 ms, worst term
+  <= 16 ms; the full match count (`Repository.count`, run off the typing path) <= 50 ms;
+- keystroke to results painted, on an `EntityPage` shown offscreen: median <= 25 ms, worst <= 33 ms;
+- a 1M-row page: first paint <= 1.3x an empty table's, memory <= 1.1x an empty table's, Ctrl+End
+  to the last row and painted <= 50 ms (each in its own process);
+- cold start to the first painted window <= 1.3x a bare PySide6 QMainWindow; pyqtgraph not
+  imported at start;
+- search at least 10x faster than Datasette's full-text search on the same database (Datasette
+  from its own virtual environment, served on 127.0.0.1 only, stopped at the end).
+
+Timings on a shared 2-core machine are noisy: each figure is a median of several repetitions.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.parse
+import urllib.request
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+APP = ROOT / "app"
+sys.path[:0] = [str(ROOT), str(APP)]
+
+DEFAULT_DB = Path("/tmp/faceledger-1m.db")
+DEFAULT_DATASETTE_VENV = Path("/tmp/datasette-venv")
+
+# (kind, term): folded 3-5 character terms with a spread of hit counts in the synthetic data.
+TERMS: list[tuple[str, str]] = [
+    ("common", "pol"),
+    ("common", "ice"),
+    ("common", "polic"),
+    ("common", "depa"),
+    ("medium", "sher"),
+    ("medium", "soci"),
+    ("medium", "zür"),
+    ("rare", "müll"),
+    ("rare", "dvora"),
+    ("rare", "hovj"),
+    ("no match", "qxzv"),
+    ("no match", "zzq"),
+]
+ENTITIES = ("customers", "deployments")
+
+
+@dataclass
+class Row:
+    target: str
+    measured: str
+    baseline: str
+    ok: bool | None  # None: informational
+
+    @property
+    def verdict(self) -> str:
+        return "info" if self.ok is None else ("PASS" if self.ok else "FAIL")
+
+
+def median_ms(fn: Callable[[], Any], reps: int, warm: int = 1) -> float:
+    for _ in range(warm):
+        fn()
+    times = []
+    for _ in range(reps):
+        t0 = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - t0)
+    return statistics.median(times) * 1000
+
+
+def rss_kib() -> int:
+    """Resident set size of this process now (Linux /proc; peak RSS elsewhere)."""
+    try:
+        with open("/proc/self/statm") as fh:
+            return int(fh.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") // 1024
+    except OSError:
+        import resource
+
+        return int(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+
+
+def child_env(home: Path) -> dict[str, str]:
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join([str(APP), str(ROOT)])
+    env.setdefault("QT_QPA_PLATFORM", "offscreen")
+    env["HOME"] = str(home)
+    env["XDG_DATA_HOME"] = str(home / "data")
+    env["XDG_CONFIG_HOME"] = str(home / "config")
+    env["FACELEDGER_NO_ERROR_DIALOG"] = "1"
+    return env
+
+
+# -- 1. the search query -----------------------------------------------------------------------
+def bench_queries(db_path: Path, reps: int) -> tuple[list[Row], dict[str, dict[str, tuple[int, float, float]]]]:
+    from faceledger.data.database import Database
+    from faceledger.data.repositories import Query, Repositories
+
+    db = Database.open(db_path, verify=False)
+    repos = Repositories(db)
+    per: dict[str, dict[str, tuple[int, float, float]]] = {}
+    floors: list[float] = []
+    count_floors: list[float] = []
+    print(f"{'entity':12} {'kind':9} {'term':6} {'matches':>9} {'page ms':>8} {'count ms':>9}")
+    for entity in ENTITIES:
+        repo = repos.for_entity(entity)
+        floors.append(median_ms(lambda repo=repo: repo.page(Query(), 0, 200), reps))
+        count_floors.append(median_ms(lambda repo=repo: repo.total(), reps))
+        per[entity] = {}
+        for kind, term in TERMS:
+            q = Query(search=term)
+            n = repo.count(q)
+            page_ms = median_ms(lambda repo=repo, q=q: repo.page(q, 0, 200), reps)
+            count_ms = median_ms(lambda repo=repo, q=q: repo.count(q), reps)
+            per[entity][term] = (n, page_ms, count_ms)
+            print(f"{entity:12} {kind:9} {term:6} {n:>9,} {page_ms:>8.2f} {count_ms:>9.2f}")
+    db.close()
+    page_all = [v[1] for e in per.values() for v in e.values()]
+    worst_term = max(page_all)
+    count_all = [v[2] for e in per.values() for v in e.values()]
+    floor = statistics.median(floors)
+    count_floor = statistics.median(count_floors)
+    med = statistics.median(page_all)
+    rows = [
+        Row(
+            "search page (200 rows), median over terms <= 5 ms",
+            f"{med:.2f} ms",
+            f"{med / floor:.1f}x a 200-row page without search ({floor:.2f} ms)",
+            med <= 5,
+        ),
+        Row(
+            "search page, worst term <= 16 ms",
+            f"{worst_term:.2f} ms",
+            f"{worst_term / floor:.1f}x the page without search",
+            worst_term <= 16,
+        ),
+        Row(
+            "full match count, worst term <= 50 ms",
+            f"{max(count_all):.1f} ms (median {statistics.median(count_all):.1f})",
+            f"{max(count_all) / count_floor:.1f}x COUNT(*) of all rows ({count_floor:.1f} ms)",
+            max(count_all) <= 50,
+        ),
+    ]
+    return rows, per
+
+
+# -- 2. keystroke to painted results -------------------------------------------------------------
+def bench_keystrokes(db_path: Path, reps: int) -> list[Row]:
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from PySide6.QtWidgets import QApplication
+
+    from faceledger.data.database import Database
+    from faceledger.data.repositories import Repositories
+    from faceledger.jobs import wait_all
+    from faceledger.ui.entity_page import EntityPage
+
+    app = QApplication.instance() or QApplication([])
+    db = Database.open(db_path, verify=False)
+    repos = Repositories(db)
+    rows: list[Row] = []
+    for entity in ENTITIES:
+        page = EntityPage(repos, repos.for_entity(entity))
+        page.resize(1300, 800)
+        page.show()
+        settle(app, wait_all)
+        view = page.table.viewport()
+
+        def paint(view: Any = view) -> None:
+            view.repaint()
+
+        floor = median_ms(paint, reps)
+        per_term: list[float] = []
+        burst: list[float] = []
+        for _kind, term in TERMS:
+            times = []
+            for _ in range(reps):
+                page.search.clear()
+                settle(app, wait_all)
+                page.search.setFocus()
+                for ch in term[:-1]:
+                    type_key(page.search, ch)
+                settle(app, wait_all)
+                t0 = time.perf_counter()
+                type_key(page.search, term[-1])
+                view.repaint()
+                times.append((time.perf_counter() - t0) * 1000)
+                assert page.search.text() == term
+            per_term.append(statistics.median(times))
+            # The same term typed as a burst, 80 ms between keys, jobs of earlier keys still running.
+            page.search.clear()
+            settle(app, wait_all)
+            for ch in term:
+                t0 = time.perf_counter()
+                type_key(page.search, ch)
+                view.repaint()
+                burst.append((time.perf_counter() - t0) * 1000)
+                deadline = time.perf_counter() + 0.08
+                while time.perf_counter() < deadline:
+                    app.processEvents()
+        page.search.clear()
+        settle(app, wait_all)
+        med, worst = statistics.median(per_term), max(per_term)
+        print(
+            f"keystroke {entity}: per term (ms) "
+            + ", ".join(f"{t}={v:.1f}" for (_k, t), v in zip(TERMS, per_term, strict=True))
+        )
+        rows += [
+            Row(
+                f"keystroke to painted ({entity}), median <= 25 ms",
+                f"{med:.1f} ms",
+                f"{med / floor:.1f}x a repaint alone ({floor:.1f} ms)",
+                med <= 25,
+            ),
+            Row(
+                f"keystroke to painted ({entity}), worst term <= 33 ms",
+                f"{worst:.1f} ms",
+                f"{worst / floor:.1f}x a repaint alone",
+                worst <= 33,
+            ),
+            Row(
+                f"typing bursts ({entity}, every key incl. 1-2 chars, jobs running)",
+                f"median {statistics.median(burst):.1f} ms, worst {max(burst):.1f} ms",
+                f"{len(burst)} keys",
+                None,
+            ),
+        ]
+        page.close()
+        page.deleteLater()
+        settle(app, wait_all)
+    db.close()
+    return rows
+
+
+def type_key(widget: Any, ch: str) -> None:
+    """One real key press and release carrying `ch` (QTest.keyClick takes ASCII only)."""
+    from PySide6.QtCore import QEvent, Qt
+    from PySide6.QtGui import QKeyEvent
+    from PySide6.QtWidgets import QApplication
+
+    key = ord(ch.upper()) if ch.isascii() and ch.isalnum() else 0
+    for kind in (QEvent.Type.KeyPress, QEvent.Type.KeyRelease):
+        QApplication.sendEvent(widget, QKeyEvent(kind, key, Qt.KeyboardModifier.NoModifier, ch))
+
+
+def settle(app: Any, wait_all: Callable[[int], bool]) -> None:
+    """Let background jobs finish and their results arrive."""
+    for _ in range(3):
+        app.processEvents()
+        wait_all(120_000)
+        app.processEvents()
+
+
+# -- 3. a 1M-row page: first paint, memory, jump to the end (one process each) -------------------
+def child_page(db_path: str, entity: str) -> None:
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from PySide6.QtCore import QEvent, QObject, Qt
+    from PySide6.QtTest import QTest
+    from PySide6.QtWidgets import QApplication
+
+    from faceledger.data.database import Database
+    from faceledger.data.repositories import Repositories
+    from faceledger.jobs import wait_all
+    from faceledger.ui.entity_page import EntityPage
+
+    class Painted(QObject):
+        count = 0
+
+        def eventFilter(self, obj: QObject, event: QEvent) -> bool:
+            if event.type() == QEvent.Type.Paint:
+                self.count += 1
+            return False
+
+    app = QApplication([])
+    db = Database.open(Path(db_path), verify=False)
+    repos = Repositories(db)
+    rss0 = rss_kib()
+    t0 = time.perf_counter()
+    page = EntityPage(repos, repos.for_entity(entity))
+    page.resize(1300, 800)
+    painted = Painted()
+    page.table.viewport().installEventFilter(painted)
+    page.show()
+    while painted.count == 0:
+        app.processEvents()
+    first_paint = time.perf_counter() - t0
+    settle(app, wait_all)
+    rss1 = rss_kib()
+    rows = page.model.rowCount()
+    page.table.setFocus()
+    t1 = time.perf_counter()
+    QTest.keyClick(page.table, Qt.Key.Key_End, Qt.KeyboardModifier.ControlModifier)
+    page.table.viewport().repaint()
+    jump = time.perf_counter() - t1
+    current = page.table.currentIndex().row()
+    t2 = time.perf_counter()
+    page.table.viewport().repaint()
+    repaint = time.perf_counter() - t2
+    settle(app, wait_all)
+    print(
+        json.dumps(
+            {
+                "first_paint_ms": first_paint * 1000,
+                "rss_delta_kib": rss1 - rss0,
+                "rss_kib": rss1,
+                "rows": rows,
+                "jump_ms": jump * 1000,
+                "repaint_ms": repaint * 1000,
+                "current_row": current,
+                "loaded_pages": page.model.loaded_pages(),
+            }
+        )
+    )
+    db.close()
+
+
+def empty_database(folder: Path) -> Path:
+    """A FaceLedger database with the same schema and no rows (the empty-table floor)."""
+    from db import build
+
+    out = folder / "faceledger-empty.db"
+    if not out.exists():
+        build.write_database(
+            out,
+            {name: [] for name in build.SCHEMA},
+            {"schema_version": str(build.SCHEMA_VERSION), "data_version": "empty", "application": "FaceLedger"},
+        )
+    return out
+
+
+def run_child(args: list[str], home: Path) -> dict[str, Any]:
+    out = subprocess.run(
+        [sys.executable, __file__, *args],
+        env=child_env(home),
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
+    if out.returncode != 0:
+        raise RuntimeError(f"child {args} failed:\n{out.stdout}\n{out.stderr}")
+    result: dict[str, Any] = json.loads(out.stdout.strip().splitlines()[-1])
+    return result
+
+
+def bench_page(db_path: Path, reps: int, tmp: Path) -> list[Row]:
+    empty = empty_database(tmp)
+    rows: list[Row] = []
+    for entity in ENTITIES:
+        big: list[dict[str, Any]] = []
+        small: list[dict[str, Any]] = []
+        for _ in range(reps):  # interleaved, so drifting load hits both alike
+            small.append(run_child(["--child", "page", str(empty), entity], tmp))
+            big.append(run_child(["--child", "page", str(db_path), entity], tmp))
+        fp_big = statistics.median(r["first_paint_ms"] for r in big)
+        fp_small = statistics.median(r["first_paint_ms"] for r in small)
+        mem_big = statistics.median(r["rss_delta_kib"] for r in big)
+        mem_small = statistics.median(r["rss_delta_kib"] for r in small)
+        total_big = statistics.median(r["rss_kib"] for r in big)
+        total_small = statistics.median(r["rss_kib"] for r in small)
+        jump = statistics.median(r["jump_ms"] for r in big)
+        repaint = statistics.median(r["repaint_ms"] for r in big)
+        last_ok = all(r["current_row"] == r["rows"] - 1 for r in big)
+        n = big[0]["rows"]
+        rows += [
+            Row(
+                f"{entity} page, {n:,} rows: first paint <= 1.3x empty",
+                f"{fp_big:.0f} ms",
+                f"{fp_big / fp_small:.2f}x empty table ({fp_small:.0f} ms)",
+                fp_big <= 1.3 * fp_small,
+            ),
+            Row(
+                f"{entity} page: memory (RSS growth for the page) <= 1.1x empty",
+                f"{mem_big / 1024:.1f} MiB (process {total_big / 1024:.0f} MiB)",
+                f"{mem_big / max(mem_small, 1):.2f}x empty ({mem_small / 1024:.1f} MiB; process "
+                f"{total_small / 1024:.0f} MiB, {total_big / total_small:.2f}x)",
+                mem_big <= 1.1 * mem_small,
+            ),
+            Row(
+                f"{entity} page: Ctrl+End to the last row, painted <= 50 ms",
+                f"{jump:.1f} ms" + ("" if last_ok else " (NOT on the last row)"),
+                f"{jump / repaint:.1f}x a repaint alone ({repaint:.1f} ms)",
+                jump <= 50 and last_ok,
+            ),
+        ]
+    return rows
+
+
+# -- 4. cold start ------------------------------------------------------------------------------
+FIRST_PAINT_FILTER = """
+import sys, time
+from PySide6.QtCore import QEvent, QObject, QTimer
+from PySide6.QtWidgets import QApplication, QMainWindow, QWidget
+
+class FirstPaint(QObject):
+    done = False
+    def eventFilter(self, obj, event):
+        if not self.done and event.type() == QEvent.Type.Paint and isinstance(obj, QWidget) \\
+                and isinstance(obj.window(), QMainWindow):
+            self.done = True
+            def report():
+                print("FIRST_PAINT", time.time(), "pyqtgraph" in sys.modules, flush=True)
+                QApplication.instance().quit()
+            QTimer.singleShot(0, report)
+        return False
+"""
+
+
+def child_cold(kind: str) -> None:
+    ns: dict[str, Any] = {}
+    exec(FIRST_PAINT_FILTER, ns)  # noqa: S102 - the same filter text for both kinds
+    from PySide6.QtWidgets import QApplication, QMainWindow
+
+    app = QApplication(["faceledger"])
+    watcher = ns["FirstPaint"]()
+    app.installEventFilter(watcher)
+    if kind == "bare":
+        w = QMainWindow()
+        w.resize(1360, 840)
+        w.show()
+        app.exec()
+    else:
+        from faceledger.cli import main
+
+        main([])  # the app as `faceledger` starts it: bundled database, main window
+
+
+def bench_cold(reps: int, tmp: Path) -> list[Row]:
+    results: dict[str, list[float]] = {"bare": [], "app": []}
+    pyqtgraph_loaded = False
+    for _ in range(reps):
+        for kind in ("bare", "app"):
+            home = tmp / f"home-{kind}"
+            home.mkdir(exist_ok=True)
+            start = time.time()
+            out = subprocess.run(
+                [sys.executable, __file__, "--child", "cold", kind],
+                env=child_env(home),
+                capture_output=True,
+                text=True,
+                timeout=120,
+                check=False,
+            )
+            line = next((x for x in out.stdout.splitlines() if x.startswith("FIRST_PAINT")), None)
+            if line is None:
+                raise RuntimeError(f"cold start ({kind}) printed no paint:\n{out.stdout}\n{out.stderr}")
+            _, when, graph = line.split()
+            results[kind].append((float(when) - start) * 1000)
+            if kind == "app" and graph == "True":
+                pyqtgraph_loaded = True
+    bare, app = statistics.median(results["bare"]), statistics.median(results["app"])
+    return [
+        Row(
+            "cold start to first painted window <= 1.3x bare PySide6",
+            f"{app:.0f} ms (runs: {', '.join(f'{x:.0f}' for x in results['app'])})",
+            f"{app / bare:.2f}x bare QMainWindow ({bare:.0f} ms)",
+            app <= 1.3 * bare,
+        ),
+        Row(
+            "pyqtgraph not imported at start",
+            "imported" if pyqtgraph_loaded else "not imported",
+            "sys.modules at first paint",
+            not pyqtgraph_loaded,
+        ),
+    ]
+
+
+# -- 5. Datasette --------------------------------------------------------------------------------
+def bench_datasette(
+    db_path: Path, venv: Path, reps: int, ours: dict[str, dict[str, tuple[int, float, float]]]
+) -> list[Row]:
+    exe = venv / "bin" / "datasette"
+    if not exe.exists():
+        return [
+            Row(
+                "search >= 10x faster than Datasette",
+                "Datasette not installed",
+                f"install with: python3 -m venv {venv} && {venv}/bin/pip install datasette",
+                False,
+            )
+        ]
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    proc = subprocess.Popen(
+        [
+            str(exe),
+            "serve",
+            "-i",
+            str(db_path),
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--setting",
+            "sql_time_limit_ms",
+            "120000",
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.time() + 120
+        while True:
+            try:
+                with urllib.request.urlopen(f"{base}/-/versions.json", timeout=5) as r:
+                    version = json.load(r)["datasette"]["version"]
+                break
+            except OSError:
+                if time.time() > deadline or proc.poll() is not None:
+                    err = proc.stderr.read() if proc.stderr else ""
+                    return [Row("search >= 10x faster than Datasette", "server did not start", err[-200:], False)]
+                time.sleep(0.3)
+        name = db_path.stem
+        rows: list[Row] = []
+        ratios_page: list[float] = []
+        ratios_count: list[float] = []
+        print(f"Datasette {version} on {base} (-i, sql_time_limit_ms=120000)")
+        print(f"{'entity':12} {'term':6} {'datasette nocount':>18} {'ours page':>10} {'datasette+count':>16} {'ours page+count':>16}")
+        for entity in ENTITIES:
+            sort = "name" if entity == "customers" else "vendor_name"
+            for _kind, term in TERMS:
+                from faceledger.data.text import fold
+
+                params = {
+                    "_search": fold(term),
+                    "_fts_table": f"fts_{entity}",
+                    "_fts_pk": "rowid",
+                    "_size": "200",
+                    "_sort": sort,
+                    "_nosuggest": "1",
+                    "_nofacet": "1",
+                }
+                url_count = f"{base}/{name}/{entity}.json?" + urllib.parse.urlencode(params)
+                url_nocount = url_count + "&_nocount=1"
+                body = fetch(url_count)
+                n, page_ms, count_ms = ours[entity][term]
+                got = body.get("filtered_table_rows_count")
+                if got != n or len(body["rows"]) != min(n, 200):
+                    raise RuntimeError(f"Datasette disagrees on {entity} {term!r}: {got} vs {n}")
+                ds_nocount = median_ms(lambda u=url_nocount: fetch(u), reps)
+                ds_count = median_ms(lambda u=url_count: fetch(u), reps)
+                ratios_page.append(ds_nocount / page_ms)
+                ratios_count.append(ds_count / (page_ms + count_ms))
+                print(
+                    f"{entity:12} {term:6} {ds_nocount:>15.1f} ms {page_ms:>7.2f} ms {ds_count:>13.1f} ms "
+                    f"{page_ms + count_ms:>13.1f} ms"
+                )
+        rows.append(
+            Row(
+                "search >= 10x faster than Datasette (200 rows, same order, no count)",
+                f"slowest ratio {min(ratios_page):.0f}x, median {statistics.median(ratios_page):.0f}x",
+                "Datasette table JSON ?_search=&_sort=&_size=200&_nocount=1 vs Repository.page",
+                min(ratios_page) >= 10,
+            )
+        )
+        rows.append(
+            Row(
+                "search >= 10x faster than Datasette (200 rows + match count)",
+                f"slowest ratio {min(ratios_count):.0f}x, median {statistics.median(ratios_count):.0f}x",
+                "Datasette ?_search=... with its count vs Repository.page + Repository.count",
+                min(ratios_count) >= 10,
+            )
+        )
+        return rows
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+
+def fetch(url: str) -> dict[str, Any]:
+    with urllib.request.urlopen(url, timeout=300) as r:
+        result: dict[str, Any] = json.load(r)
+        return result
+
+
+# -- main ----------------------------------------------------------------------------------------
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--db", type=Path, default=DEFAULT_DB)
+    parser.add_argument("--reps", type=int, default=5, help="repetitions per figure (medians)")
+    parser.add_argument("--datasette-venv", type=Path, default=DEFAULT_DATASETTE_VENV)
+    parser.add_argument(
+        "--only",
+        choices=("queries", "keystrokes", "page", "cold", "datasette"),
+        action="append",
+        help="run only these parts (repeatable; default all)",
+    )
+    parser.add_argument("--child", nargs="+", help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.child:
+        if args.child[0] == "page":
+            child_page(args.child[1], args.child[2])
+        else:
+            child_cold(args.child[1])
+        return 0
+    if not args.db.exists():
+        print(f"{args.db} does not exist: run `PYTHONPATH=app python benchmarks/synthetic.py {args.db}` first")
+        return 2
+    parts = set(args.only or ("queries", "keystrokes", "page", "cold", "datasette"))
+    rows: list[Row] = []
+    with tempfile.TemporaryDirectory(prefix="faceledger-bench-") as tmp_name:
+        tmp = Path(tmp_name)
+        ours: dict[str, dict[str, tuple[int, float, float]]] = {}
+        if "queries" in parts or "datasette" in parts:
+            query_rows, ours = bench_queries(args.db, args.reps)
+            if "queries" in parts:
+                rows += query_rows
+        if "keystrokes" in parts:
+            rows += bench_keystrokes(args.db, args.reps)
+        if "page" in parts:
+            rows += bench_page(args.db, args.reps, tmp)
+        if "cold" in parts:
+            rows += bench_cold(max(args.reps, 5), tmp)
+        if "datasette" in parts:
+            rows += bench_datasette(args.db, args.datasette_venv, args.reps, ours)
+    print()
+    print(f"database {args.db}; {os.cpu_count()} CPUs; medians of {args.reps} runs")
+    w1 = max(len(r.target) for r in rows)
+    w2 = max(len(r.measured) for r in rows)
+    print(f"{'target':{w1}}  {'measured':{w2}}  {'verdict':7}  ratio / baseline")
+    for r in rows:
+        print(f"{r.target:{w1}}  {r.measured:{w2}}  {r.verdict:7}  {r.baseline}")
+    return 0 if all(r.ok is not False for r in rows) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,369 @@
+"""The Charts page (pytest-qt): bars drawn from the database, qualifiers drawn as words, tooltips with
+sources, clicks that navigate, PNG/SVG export, and many re-renders."""
+
+from __future__ import annotations
+
+import math
+import re
+import subprocess
+import sys
+import xml.dom.minidom
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QPoint, Qt
+
+from faceledger.data import charts as data
+from faceledger.data.database import Database
+from faceledger.ui.main_window import MainWindow
+
+APP = Path(__file__).resolve().parents[1] / "app"
+
+
+@pytest.fixture()
+def charts_page(window: MainWindow, qtbot):  # type: ignore[no-untyped-def]
+    page = window.charts.navigator.show()
+    qtbot.waitUntil(lambda: "counts" in page.built)
+    return page
+
+
+def _bar_point(chart, item, index: int) -> QPoint:  # type: ignore[no-untyped-def]
+    """Where a bar's centre is on the chart's viewport."""
+    scene_pt = item.mapToScene(item.bars[index].rect.normalized().center())
+    return chart.view.mapFromScene(scene_pt)
+
+
+def _wait_painted(qtbot, chart) -> None:  # type: ignore[no-untyped-def]
+    """Let a newly shown chart get its size and lay out its plots before clicking on it."""
+    qtbot.waitUntil(chart.view.isVisible)
+    qtbot.wait(50)
+    chart.view.viewport().repaint()
+
+
+def test_cold_start_does_not_import_pyqtgraph() -> None:
+    code = (
+        "import os, sys\n"
+        "os.environ['QT_QPA_PLATFORM'] = 'offscreen'\n"
+        "from pathlib import Path\n"
+        "import tempfile\n"
+        "from faceledger.main import make_application, build_window\n"
+        "from faceledger.data.database import Database\n"
+        "from faceledger.ui.settings import Settings\n"
+        "app = make_application([])\n"
+        "db = Database.open()\n"
+        "w = build_window(db, Settings(Path(tempfile.mkdtemp()) / 's.ini'))\n"
+        "w.show(); app.processEvents()\n"
+        "before = 'pyqtgraph' in sys.modules\n"
+        "w.charts.navigator.show(); app.processEvents()\n"
+        "print(before, 'pyqtgraph' in sys.modules)\n"
+        "w.close(); db.close()\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        env={"PYTHONPATH": str(APP), "HOME": str(Path.cwd())},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.stdout.split()[-2:] == ["False", "True"], result.stdout + result.stderr
+
+
+def test_charts_page_is_in_the_navigation_and_on_ctrl_9(window: MainWindow, qtbot) -> None:  # type: ignore[no-untyped-def]
+    assert window.nav.item(window.nav.count() - 1).text().startswith("Charts")
+    qtbot.keyClick(window, Qt.Key.Key_9, Qt.KeyboardModifier.ControlModifier)
+    assert window.stack.currentWidget() is window.charts
+    window.nav.setCurrentRow(0)
+    assert window.current_page().entity == "vendors"
+    window.nav.setCurrentRow(window.nav.count() - 1)
+    assert window.stack.currentWidget() is window.charts
+    assert window.current_page().entity == "vendors"  # record actions still have a page
+
+
+def test_each_bar_length_equals_the_database_value(charts_page, db: Database) -> None:  # type: ignore[no-untyped-def]
+    tab = charts_page.tab("counts")
+    chart = tab.counts_chart
+    numbers = chart.number_bars.bars
+    assert len(numbers) >= 5
+    for log_scale in (False, True):
+        tab.log_box.setChecked(log_scale)
+        for bar in chart.number_bars.bars:
+            (value,) = db.query("SELECT value FROM customer_counts WHERE id = ?", (bar.key.count_id,))[0]
+            assert value is not None and bar.key.value == value
+            if log_scale:  # bars start at 0.5 so that a count of 1 shows; 0 has no length
+                floor = math.log10(0.5)
+                assert bar.rect.left() == pytest.approx(floor)
+                assert bar.rect.right() == pytest.approx(math.log10(value) if value > 0 else floor)
+            else:
+                assert bar.rect.left() == 0 and bar.rect.right() == value
+    tab.log_box.setChecked(False)
+
+
+def _every_count(db: Database) -> list[data.ReportedCount]:
+    """Every vendor count in the database, each as the chart would receive it."""
+    out = []
+    for cid, vid in db.query("SELECT id, vendor_id FROM customer_counts WHERE vendor_id IS NOT NULL"):
+        got = [c for c in data.reported_counts(db, chosen=[cid]) if c.vendor_id == vid]
+        assert got[0].count_id == cid
+        out.append(got[0])
+    return out
+
+
+def test_qualifiers_are_words_never_bars_of_an_invented_height(charts_page, db: Database) -> None:  # type: ignore[no-untyped-def]
+    chart = charts_page.tab("counts").counts_chart
+    counts = _every_count(db)
+    # and every qualifier the data model allows, even those the bundled data does not use yet
+    template = next(c for c in counts if c.in_words)
+    for q in data.WORD_QUALIFIERS + (data.UNDISCLOSED,):
+        counts.append(
+            replace(template, count_id=f"t-{q}", vendor_name=f"Test {q}", qualifier=q, value_text=q)
+        )
+    number = next(c for c in counts if c.has_number and c.value)
+    for q in ("at least", "up to", "about"):
+        counts.append(replace(number, count_id=f"t-{q}", qualifier=q, value_text=f"{q} {number.value:,}"))
+    chart.set_counts(counts)
+
+    drawn = {b.key.count_id: b for b in chart.number_bars.bars}
+    words = {b.key.count_id: b for b in chart.word_bars.bars}
+    for c in counts:
+        if c.has_number:
+            assert c.count_id in drawn and c.count_id not in words
+            assert drawn[c.count_id].rect.width() == c.value
+            assert drawn[c.count_id].open_end == ("right" if c.lower_bound else "")
+        else:
+            assert c.count_id not in drawn, f"{c.qualifier!r} drawn as a numeric bar"
+        if c.in_words:
+            assert c.count_id in words
+            assert words[c.count_id].label.startswith(c.qualifier)
+            assert words[c.count_id].brush.color().alpha() == 0 and words[c.count_id].hatch is not None
+        if c.undisclosed:
+            assert c.count_id not in words
+            assert c.vendor_name in chart.undisclosed_text() and "Not disclosed" in chart.undisclosed_text()
+    # words sit in their own column, all the same size whatever they say
+    assert {(b.rect.width(), b.rect.height()) for b in words.values()} == {(0.92, 0.72)}
+    assert chart.words_plot is not chart.number_plot
+    assert {q for q in data.WORD_QUALIFIERS} <= {b.key.qualifier for b in words.values()}
+    labels = chart.word_bars.label_texts()
+    for q in data.WORD_QUALIFIERS:
+        assert any(text.startswith(q) for text in labels)
+
+
+def test_unverified_counts_are_marked(charts_page, db: Database) -> None:  # type: ignore[no-untyped-def]
+    chart = charts_page.tab("counts").counts_chart
+    chart.set_counts(_every_count(db))
+    bars = chart.number_bars.bars + chart.word_bars.bars
+    unverified = [b for b in bars if b.key.verification == "unverified"]
+    assert unverified
+    for b in bars:
+        dashed = b.pen.style() == Qt.PenStyle.DashLine
+        assert dashed == (b.key.verification == "unverified")
+        assert ("unverified" in b.label) == (b.key.verification == "unverified")
+        assert ("partly verified" in b.label) == (b.key.verification == "partial")
+
+
+def test_tooltips_carry_value_context_and_source(charts_page, qtbot, db: Database) -> None:  # type: ignore[no-untyped-def]
+    import html
+
+    chart = charts_page.tab("counts").counts_chart
+    for b in chart.number_bars.bars + chart.word_bars.bars:
+        c = b.key
+        tip = html.unescape(b.tooltip)
+        for text in (c.value_text, c.subject, c.reported_by, c.kind, c.as_of or "no date given"):
+            assert text in tip
+        assert ("unverified" if c.verification == "unverified" else "verified") in tip
+        assert c.sources
+        for s in c.sources:
+            assert s.publisher in tip and s.url in tip
+    # hovering a bar sets its tooltip on the chart
+    item = chart.number_bars
+    qtbot.mouseMove(chart.view.viewport(), _bar_point(chart, item, 0))
+    qtbot.waitUntil(lambda: bool(item.toolTip()))
+    assert item.bars[0].key.sources[0].url in html.unescape(item.toolTip())
+    assert item.bars[0].key.vendor_name in chart.details.text()
+
+
+def test_clicking_a_bar_opens_that_vendors_deployments(
+    window: MainWindow, charts_page, qtbot, db: Database
+) -> None:  # type: ignore[no-untyped-def]
+    chart = charts_page.tab("counts").counts_chart
+    item = chart.number_bars
+    i = next(n for n, b in enumerate(item.bars) if b.key.vendor_id == "nec")
+    _wait_painted(qtbot, chart)
+    qtbot.mouseClick(chart.view.viewport(), Qt.MouseButton.LeftButton, pos=_bar_point(chart, item, i))
+    page = window.current_page()
+    assert window.stack.currentWidget() is page and page.entity == "deployments"
+    qtbot.waitUntil(lambda: page.model.matching is not None)
+    expected = db.query("SELECT COUNT(*) FROM deployments WHERE vendor_id = 'nec'")[0][0]
+    assert page.model.matching == expected > 0
+    assert {page.model.record(r).vendor_id for r in range(page.model.rowCount())} == {"nec"}
+    assert page.detail.record.vendor_id == "nec"  # the pane shows a row of the new view
+    assert page.pinned_chip.isVisible() and "NEC" in page.pinned_chip.text()
+    page.pinned_chip.click()  # the chip removes the vendor restriction
+    qtbot.waitUntil(lambda: page.model.matching is not None)
+    assert page.model.matching == db.query("SELECT COUNT(*) FROM deployments")[0][0]
+
+
+def test_words_bars_and_keyboard_also_navigate(window: MainWindow, charts_page, qtbot) -> None:  # type: ignore[no-untyped-def]
+    chart = charts_page.tab("counts").counts_chart
+    seen: list[object] = []
+    chart.activated.connect(seen.append)
+    chart.setFocus()
+    qtbot.keyClick(chart, Qt.Key.Key_Down)
+    assert chart.number_bars.current == 0
+    assert chart.number_bars.bars[0].key.vendor_name in chart.details.text()
+    qtbot.keyClick(chart, Qt.Key.Key_Return)
+    assert seen == [chart.number_bars.bars[0].key]
+    assert window.current_page().entity == "deployments"
+
+
+def test_deployment_segments_follow_filters_and_open_filtered(
+    window: MainWindow, charts_page, qtbot, db: Database
+) -> None:  # type: ignore[no-untyped-def]
+    tab = charts_page.tab("counts")
+    tab.show_measure("deployments")
+    chart = tab.deployments_chart
+    flt = data.DeploymentFilter(customer_country="US")
+    tab.set_filter(flt)
+    assert chart.chart == data.documented_deployments(db, flt)
+    for b in chart.bars.bars:
+        assert b.rect.width() == b.key.customers
+    # a segment opens that vendor's deployments with the chart's filters and the segment's status
+    i = next(n for n, b in enumerate(chart.bars.bars) if b.key.status == "ended")
+    seg = chart.bars.bars[i].key
+    _wait_painted(qtbot, chart)
+    qtbot.mouseClick(chart.view.viewport(), Qt.MouseButton.LeftButton, pos=_bar_point(chart, chart.bars, i))
+    page = window.current_page()
+    assert page.entity == "deployments"
+    qtbot.waitUntil(lambda: page.model.matching is not None)
+    rows = [page.model.record(r) for r in range(page.model.rowCount())]
+    assert rows and {(r.vendor_id, r.status, r.customer_country) for r in rows} == {
+        (seg.vendor_id, "ended", "US")
+    }
+    assert page.model.matching == seg.deployments
+    # the chart follows the Deployments page's filters when they change there
+    page.show_only(None, {"status": "active"})
+    window.charts.navigator.show()
+    assert tab.current_filter() == data.DeploymentFilter(status="active")
+
+
+def test_picking_another_count_from_the_menu(charts_page) -> None:  # type: ignore[no-untyped-def]
+    tab = charts_page.tab("counts")
+    chart = tab.counts_chart
+    i = next(n for n, b in enumerate(chart.number_bars.bars) if b.key.vendor_id == "clearview-ai")
+    menu = chart.build_context_menu(_bar_point(chart, chart.number_bars, i))
+    texts = [a.text() for a in menu.actions()]
+    assert any(t.startswith("Open Clearview AI") for t in texts)
+    assert "Export chart as PNG…" in texts and "Export chart as SVG…" in texts
+    sub = next(a.menu() for a in menu.actions() if a.menu() is not None)
+    pick = next(a for a in sub.actions() if "police customers" in a.text() and "2,400" in a.text())
+    pick.trigger()
+    got = next(b.key for b in chart.number_bars.bars if b.key.vendor_id == "clearview-ai")
+    assert got.count_id == "clearview-ai-2020-06-wsj" and got.value == 2400
+    assert tab.reset_picks.isEnabled()
+    tab.reset_picks.click()
+    got = next(
+        b.key for b in chart.number_bars.bars + chart.word_bars.bars if b.key.vendor_id == "clearview-ai"
+    )
+    assert got.count_id != "clearview-ai-2020-06-wsj"
+
+
+def test_as_of_year_picker(charts_page, db: Database) -> None:  # type: ignore[no-untyped-def]
+    tab = charts_page.tab("counts")
+    tab.as_of.setCurrentIndex(tab.as_of.findData(2020))
+    keys = [b.key for b in tab.counts_chart.number_bars.bars + tab.counts_chart.word_bars.bars]
+    assert keys and all(k.as_of and int(k.as_of[:4]) <= 2020 for k in keys)
+    assert {k.count_id for k in keys} <= {c.count_id for c in data.reported_counts(db, 2020)}
+    assert "2020" in tab.counts_chart.title.text
+
+
+def test_study_chart_bars_equal_the_figures(window: MainWindow, charts_page, qtbot, db: Database) -> None:  # type: ignore[no-untyped-def]
+    import html
+
+    tab = charts_page.show_tab("study")
+    chart = tab.chart()
+    assert tab.study.currentData() == "gender-shades-2018"
+    bars = chart.bars.bars
+    assert len(bars) == 12
+    for b in bars:
+        (value, unit, location) = db.query(
+            "SELECT value, unit, location FROM study_figures WHERE id = ?", (b.key.figure_id,)
+        )[0]
+        assert b.rect.bottom() == pytest.approx(value) and b.rect.top() == 0
+        tip = html.unescape(re.sub("<[^>]+>", "", b.tooltip))
+        assert f"Unit: {unit}" in tip and f"Where in the study: {location}" in tip
+        assert b.key.sources[0].url in tip
+    assert len(chart.legend.items) == 4
+    # a figure opens its study
+    _wait_painted(qtbot, chart)
+    i = next(n for n, b in enumerate(bars) if b.key.group == "IBM" and b.key.subgroup == "DF")
+    qtbot.mouseClick(chart.view.viewport(), Qt.MouseButton.LeftButton, pos=_bar_point(chart, chart.bars, i))
+    assert window.current_page().entity == "studies"
+    assert window.current_page().detail.record.id == "gender-shades-2018"
+    window.charts.navigator.show()
+    tab.show_study("nist-frvt-11-2020")
+    assert len(chart.bars.bars) == 1920
+    assert chart.plot.getViewBox().state["mouseEnabled"][0]
+
+
+def test_year_click_filters_the_events_page(window: MainWindow, charts_page, qtbot, db: Database) -> None:  # type: ignore[no-untyped-def]
+    tab = charts_page.show_tab("timeline")
+    chart = tab.chart()
+    totals = {(b.key.year, b.key.kind): b.rect.height() for b in chart.bars.bars}
+    raw = db.query("SELECT year, kind, COUNT(*) FROM events WHERE year > 0 GROUP BY 1, 2")
+    assert totals == {(y, k): n for y, k, n in raw}
+    i = next(n for n, b in enumerate(chart.bars.bars) if b.key.year == 2019 and b.key.kind == "incident")
+    _wait_painted(qtbot, chart)
+    qtbot.mouseClick(chart.view.viewport(), Qt.MouseButton.LeftButton, pos=_bar_point(chart, chart.bars, i))
+    page = window.current_page()
+    assert page.entity == "events"
+    assert page.year_from.value() == page.year_to.value() == 2019
+    qtbot.waitUntil(lambda: page.model.matching is not None)
+    rows = [page.model.record(r) for r in range(page.model.rowCount())]
+    assert {(r.year, r.kind) for r in rows} == {(2019, "incident")}
+    assert (page.detail.record.year, page.detail.record.kind) == (2019, "incident")
+    assert page.model.matching == chart.bars.bars[i].key.events
+
+
+@pytest.mark.parametrize("name", ["counts", "study", "timeline"])
+def test_exports_png_and_svg(charts_page, tmp_path: Path, name: str) -> None:  # type: ignore[no-untyped-def]
+    charts_page.show_tab(name)
+    png = charts_page.export_chart(tmp_path / "chart.png")
+    svg = charts_page.export_chart(tmp_path / "chart", "svg")
+    assert png.read_bytes().startswith(b"\x89PNG\r\n\x1a\n") and png.stat().st_size > 5000
+    assert svg.suffix == ".svg" and svg.stat().st_size > 5000
+    doc = xml.dom.minidom.parse(str(svg))
+    assert doc.documentElement.tagName == "svg"
+    text = svg.read_text(encoding="utf-8")
+    if name == "counts":
+        assert "Ayonix" in text and "a handful" in text
+    assert not list(tmp_path.glob("*.part*"))
+    with pytest.raises(ValueError):
+        charts_page.export_chart(tmp_path / "chart.pdf")
+
+
+def test_a_chart_survives_3000_renders(charts_page, db: Database) -> None:  # type: ignore[no-untyped-def]
+    """Regression for PySide6 6.12.0, which aborts after a few thousand Qt calls on Python 3.11."""
+    chart = charts_page.tab("counts").counts_chart
+    counts = data.reported_counts(db)
+    for i in range(3000):
+        chart.set_counts(counts[: 1 + i % len(counts)], log_scale=bool(i % 2))
+    chart.set_counts(counts)
+    shown = [c for c in counts if not c.undisclosed]
+    assert len(chart.number_bars.bars) + len(chart.word_bars.bars) == len(shown)
+
+
+def test_export_buttons_ask_for_a_file_and_report_failure(charts_page, tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from PySide6.QtWidgets import QFileDialog, QMessageBox
+
+    target = tmp_path / "counts"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(target), ""))
+    charts_page.export_svg.click()
+    assert (tmp_path / "counts.svg").stat().st_size > 5000
+    assert "counts.svg" in charts_page.current_chart().details.text()
+    warnings: list[str] = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda *a, **k: warnings.append(a[2]))
+    missing = tmp_path / "no such folder" / "chart.png"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(missing), ""))
+    charts_page.export_png.click()
+    assert warnings and "could not be written" in warnings[0]
+    assert not missing.parent.exists()
