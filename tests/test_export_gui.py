@@ -178,20 +178,22 @@ def test_failure_shows_a_message_naming_the_path(window, qtbot, out: Path) -> No
 def test_menu_flow_through_the_dialog(window, qtbot, out: Path, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
     window.settings.set_value("export/folder", str(out))
     window.settings.set_value("export/delimiter", ";")
-    seen: list[ed.ExportDialog] = []
+    seen: list[tuple[ExportOptions, Path, str]] = []
 
-    def accept(dialog: ed.ExportDialog) -> int:
-        seen.append(dialog)
+    def accept(dialog: ed.ExportDialog) -> int:  # the user looks, then clicks Export
+        seen.append((dialog.options(), dialog.destination(), dialog.summary.text()))
         return int(QDialog.DialogCode.Accepted)
 
     monkeypatch.setattr(ed.ExportDialog, "exec", accept)
     window.show_page("vendors")
     with qtbot.waitSignal(window.export_controller.finished, timeout=20_000):
         window.findChild(type(window.file_menu.actions()[0]), "exportAction_view").trigger()
-    dialog = seen[0]
-    assert dialog.options() == ExportOptions(delimiter=";")  # remembered, guard on by default
+    options, dest, summary = seen[0]
+    assert options == ExportOptions(delimiter=";")  # remembered, guard on by default
+    assert summary.startswith("Vendors: the ")
     expected = out / f"faceledger-vendors-{date.today().isoformat()}.csv"
-    assert dialog.destination() == expected and expected.is_file()
+    assert dest == expected and expected.is_file()
+    assert not window.findChildren(ed.ExportDialog)  # the dialog does not linger
     assert read(expected, ";")[0][0] == "Vendor"
 
 

@@ -12,7 +12,15 @@ from collections import OrderedDict
 from dataclasses import replace
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt, Signal
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    Qt,
+    QTimer,
+    Signal,
+)
 from PySide6.QtGui import QBrush, QColor, QFont
 
 from faceledger.data.entities import Field
@@ -62,6 +70,12 @@ class EntityTableModel(QAbstractTableModel):
         self._total: int | None = None
         self._generation = 0
         self._count_job: JobHandle | None = None
+        # The count starts once control is back in the event loop, after the view has repainted:
+        # a keystroke's results are painted before a worker competes for the CPU.
+        self._count_timer = QTimer(self)
+        self._count_timer.setSingleShot(True)
+        self._count_timer.setInterval(0)
+        self._count_timer.timeout.connect(self._start_count)
         self.set_query(Query())
 
     # -- query --------------------------------------------------------------------------------
@@ -90,7 +104,7 @@ class EntityTableModel(QAbstractTableModel):
         self.endResetModel()
         self.query_changed.emit()
         if self._count is None:
-            self._start_count()
+            self._count_timer.start()
         else:
             self._emit_counted()
 
@@ -98,13 +112,16 @@ class EntityTableModel(QAbstractTableModel):
         self.set_query(self._query)
 
     def _start_count(self) -> None:
+        if self._count is not None or self.repository.db.closed:
+            return  # counted meanwhile (count_now), or the window is closing
         gen = self._generation
         repo = self.repository
         query = self._query
+        need_total = self._total is None
 
-        def job(_h: JobHandle) -> tuple[int, int, int]:
+        def job(_h: JobHandle) -> tuple[int, int, int | None]:
             with repo.db.reader() as conn:
-                return gen, repo.count(query, conn), repo.count(Query(), conn)
+                return gen, repo.count(query, conn), repo.count(Query(), conn) if need_total else None
 
         handle = run_job(job, self, report_errors=True)
         handle.signals.finished.connect(self._on_count_finished)

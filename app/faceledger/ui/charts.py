@@ -208,7 +208,7 @@ def _plain(rich: str) -> str:
 class Bar:
     """One rectangle of a chart, in data coordinates, with what it stands for."""
 
-    rect: QRectF
+    rect: QRectF  # normalised (width and height >= 0)
     brush: QBrush
     pen: QPen
     describe: Callable[[], str]  # builds the tooltip (rich text) when it is first needed
@@ -221,9 +221,6 @@ class Bar:
     label_colour: QColor | None = None  # INK when None
     hatch: QColor | None = None  # diagonal lines over the bar (words; figures not verified)
     _tooltip: str | None = field(default=None, init=False, repr=False)
-
-    def __post_init__(self) -> None:
-        self.rect = self.rect.normalized()
 
     @property
     def tooltip(self) -> str:
@@ -849,7 +846,7 @@ class CountsChart(RowChart):
         top = max(values, default=1)
         axis = self.number_plot.getAxis("bottom")
         if self.log_scale:
-            hi = math.log10(max(top, 10)) + 1.1
+            hi = math.log10(max(top, 10)) + 1.4
             self._range(self.number_plot, x=(LOG_FLOOR, hi))
             self._ticks(axis, [[(float(k), f"{10**k:,}") for k in range(0, int(hi) + 1)]])
             self._axis_label(
@@ -1070,7 +1067,7 @@ class StudyChart(ChartView):
             dashed = f.verification != "verified"
             bars.append(
                 Bar(
-                    QRectF(x0, 0.0, width, f.value),
+                    QRectF(x0, 0.0, width, f.value).normalized(),  # a negative figure goes down
                     QBrush(colour),
                     _pen(INK if dashed else colour.darker(150), 1.2, dashed),
                     partial(_figure_tooltip, f, metric),

@@ -5,7 +5,7 @@ from __future__ import annotations
 import sqlite3
 from typing import Any
 
-from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, Signal
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, QTimer, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -96,6 +96,11 @@ class EntityPage(QWidget):
         self.model = EntityTableModel(repository, self)
         self._facet_job: JobHandle | None = None
         self._facet_generation = 0
+        # Facets are counted once control is back in the event loop, after the table has repainted.
+        self._facet_timer = QTimer(self)
+        self._facet_timer.setSingleShot(True)
+        self._facet_timer.setInterval(0)
+        self._facet_timer.timeout.connect(self._refresh_facets)
         self._pinned: tuple[str, str, str] | None = None  # (key, value, label) set by show_only()
         self._build()
         self._connect_signals()
@@ -341,10 +346,10 @@ class EntityPage(QWidget):
         if query == self.model.query:
             return
         self.model.set_query(query)
-        self._refresh_facets()
+        self._facet_timer.start()
 
     def _refresh_facets(self) -> None:
-        if not self.filters:
+        if not self.filters or self.repository.db.closed:
             return
         self._facet_generation += 1
         gen = self._facet_generation

@@ -301,9 +301,11 @@ class ExportController(QObject):
         elif plan.scope == "table":
             rows = self.window.current_page().repository.total()
         dialog = ExportDialog(plan, dest, options, rows, self.window)
-        if dialog.exec() != QDialog.DialogCode.Accepted:
-            return None
+        accepted = dialog.exec() == QDialog.DialogCode.Accepted
         options, dest = dialog.options(), dialog.destination()
+        dialog.deleteLater()
+        if not accepted:
+            return None
         self._save(options, dest)
         return self.start(plan, dest, options)
 
