@@ -48,7 +48,21 @@ EN_SUFFIX = (
     "field ville ton burg wood dale ford port view haven mont land side brook chester bury wick ham "
     "stead worth ridge crest springs falls grove city town hurst borough ley mouth"
 ).split()
-EN_QUALIFIER = ("", "", "", "", "North ", "South ", "East ", "West ", "New ", "Port ", "Lake ", "Mount ", "Fort ")
+EN_QUALIFIER = (
+    "",
+    "",
+    "",
+    "",
+    "North ",
+    "South ",
+    "East ",
+    "West ",
+    "New ",
+    "Port ",
+    "Lake ",
+    "Mount ",
+    "Fort ",
+)
 SYLLABLES = (
     "ka lo mi ra tu ve zan dor bel qui xo ny ar el os um ith gra pel tor vin sko bra dre ul ya zeb kor "
     "mun fra gla hov jen lut nak orb pim rud sav tev uzo wim yor zul cha ghe khr tsu"
@@ -75,7 +89,17 @@ COUNTRIES: dict[str, tuple[str, str, float, Sequence[str], Sequence[str]]] = {
         "en",
         7,
         ("England", "Scotland", "Wales", "Northern Ireland"),
-        ("London", "Manchester", "Leeds", "Bristol", "Cardiff", "Glasgow", "Belfast", "Sheffield", "Leicester"),
+        (
+            "London",
+            "Manchester",
+            "Leeds",
+            "Bristol",
+            "Cardiff",
+            "Glasgow",
+            "Belfast",
+            "Sheffield",
+            "Leicester",
+        ),
     ),
     "CA": (
         "Canada",
@@ -96,9 +120,25 @@ COUNTRIES: dict[str, tuple[str, str, float, Sequence[str], Sequence[str]]] = {
         "de",
         6,
         ("Bayern", "Baden-Württemberg", "Nordrhein-Westfalen", "Thüringen", "Sachsen", "Hessen", "Berlin"),
-        ("München", "Köln", "Düsseldorf", "Nürnberg", "Würzburg", "Lübeck", "Göttingen", "Saarbrücken", "Berlin"),
+        (
+            "München",
+            "Köln",
+            "Düsseldorf",
+            "Nürnberg",
+            "Würzburg",
+            "Lübeck",
+            "Göttingen",
+            "Saarbrücken",
+            "Berlin",
+        ),
     ),
-    "AT": ("Austria", "de", 1, ("Wien", "Tirol", "Kärnten", "Steiermark"), ("Wien", "Graz", "Linz", "Innsbruck")),
+    "AT": (
+        "Austria",
+        "de",
+        1,
+        ("Wien", "Tirol", "Kärnten", "Steiermark"),
+        ("Wien", "Graz", "Linz", "Innsbruck"),
+    ),
     "CH": (
         "Switzerland",
         "de",
@@ -110,10 +150,33 @@ COUNTRIES: dict[str, tuple[str, str, float, Sequence[str], Sequence[str]]] = {
         "France",
         "fr",
         6,
-        ("Île-de-France", "Provence-Alpes-Côte d'Azur", "Auvergne-Rhône-Alpes", "Bourgogne-Franche-Comté", "Bretagne"),
-        ("Paris", "Besançon", "Orléans", "Nîmes", "Angoulême", "Béziers", "Valence", "Sète", "Lyon", "Marseille"),
+        (
+            "Île-de-France",
+            "Provence-Alpes-Côte d'Azur",
+            "Auvergne-Rhône-Alpes",
+            "Bourgogne-Franche-Comté",
+            "Bretagne",
+        ),
+        (
+            "Paris",
+            "Besançon",
+            "Orléans",
+            "Nîmes",
+            "Angoulême",
+            "Béziers",
+            "Valence",
+            "Sète",
+            "Lyon",
+            "Marseille",
+        ),
     ),
-    "BE": ("Belgium", "fr", 1, ("Wallonie", "Bruxelles-Capitale"), ("Liège", "Namur", "Charleroi", "Bruxelles")),
+    "BE": (
+        "Belgium",
+        "fr",
+        1,
+        ("Wallonie", "Bruxelles-Capitale"),
+        ("Liège", "Namur", "Charleroi", "Bruxelles"),
+    ),
     "ES": (
         "Spain",
         "es",
@@ -151,7 +214,13 @@ COUNTRIES: dict[str, tuple[str, str, float, Sequence[str], Sequence[str]]] = {
         ("Mazowieckie", "Małopolskie", "Łódzkie", "Śląskie"),
         ("Warszawa", "Kraków", "Łódź", "Gdańsk", "Wrocław", "Poznań", "Toruń"),
     ),
-    "SE": ("Sweden", "sv", 1, ("Stockholm", "Västra Götaland", "Skåne"), ("Göteborg", "Malmö", "Örebro", "Västerås")),
+    "SE": (
+        "Sweden",
+        "sv",
+        1,
+        ("Stockholm", "Västra Götaland", "Skåne"),
+        ("Göteborg", "Malmö", "Örebro", "Västerås"),
+    ),
     "NL": (
         "Netherlands",
         "nl",
@@ -200,7 +269,11 @@ TYPE_WEIGHTS = {
 NAMES: dict[str, dict[str, tuple[str, ...]]] = {
     "en": {
         "local police": ("{p} Police Department", "{p} Police Department", "{p} Police", "{p} City Police"),
-        "sheriff": ("{p} County Sheriff's Office", "{p} County Sheriff's Department", "{p} Parish Sheriff's Office"),
+        "sheriff": (
+            "{p} County Sheriff's Office",
+            "{p} County Sheriff's Department",
+            "{p} Parish Sheriff's Office",
+        ),
         "state police": ("{r} State Police", "{r} Highway Patrol", "{r} Department of Public Safety"),
         "regional police force": ("{p} Constabulary", "{p} Regional Police Service", "{r} Police"),
         "national police": ("{c} National Police — {p} Command", "Federal Police Service — {p}"),
@@ -213,17 +286,40 @@ NAMES: dict[str, dict[str, tuple[str, ...]]] = {
         ),
         "national government": ("Home Office — {p} Unit", "Ministry of the Interior — {p} Directorate"),
         "supranational agency": ("Europol liaison office {p}", "Interpol National Central Bureau {p}"),
-        "prosecutor": ("{p} County District Attorney's Office", "{p} State Attorney's Office", "Office of the Prosecutor, {p}"),
+        "prosecutor": (
+            "{p} County District Attorney's Office",
+            "{p} State Attorney's Office",
+            "Office of the Prosecutor, {p}",
+        ),
         "corrections": ("{r} Department of Corrections", "{p} County Jail", "{p} Correctional Facility"),
         "military": ("{p} Air Force Base Security Forces", "Army Criminal Investigation Division — {p}"),
         "local government": ("City of {p}", "{p} City Council", "Town of {p}", "{p} Borough Council"),
-        "state government": ("{r} Department of Motor Vehicles", "{r} Department of Revenue", "{r} Fusion Center"),
-        "private company": ("{p} Retail Security LLC", "{s} & Sons Security", "{p} Mall Management Inc.", "{s} Investigations Ltd"),
+        "state government": (
+            "{r} Department of Motor Vehicles",
+            "{r} Department of Revenue",
+            "{r} Fusion Center",
+        ),
+        "private company": (
+            "{p} Retail Security LLC",
+            "{s} & Sons Security",
+            "{p} Mall Management Inc.",
+            "{s} Investigations Ltd",
+        ),
         "education": ("{p} Unified School District", "University of {p}", "{p} Community College"),
-        "other": ("{p} Transit Authority", "{p} International Airport", "{p} Housing Authority", "{p} Stadium Authority"),
+        "other": (
+            "{p} Transit Authority",
+            "{p} International Airport",
+            "{p} Housing Authority",
+            "{p} Stadium Authority",
+        ),
     },
     "de": {
-        "local police": ("Polizeipräsidium {p}", "Stadtpolizei {p}", "Polizeidirektion {p}", "Polizeiinspektion {p}"),
+        "local police": (
+            "Polizeipräsidium {p}",
+            "Stadtpolizei {p}",
+            "Polizeidirektion {p}",
+            "Polizeiinspektion {p}",
+        ),
         "sheriff": ("Kreispolizeibehörde {p}",),
         "state police": ("Landeskriminalamt {r}", "Landespolizei {r}"),
         "regional police force": ("Kantonspolizei {r}", "Bereitschaftspolizei {r}"),
@@ -241,7 +337,11 @@ NAMES: dict[str, dict[str, tuple[str, ...]]] = {
         "other": ("Flughafen {p}", "Verkehrsbetriebe {p}", "Stadion {p} GmbH"),
     },
     "fr": {
-        "local police": ("Police municipale de {p}", "Commissariat de police de {p}", "Direction départementale de la sécurité publique — {p}"),
+        "local police": (
+            "Police municipale de {p}",
+            "Commissariat de police de {p}",
+            "Direction départementale de la sécurité publique — {p}",
+        ),
         "sheriff": ("Gendarmerie — brigade de {p}",),
         "state police": ("Gendarmerie nationale — région {r}",),
         "regional police force": ("Gendarmerie nationale — groupement de {p}", "Police régionale {r}"),
@@ -254,7 +354,11 @@ NAMES: dict[str, dict[str, tuple[str, ...]]] = {
         "military": ("Gendarmerie de l'air — {p}",),
         "local government": ("Mairie de {p}", "Ville de {p}", "Métropole de {p}"),
         "state government": ("Conseil régional {r}",),
-        "private company": ("Société de sécurité de {p}", "Société {s} Surveillance SA", "{s} et Fils Sécurité"),
+        "private company": (
+            "Société de sécurité de {p}",
+            "Société {s} Surveillance SA",
+            "{s} et Fils Sécurité",
+        ),
         "education": ("Université de {p}", "Lycée {s} de {p}"),
         "other": ("Aéroport de {p}", "Régie des transports de {p}", "Stade de {p}"),
     },
@@ -404,7 +508,20 @@ VENDOR_PARTS_A = (
     "Veri Face Vision Clear Bio Iden Neuro Sight Trust Secure Opti Cogni Deep Sense Recog Argus Lynx "
     "Ocu Persona Visi Mira Aegis Sentri Panop Nexa Kairo Lumi Orbi Tala"
 ).split()
-VENDOR_PARTS_B = ("Tech", "Labs", "AI", "Systems", "Vision", "Metrics", "ID", "Logic", "Scan", "Ware", "Match", "Guard")
+VENDOR_PARTS_B = (
+    "Tech",
+    "Labs",
+    "AI",
+    "Systems",
+    "Vision",
+    "Metrics",
+    "ID",
+    "Logic",
+    "Scan",
+    "Ware",
+    "Match",
+    "Guard",
+)
 VENDOR_LEGAL = ("Inc.", "GmbH", "S.A.", "Ltd", "AB", "B.V.", "S.p.A.", "Corp.", "SAS", "KK", "Pty Ltd")
 VENDOR_SPECIAL = (
     "Müller Biometrie GmbH",
@@ -514,19 +631,23 @@ class Synthetic:
         return places
 
     def _make_vendors(self, rng: random.Random) -> None:
-        names: list[str] = list(VENDOR_SPECIAL)
-        seen = set(names)
-        while len(names) < VENDOR_COUNT:
+        names: list[str] = []
+        seen = set(VENDOR_SPECIAL)
+        while len(names) < VENDOR_COUNT - len(VENDOR_SPECIAL):
             name = rng.choice(VENDOR_PARTS_A) + rng.choice(VENDOR_PARTS_B).lower()
             if rng.random() < 0.3:
                 name += " " + rng.choice(VENDOR_PARTS_B)
             if name not in seen:
                 seen.add(name)
                 names.append(name)
+        names += VENDOR_SPECIAL  # last: the least popular, so their words stay rare
         self.vendor_names = names
         self.vendor_ids = [f"syn-vendor-{i:03d}" for i in range(len(names))]
         self.vendor_products = [
-            [f"{n.split()[0]} {rng.choice(PRODUCT_WORDS)} {rng.randint(1, 9)}" for _ in range(rng.randint(1, 3))]
+            [
+                f"{n.split()[0]} {rng.choice(PRODUCT_WORDS)} {rng.randint(1, 9)}"
+                for _ in range(rng.randint(1, 3))
+            ]
             for n in names
         ]
         self.vendor_cum = _zipf(len(names), 1.1)
@@ -554,7 +675,11 @@ class Synthetic:
             self.c_name.append(name)
         self.customer_ids = [f"syn-c{i:07d}" for i in range(n)]
         self.c_alias = {i: _initials(self.c_name[i]) for i in rng.sample(range(n), n // 20)}
-        parents = [i for i in range(n) if self.c_type[i] in ("national police", "state police", "national government")]
+        parents = [
+            i
+            for i in range(n)
+            if self.c_type[i] in ("national police", "state police", "national government")
+        ]
         self.c_parent: dict[int, int] = {}
         if parents:
             for i in rng.sample(range(n), n // 100):
@@ -564,7 +689,9 @@ class Synthetic:
 
     def _make_deployment_links(self, rng: random.Random) -> None:
         n = self.n_deployments
-        self.d_vendor = array("H", rng.choices(range(len(self.vendor_names)), cum_weights=self.vendor_cum, k=n))
+        self.d_vendor = array(
+            "H", rng.choices(range(len(self.vendor_names)), cum_weights=self.vendor_cum, k=n)
+        )
         self.d_customer = array("I", (rng.randrange(self.n_customers) for _ in range(n)))
         pairs = {c * 1024 + v for c, v in zip(self.d_customer, self.d_vendor, strict=True)}
         self.c_vendor_count = array("H", bytes(2 * self.n_customers))
@@ -574,8 +701,14 @@ class Synthetic:
             self.v_customer_count[key % 1024] += 1
 
     def _make_events(self, rng: random.Random) -> None:
-        self.e_vendors = [sorted(set(rng.choices(range(len(self.vendor_names)), k=rng.randint(0, 2)))) for _ in range(EVENT_COUNT)]
-        self.e_customers = [sorted({rng.randrange(self.n_customers) for _ in range(rng.randint(1, 2))}) for _ in range(EVENT_COUNT)]
+        self.e_vendors = [
+            sorted(set(rng.choices(range(len(self.vendor_names)), k=rng.randint(0, 2))))
+            for _ in range(EVENT_COUNT)
+        ]
+        self.e_customers = [
+            sorted({rng.randrange(self.n_customers) for _ in range(rng.randint(1, 2))})
+            for _ in range(EVENT_COUNT)
+        ]
         self.c_event_count: dict[int, int] = {}
         self.v_event_count = [0] * len(self.vendor_names)
         for vs, cs in zip(self.e_vendors, self.e_customers, strict=True):
@@ -718,7 +851,9 @@ class Synthetic:
                 "id": f"syn-n{i:05d}",
                 "vendor_id": self.vendor_ids[v] if v is not None else None,
                 "vendor_name": self.vendor_names[v] if v is not None else "all vendors",
-                "subject": rng.choice(("law enforcement agencies", "police departments", "government customers")),
+                "subject": rng.choice(
+                    ("law enforcement agencies", "police departments", "government customers")
+                ),
                 "qualifier": q,
                 "value": value,
                 "value_text": build.count_display({"qualifier": q, "value": value}),
@@ -737,7 +872,9 @@ class Synthetic:
                 "id": f"syn-study-{i:03d}",
                 "title": f"Face recognition vendor evaluation, part {i + 1}",
                 "authors": ", ".join(rng.sample(SURNAMES, 3)),
-                "org": rng.choice(("NIST", "Fraunhofer IGD", "Université de Genève", "ACLU", "Ada Lovelace Institute")),
+                "org": rng.choice(
+                    ("NIST", "Fraunhofer IGD", "Université de Genève", "ACLU", "Ada Lovelace Institute")
+                ),
                 "venue": rng.choice(("Technical report", "Journal of Biometrics", "Conference proceedings")),
                 "date": date,
                 "year": int(date[:4]),

@@ -13,23 +13,25 @@ T = TypeVar("T")
 
 def from_row(cls: type[T], columns: Sequence[str], row: tuple[Any, ...]) -> T:
     """Build a record from a row, keeping only the fields the record declares."""
-    return _maker(cls, tuple(columns))(row)
+    key: Any = cls
+    maker: Callable[[tuple[Any, ...]], T] = _maker(key, tuple(columns))
+    return maker(row)
 
 
 @functools.cache
-def _maker(cls: type[T], columns: tuple[str, ...]) -> Callable[[tuple[Any, ...]], T]:
+def _maker(cls: Any, columns: tuple[str, ...]) -> Callable[[tuple[Any, ...]], Any]:
     """Row -> record for one record class and column list, worked out once (a page builds 200)."""
-    names = [f.name for f in fields(cls)]  # type: ignore[arg-type]
+    names = [f.name for f in fields(cls)]
     if len(names) > 1 and all(n in columns for n in names):
         pick = operator.itemgetter(*(columns.index(n) for n in names))
 
-        def positional(row: tuple[Any, ...]) -> T:
+        def positional(row: tuple[Any, ...]) -> Any:
             return cls(*pick(row))
 
         return positional
     present = [(n, i) for i, c in enumerate(columns) for n in names if n == c]
 
-    def by_name(row: tuple[Any, ...]) -> T:
+    def by_name(row: tuple[Any, ...]) -> Any:
         return cls(**{n: row[i] for n, i in present if i < len(row)})
 
     return by_name

@@ -19,6 +19,10 @@ from faceledger.data.search import highlight_spans as _spans
 
 T = TypeVar("T")
 
+# A search with at least this many matches, sorted on a column other than the table's row order,
+# is read through that column's index (see Repository.where) rather than sorted whole.
+MANY_MATCHES = 20_000
+
 
 @dataclass(frozen=True)
 class Query:
@@ -74,14 +78,17 @@ class Repository(Generic[T]):
             raise UnknownName(f"unknown field {key[:40]!r} for {self.spec.title.lower()}")
         return key
 
-    def where(self, query: Query) -> tuple[str, list[Any]]:
+    def where(self, query: Query, *, by_sort_index: bool = False) -> tuple[str, list[Any]]:
+        """SQL condition on `t` and its parameters. `by_sort_index`: have SQLite read the sort
+        column's index in order and check each row against the search matches, instead of
+        collecting and sorting every match (better when the matches are many)."""
         parts: list[str] = []
         params: list[Any] = []
         terms = parse_terms(query.search)
         if not terms.empty:
             if self._rowid_order:  # the index shares the table's rowids: no lookup by id
                 sub, sub_params = fts_condition(f"fts_{self.table}", terms, "rowid")
-                parts.append(f"t.rowid IN ({sub})")
+                parts.append(f"{'+' if by_sort_index else ''}t.rowid IN ({sub})")
             else:
                 sub, sub_params = fts_condition(f"fts_{self.table}", terms)
                 parts.append(f"t.id IN ({sub})")
@@ -93,11 +100,13 @@ class Repository(Generic[T]):
             marks = ", ".join("?" for _ in values)
             parts.append(f"COALESCE(t.\"{col}\", '') IN ({marks})")
             params.extend(values)
+        # "+": never drive a page by the year index (it would sort every row of the years); rows
+        # are read in the page's order and tested (year_bounds uses that index).
         if self.spec.year_column and query.year_from is not None:
-            parts.append(f"{self.spec.year_column} >= ?")
+            parts.append(f"+{self.spec.year_column} >= ?")
             params.append(int(query.year_from))
         if self.spec.year_column and query.year_to is not None:
-            parts.append(f"{self.spec.year_column} <= ?")
+            parts.append(f"+{self.spec.year_column} <= ?")
             params.append(int(query.year_to))
         return (" AND ".join(parts) or "1"), params
 
@@ -145,7 +154,10 @@ class Repository(Generic[T]):
         in the second half, the order is reversed so SQLite skips fewer rows."""
         if total is not None and offset >= total:
             return []  # past the end (reversed, the LIMIT would go negative: "no limit" to SQLite)
-        where, params = self.where(query)
+        terms = parse_terms(query.search)
+        col, asc = self.sort_column(query)
+        many = not terms.empty and col != self._rowid_order and self._many_matches(terms)
+        where, params = self.where(query, by_sort_index=many)
         reverse = total is not None and offset > total // 2
         if reverse:
             assert total is not None
@@ -155,13 +167,12 @@ class Repository(Generic[T]):
             f'SELECT t.* FROM "{self.table}" t WHERE {where} '
             f"ORDER BY {self.order_by(query, reverse)} LIMIT ? OFFSET ?"
         )
-        args = [*params, limit, offset]
-        terms = parse_terms(query.search)
-        col, asc = self.sort_column(query)
+        args: list[Any] = [*params, limit, offset]
         if not terms.empty and col == self._rowid_order:
             # Rowids follow this order: walk the search index's matches in rowid order and stop
             # after the page, rather than collect and sort every match (a million, for "pol").
-            sub, args = fts_condition(f"fts_{self.table}", terms, "rowid AS r")
+            sub, fts_params = fts_condition(f"fts_{self.table}", terms, "rowid AS r")
+            args = [*fts_params]
             d = "ASC" if asc != reverse else "DESC"
             rest, rest_params = self.where(replace(query, search=""))
             if rest == "1":  # skip rows inside the index, before reading the table
@@ -178,6 +189,14 @@ class Repository(Generic[T]):
         if reverse:
             rows.reverse()
         return [r.from_row(self.spec.record_type, self._columns, row) for row in rows]
+
+    def _many_matches(self, terms: Terms) -> bool:
+        """Whether a search matches at least MANY_MATCHES rows (read from the index, capped)."""
+        if not self._rowid_order:
+            return False
+        sub, params = fts_condition(f"fts_{self.table}", terms, "1")
+        row = self.db.query_one(f"SELECT COUNT(*) FROM ({sub} LIMIT ?)", [*params, MANY_MATCHES])
+        return bool(row and row[0] >= MANY_MATCHES)
 
     def position(self, query: Query, record_id: str) -> int | None:
         """The row number of a record under `query`, or None when the query excludes it."""
@@ -258,13 +277,13 @@ class Repository(Generic[T]):
     def year_bounds(self) -> tuple[int, int] | None:
         if not self.spec.year_column:
             return None
-        row = self.db.query_one(
-            f'SELECT MIN({self.spec.year_column}), MAX({self.spec.year_column}) FROM "{self.table}" t'
-            f" WHERE {self.spec.year_column} > 0"
-        )
-        if not row or row[0] is None:
+        # Two queries: each is one step along the build's index on the year expression.
+        year = self.spec.year_column
+        low = self.db.query_one(f'SELECT MIN({year}) FROM "{self.table}" t WHERE {year} > 0')
+        high = self.db.query_one(f'SELECT MAX({year}) FROM "{self.table}" t')
+        if not low or low[0] is None or not high or high[0] is None:
             return None
-        return int(row[0]), int(row[1])
+        return int(low[0]), int(high[0])
 
     def citations(self, record_id: str) -> list[Citation]:
         rows = self.db.query(
@@ -529,7 +548,7 @@ class Searcher:
         sql = sub.replace("SELECT record_id", "SELECT record_id, label", 1) + " LIMIT ?"
         rows = self._exact(entity, terms) + db.query(sql, [*params, limit])
         seen: set[str] = set()
-        out = []
+        out: list[Hit] = []
         for rid, label in rows:
             if rid in seen or len(out) >= limit:
                 continue

@@ -31,6 +31,15 @@ RecordRole = int(Qt.ItemDataRole.UserRole) + 1
 SortRole = int(Qt.ItemDataRole.UserRole) + 2
 IdRole = int(Qt.ItemDataRole.UserRole) + 3
 
+# Plain ints: data() is called for every role of every visible cell at each paint.
+_DISPLAY = int(Qt.ItemDataRole.DisplayRole)
+_TOOLTIP = int(Qt.ItemDataRole.ToolTipRole)
+_ALIGN = int(Qt.ItemDataRole.TextAlignmentRole)
+_FOREGROUND = int(Qt.ItemDataRole.ForegroundRole)
+_FONT = int(Qt.ItemDataRole.FontRole)
+_RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+_HANDLED_ROLES = frozenset({_DISPLAY, _TOOLTIP, _ALIGN, _FOREGROUND, _FONT, SortRole, RecordRole, IdRole})
+
 PAGE_SIZE = 200
 MAX_PAGES = 40
 
@@ -70,8 +79,8 @@ class EntityTableModel(QAbstractTableModel):
         self._total: int | None = None
         self._generation = 0
         self._count_job: JobHandle | None = None
-        # The count starts once control is back in the event loop, after the view has repainted:
-        # a keystroke's results are painted before a worker competes for the CPU.
+        # With defer_count (typing), the count starts once control is back in the event loop, after
+        # the view has repainted: a keystroke's results are painted before a worker takes a CPU.
         self._count_timer = QTimer(self)
         self._count_timer.setSingleShot(True)
         self._count_timer.setInterval(0)
@@ -88,7 +97,7 @@ class EntityTableModel(QAbstractTableModel):
         """Rows matching the query, once counted."""
         return self._count
 
-    def set_query(self, query: Query) -> None:
+    def set_query(self, query: Query, *, defer_count: bool = False) -> None:
         # Read first: when the read fails (a damaged database) the model stays as it was.
         first = self.repository.page(query, 0, PAGE_SIZE)
         self.beginResetModel()
@@ -103,8 +112,11 @@ class EntityTableModel(QAbstractTableModel):
             self._count = None
         self.endResetModel()
         self.query_changed.emit()
-        if self._count is None:
+        if self._count is None and defer_count:
             self._count_timer.start()
+        elif self._count is None:
+            self._count_timer.stop()
+            self._start_count()
         else:
             self._emit_counted()
 
@@ -214,15 +226,16 @@ class EntityTableModel(QAbstractTableModel):
         return None
 
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid():
+        role = int(role)
+        if role not in _HANDLED_ROLES or not index.isValid():
             return None
         rec = self.record(index.row())
         if rec is None:
             return None
         f = self.fields[index.column()]
-        if role == Qt.ItemDataRole.DisplayRole:
+        if role == _DISPLAY:
             return display(getattr(rec, f.key, None), f)
-        if role == Qt.ItemDataRole.ToolTipRole:
+        if role == _TOOLTIP:
             text = display(getattr(rec, f.key, None), f)
             if f.key == "verification":
                 note = getattr(rec, "verification_note", "")
@@ -234,15 +247,15 @@ class EntityTableModel(QAbstractTableModel):
             return rec
         if role == IdRole:
             return rec.id
-        if role == Qt.ItemDataRole.TextAlignmentRole and f.kind in ("int", "float"):
-            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        if role == Qt.ItemDataRole.ForegroundRole and f.key == "verification":
+        if role == _ALIGN and f.kind in ("int", "float"):
+            return _RIGHT
+        if role == _FOREGROUND and f.key == "verification":
             v = getattr(rec, "verification", "")
             if v == "unverified":
                 return QBrush(UNVERIFIED)
             if v == "partial":
                 return QBrush(PARTIAL)
-        if role == Qt.ItemDataRole.FontRole and f.key == "verification":
+        if role == _FONT and f.key == "verification":
             if getattr(rec, "verification", "") == "unverified":
                 font = QFont()
                 font.setItalic(True)
@@ -254,8 +267,9 @@ class EntityTableModel(QAbstractTableModel):
             return
         asc = order == Qt.SortOrder.AscendingOrder
         key = self.fields[column].key
-        if self._query.order == (key, asc):
-            return
+        spec = self.repository.spec
+        if (self._query.order or (spec.default_sort, spec.default_ascending)) == (key, asc):
+            return  # already in this order (the default one when the query names none)
         self.set_query(replace(self._query, order=(key, asc)))
 
     def row_of(self, record_id: str) -> int | None:

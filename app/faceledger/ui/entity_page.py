@@ -345,7 +345,7 @@ class EntityPage(QWidget):
         query = self.current_query()
         if query == self.model.query:
             return
-        self.model.set_query(query)
+        self.model.set_query(query, defer_count=True)
         self._facet_timer.start()
 
     def _refresh_facets(self) -> None:

@@ -110,6 +110,8 @@ class MainWindow(QMainWindow):
             item.setToolTip(f"{ENTITIES[entity].title} (Ctrl+{i + 1})")
             self.nav.addItem(item)
         self.nav.setFixedWidth(170)
+        self.nav.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.nav.setWordWrap(True)
         central = QWidget(self)
         row = QHBoxLayout(central)
         row.setContentsMargins(0, 0, 0, 0)

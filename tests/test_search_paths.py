@@ -1,0 +1,114 @@
+"""The fast paths of page, count and position (rows stored in page order, the search index sharing
+their rowids) give exactly what the plain SQL order gives."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+from db import build
+
+from faceledger.data import repositories as repositories_module
+from faceledger.data.entities import ENTITIES
+from faceledger.data.repositories import Query, Repositories
+from faceledger.data.search import fts_condition, parse_terms
+
+TERMS = ["pol", "ice", "a", "de", "clear view", "é", "zz", "police department", "'; --"]
+
+
+@pytest.fixture()
+def raw(db_path: Path):  # type: ignore[no-untyped-def]
+    conn = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)
+    yield conn
+    conn.close()
+
+
+def reference(raw: sqlite3.Connection, table: str, query: Query, column: str, asc: bool) -> list[str]:
+    """Ids under `query` the slow, obvious way: match ids by record_id, sort by the column."""
+    where = "1"
+    params: list[str] = []
+    terms = parse_terms(query.search)
+    if not terms.empty:
+        sub, params = fts_condition(f"fts_{table}", terms)
+        where = f"id IN ({sub})"
+    for key, values in query.filters:
+        where += f" AND COALESCE(\"{key}\", '') IN ({', '.join('?' for _ in values)})"
+        params = [*params, *values]
+    d = "ASC" if asc else "DESC"
+    sql = f'SELECT id FROM "{table}" WHERE {where} ORDER BY "{column}" COLLATE NOCASE {d}, id {d}'
+    return [r[0] for r in raw.execute(sql, params)]
+
+
+def test_rows_are_stored_in_page_order_and_share_rowids_with_the_index(raw: sqlite3.Connection) -> None:
+    meta = dict(raw.execute("SELECT key, value FROM meta"))
+    for table, column in build.ROW_ORDER.items():
+        assert meta[f"rowid_order.{table}"] == column
+        by_rowid = [r[0] for r in raw.execute(f'SELECT id FROM "{table}" ORDER BY rowid')]
+        by_order = [
+            r[0] for r in raw.execute(f'SELECT id FROM "{table}" ORDER BY "{column}" COLLATE NOCASE, id')
+        ]
+        assert by_rowid == by_order, table
+        pairs = raw.execute(
+            f'SELECT t.id, f.record_id FROM "{table}" t JOIN fts_{table} f ON f.rowid = t.rowid'
+        ).fetchall()
+        assert len(pairs) == len(by_rowid) and all(a == b for a, b in pairs), table
+
+
+@pytest.mark.parametrize("entity", sorted(ENTITIES))
+def test_search_pages_counts_and_positions_follow_the_sort_order(
+    repos: Repositories, raw: sqlite3.Connection, entity: str
+) -> None:
+    repo = repos.for_entity(entity)
+    spec = repo.spec
+    default = spec.field(spec.default_sort).sort_key
+    facet = spec.facets[0].key if spec.facets else None
+    for term in TERMS:
+        for order in (
+            None,
+            (spec.default_sort, True),
+            (spec.default_sort, False),
+            (spec.fields[-1].key, False),
+        ):
+            queries = [Query(search=term, order=order)]
+            if facet is not None:
+                value = raw.execute(f'SELECT COALESCE("{facet}", \'\') FROM "{entity}" LIMIT 1').fetchone()
+                if value is not None:
+                    queries.append(Query(search=term, order=order, filters=((facet, (value[0],)),)))
+            for q in queries:
+                column, asc = (default, spec.default_ascending) if order is None else (order[0], order[1])
+                column = spec.field(column).sort_key
+                expected = reference(raw, entity, q, column, asc)
+                assert repo.count(q) == len(expected), (term, q)
+                got = [r.id for r in repo.page(q, 0, len(expected) + 5)]
+                assert got == expected, (term, q)
+                if len(expected) > 3:
+                    tail = [r.id for r in repo.page(q, len(expected) - 3, 3, len(expected))]
+                    assert tail == expected[-3:], (term, q)
+                    middle = [r.id for r in repo.page(q, 1, 2)]
+                    assert middle == expected[1:3], (term, q)
+                for i in (0, len(expected) // 2, len(expected) - 1) if expected else ():
+                    assert repo.position(q, expected[i]) == i, (term, q)
+
+
+def test_many_matches_read_through_the_sort_index_in_the_same_order(
+    repos: Repositories, raw: sqlite3.Connection, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(repositories_module, "MANY_MATCHES", 1)
+    repo = repos.customers
+    for term in ("po", "ice", "a"):
+        for key, asc in (("country", True), ("type", False), ("vendor_count", False)):
+            q = Query(search=term, order=(key, asc))
+            expected = reference(raw, "customers", q, key, asc)
+            assert [r.id for r in repo.page(q, 0, len(expected) + 5)] == expected, (term, key)
+
+
+def test_year_bounds_match_the_years_present(repos: Repositories, raw: sqlite3.Connection) -> None:
+    for entity, spec in ENTITIES.items():
+        if not spec.year_column:
+            continue
+        year = spec.year_column
+        low, high = raw.execute(
+            f'SELECT MIN({year}), MAX({year}) FROM "{entity}" WHERE {year} > 0'
+        ).fetchone()
+        assert repos.for_entity(entity).year_bounds() == (None if low is None else (low, high))
