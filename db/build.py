@@ -997,6 +997,11 @@ def write_database(out: Path, tables: Mapping[str, Iterable[dict[str, Any]]], me
         db.execute(f'CREATE INDEX "idx_{table}_{col}_sort" ON "{table}"("{col}" COLLATE NOCASE, id)')
     for table, expression in YEAR_INDEXES:
         db.execute(f'CREATE INDEX "idx_{table}_year" ON "{table}"({expression})')
+    # A vendor's deployments and customers in name order, for its detail pane, from one index.
+    db.execute(
+        'CREATE INDEX "idx_deployments_vendor_customer" ON deployments'
+        "(vendor_id, customer_name COLLATE NOCASE, customer_id, id)"
+    )
     db.index_foreign_keys()
     # The vendor statistics the charts read (precomputed so the chart query is an index lookup).
     db.execute(

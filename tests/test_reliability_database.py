@@ -364,10 +364,11 @@ def test_damaged_database_gui_shows_one_dialog_and_exits(case: str, db_path: Pat
 
 
 def test_gui_refuses_a_database_damaged_where_the_first_page_reads(db_path: Path, tmp_path: Path) -> None:
-    """Opening passes (no manifest check, as for the bundled file), then building the Sources page
-    reads damaged rows: the same dialog, exit 2, no window."""
+    """Opening passes (no manifest check, as for the bundled file), then building the first page
+    (Vendors; the other pages are built when first shown) reads damaged rows: the same dialog,
+    exit 2, no window."""
     path = copy_db(db_path, tmp_path / "case")
-    _interior, leaves, size = btree_pages(path, "sources")
+    _interior, leaves, size = btree_pages(path, "vendors")
     scribble(path, leaves, size, tail=1500)
     resign(path)
     # quick_check would catch this at open; the bundled database skips it, so skip it here too.

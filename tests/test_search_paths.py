@@ -11,7 +11,7 @@ from db import build
 
 from faceledger.data import repositories as repositories_module
 from faceledger.data.entities import ENTITIES
-from faceledger.data.repositories import Query, Repositories
+from faceledger.data.repositories import RELATED_LIMIT, Query, Repositories
 from faceledger.data.search import fts_condition, parse_terms
 
 TERMS = ["pol", "ice", "a", "de", "clear view", "é", "zz", "police department", "'; --"]
@@ -112,3 +112,21 @@ def test_year_bounds_match_the_years_present(repos: Repositories, raw: sqlite3.C
             f'SELECT MIN({year}), MAX({year}) FROM "{entity}" WHERE {year} > 0'
         ).fetchone()
         assert repos.for_entity(entity).year_bounds() == (None if low is None else (low, high))
+
+
+def test_a_vendors_customers_are_listed_in_name_order_up_to_the_limit(
+    repos: Repositories, raw: sqlite3.Connection
+) -> None:
+    for (vendor_id,) in raw.execute("SELECT id FROM vendors"):
+        expected = [
+            r[0]
+            for r in raw.execute(
+                "SELECT DISTINCT c.id, c.name FROM deployments d JOIN customers c ON c.id = d.customer_id "
+                "WHERE d.vendor_id = ? ORDER BY c.name COLLATE NOCASE, c.id",
+                (vendor_id,),
+            )
+        ]
+        assert [link.record_id for link in repos.vendors.customers(vendor_id)] == expected[:RELATED_LIMIT]
+        assert [link.record_id for link in repos.vendors.customers(vendor_id, limit=2)] == expected[:2]
+        n = raw.execute("SELECT COUNT(*) FROM deployments WHERE vendor_id = ?", (vendor_id,)).fetchone()[0]
+        assert len(repos.vendors.deployments(vendor_id, limit=3)) == min(3, n)

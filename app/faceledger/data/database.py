@@ -268,6 +268,8 @@ def database_error(exc: sqlite3.Error, path: Path) -> Exception:
         return DatabaseProblem(path, "The file is not a SQLite database")
     if code == SQLITE_CORRUPT or any(m in text for m in DAMAGE_MESSAGES):
         return DatabaseProblem(path, f"The database is damaged ({text})")
+    if text.startswith("Could not decode to UTF-8"):  # text bytes overwritten inside a page
+        return DatabaseProblem(path, "The database is damaged (a stored text is not valid UTF-8)")
     return exc
 
 

@@ -22,6 +22,8 @@ T = TypeVar("T")
 # A search with at least this many matches, sorted on a column other than the table's row order,
 # is read through that column's index (see Repository.where) rather than sorted whole.
 MANY_MATCHES = 20_000
+# Related records listed in a detail pane, at most (a vendor can have a million deployments).
+RELATED_LIMIT = 500
 
 
 @dataclass(frozen=True)
@@ -310,28 +312,31 @@ class Repository(Generic[T]):
 
 
 class VendorRepository(Repository[r.Vendor]):
-    def deployments(self, vendor_id: str) -> list[Link]:
+    def deployments(self, vendor_id: str, limit: int = RELATED_LIMIT) -> list[Link]:
         rows = self.db.query(
             "SELECT id, customer_name, status, start, end, product, verification FROM deployments "
-            "WHERE vendor_id = ? ORDER BY customer_name COLLATE NOCASE, id",
-            (vendor_id,),
+            "WHERE vendor_id = ? ORDER BY customer_name COLLATE NOCASE, customer_id, id LIMIT ?",
+            (vendor_id, limit),
         )
         return [Link("deployments", i, f"{c} — {st}", _span(s, e, p), v) for i, c, st, s, e, p, v in rows]
 
-    def customers(self, vendor_id: str) -> list[Link]:
+    def customers(self, vendor_id: str, limit: int = RELATED_LIMIT) -> list[Link]:
+        # The first customers in name order straight from the build's index on (vendor_id,
+        # customer_name, customer_id, id), then their details: not every deployment sorted.
         rows = self.db.query(
-            "SELECT DISTINCT c.id, c.name, c.type, c.country, c.verification FROM deployments d "
-            "JOIN customers c ON c.id = d.customer_id WHERE d.vendor_id = ? "
-            "ORDER BY c.name COLLATE NOCASE, c.id",
-            (vendor_id,),
+            "SELECT c.id, c.name, c.type, c.country, c.verification FROM "
+            "(SELECT DISTINCT customer_id, customer_name FROM deployments WHERE vendor_id = ? "
+            "ORDER BY customer_name COLLATE NOCASE, customer_id LIMIT ?) d "
+            "JOIN customers c ON c.id = d.customer_id ORDER BY d.customer_name COLLATE NOCASE, d.customer_id",
+            (vendor_id, limit),
         )
         return [Link("customers", i, n, _join(t, co), v) for i, n, t, co, v in rows]
 
-    def counts(self, vendor_id: str) -> list[Link]:
+    def counts(self, vendor_id: str, limit: int = RELATED_LIMIT) -> list[Link]:
         rows = self.db.query(
             "SELECT id, value_text, subject, as_of, region, verification FROM customer_counts "
-            "WHERE vendor_id = ? ORDER BY as_of, id",
-            (vendor_id,),
+            "WHERE vendor_id = ? ORDER BY as_of, id LIMIT ?",
+            (vendor_id, limit),
         )
         return [Link("customer_counts", i, f"{vt} {s}", _join(a, rg), v) for i, vt, s, a, rg, v in rows]
 
@@ -343,38 +348,38 @@ class VendorRepository(Repository[r.Vendor]):
         )
         return [Link("studies", i, t, d or "", v) for i, t, d, v in rows]
 
-    def events(self, vendor_id: str) -> list[Link]:
+    def events(self, vendor_id: str, limit: int = RELATED_LIMIT) -> list[Link]:
         rows = self.db.query(
             "SELECT e.id, e.title, e.date, e.kind, e.verification FROM event_vendors ev "
-            "JOIN events e ON e.id = ev.event_id WHERE ev.vendor_id = ? ORDER BY e.date, e.id",
-            (vendor_id,),
+            "JOIN events e ON e.id = ev.event_id WHERE ev.vendor_id = ? ORDER BY e.date, e.id LIMIT ?",
+            (vendor_id, limit),
         )
         return [Link("events", i, t, _join(d, k), v) for i, t, d, k, v in rows]
 
 
 class CustomerRepository(Repository[r.Customer]):
-    def deployments(self, customer_id: str) -> list[Link]:
+    def deployments(self, customer_id: str, limit: int = RELATED_LIMIT) -> list[Link]:
         rows = self.db.query(
             "SELECT id, vendor_name, status, start, end, product, verification FROM deployments "
-            "WHERE customer_id = ? ORDER BY vendor_name COLLATE NOCASE, id",
-            (customer_id,),
+            "WHERE customer_id = ? ORDER BY vendor_name COLLATE NOCASE, id LIMIT ?",
+            (customer_id, limit),
         )
         return [Link("deployments", i, f"{vn} — {st}", _span(s, e, p), v) for i, vn, st, s, e, p, v in rows]
 
-    def vendors(self, customer_id: str) -> list[Link]:
+    def vendors(self, customer_id: str, limit: int = RELATED_LIMIT) -> list[Link]:
         rows = self.db.query(
             "SELECT DISTINCT v.id, v.name, v.hq_country, v.verification FROM deployments d "
             "JOIN vendors v ON v.id = d.vendor_id WHERE d.customer_id = ? "
-            "ORDER BY v.name COLLATE NOCASE, v.id",
-            (customer_id,),
+            "ORDER BY v.name COLLATE NOCASE, v.id LIMIT ?",
+            (customer_id, limit),
         )
         return [Link("vendors", i, n, c or "", v) for i, n, c, v in rows]
 
-    def events(self, customer_id: str) -> list[Link]:
+    def events(self, customer_id: str, limit: int = RELATED_LIMIT) -> list[Link]:
         rows = self.db.query(
             "SELECT e.id, e.title, e.date, e.kind, e.verification FROM event_customers ec "
-            "JOIN events e ON e.id = ec.event_id WHERE ec.customer_id = ? ORDER BY e.date, e.id",
-            (customer_id,),
+            "JOIN events e ON e.id = ec.event_id WHERE ec.customer_id = ? ORDER BY e.date, e.id LIMIT ?",
+            (customer_id, limit),
         )
         return [Link("events", i, t, _join(d, k), v) for i, t, d, k, v in rows]
 

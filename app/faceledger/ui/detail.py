@@ -16,7 +16,7 @@ from PySide6.QtWidgets import QTextBrowser, QWidget
 
 from faceledger.data.citation import citation_text
 from faceledger.data.entities import ALL_SPECS, ENTITIES
-from faceledger.data.repositories import Citation, Link, Repositories
+from faceledger.data.repositories import RELATED_LIMIT, Citation, Link, Repositories
 
 INTERNAL_SCHEME = "faceledger"
 
@@ -212,7 +212,14 @@ class DetailPane(QTextBrowser):
     def _links(self, title: str, links: list[Link]) -> list[str]:
         if not links:
             return []
-        out = [f"<h3>{e(title)} ({len(links)})</h3><ul style='margin-left:-20px'>"]
+        if len(links) >= RELATED_LIMIT:  # the repository lists no more than that
+            out = [
+                f"<h3>{e(title)} (the first {len(links):,})</h3>"
+                "<p style='color:#666'>Only the first ones are listed here; the table pages show all.</p>"
+            ]
+        else:
+            out = [f"<h3>{e(title)} ({len(links)})</h3>"]
+        out.append("<ul style='margin-left:-20px'>")
         for link in links:
             mark = ""
             if link.verification == "unverified":

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QEvent, QObject, Qt, QUrl, Signal
@@ -73,6 +74,19 @@ class History:
         return self._pos + 1 < len(self._items)
 
 
+class LazyPages(dict[str, EntityPage]):
+    """Pages by entity, each built by `factory` the first time it is asked for."""
+
+    def __init__(self, factory: Callable[[str], EntityPage]) -> None:
+        super().__init__()
+        self._factory = factory
+
+    def __missing__(self, entity: str) -> EntityPage:
+        page = self._factory(entity)
+        self[entity] = page
+        return page
+
+
 class MainWindow(QMainWindow):
     """Built by the composition root with everything it needs passed in."""
 
@@ -86,7 +100,8 @@ class MainWindow(QMainWindow):
         self._navigating = False
         self.setWindowTitle("FaceLedger — face recognition and law enforcement, with sources")
         self.setObjectName("mainWindow")
-        self.pages: dict[str, EntityPage] = {}
+        # Pages are built when first shown: start-up builds only the Vendors page.
+        self.pages: LazyPages = LazyPages(self._make_page)
         self._build()
         self._build_actions()
         self._connect_signals()
@@ -102,9 +117,6 @@ class MainWindow(QMainWindow):
         self.stack = QStackedWidget(self)
         for i, entity in enumerate(PAGE_ORDER):
             repo = self.repos.for_entity(entity)
-            page = EntityPage(self.repos, repo, self)
-            self.pages[entity] = page
-            self.stack.addWidget(page)
             item = QListWidgetItem(f"{ENTITIES[entity].title}\n{repo.total():,} records")
             item.setData(Qt.ItemDataRole.UserRole, entity)
             item.setToolTip(f"{ENTITIES[entity].title} (Ctrl+{i + 1})")
@@ -119,7 +131,7 @@ class MainWindow(QMainWindow):
         row.addWidget(self.nav)
         row.addWidget(self.stack, 1)
         self.setCentralWidget(central)
-        self.global_search = GlobalSearch(self.repos.search, self)
+        self._global_search: GlobalSearch | None = None
         self.data_label = QLabel(self)
         meta = self.repos.db.meta()
         self.data_label.setText(f"Data version {meta.get('data_version', '?')} · read-only · offline")
@@ -163,14 +175,29 @@ class MainWindow(QMainWindow):
 
     def _connect_signals(self) -> None:
         self.nav.currentRowChanged.connect(self._on_nav_row_changed)
-        for page in self.pages.values():
-            page.navigate_requested.connect(self.navigate)
-            page.selection_changed.connect(self._on_page_selection_changed)
-            page.open_url_requested.connect(self.open_url)
-        self.global_search.navigate_requested.connect(self.navigate)
         app = QGuiApplication.instance()
         if app is not None:
             app.installEventFilter(self)
+
+    def _make_page(self, entity: str) -> EntityPage:
+        """Build a page on first use: signals wired, saved column layout restored."""
+        if entity not in PAGE_ORDER:
+            raise KeyError(entity)
+        page = EntityPage(self.repos, self.repos.for_entity(entity), self)
+        page.navigate_requested.connect(self.navigate)
+        page.selection_changed.connect(self._on_page_selection_changed)
+        page.open_url_requested.connect(self.open_url)
+        self._restore_page_state(entity, page)
+        self.stack.addWidget(page)
+        return page
+
+    @property
+    def global_search(self) -> GlobalSearch:
+        """The Ctrl+K palette, built on first use."""
+        if self._global_search is None:
+            self._global_search = GlobalSearch(self.repos.search, self)
+            self._global_search.navigate_requested.connect(self.navigate)
+        return self._global_search
 
     # -- public -------------------------------------------------------------------------------
     def current_page(self) -> EntityPage:
@@ -243,7 +270,7 @@ class MainWindow(QMainWindow):
 
     # -- internals ----------------------------------------------------------------------------
     def _show(self, entity: str, record_id: str) -> bool:
-        if entity not in self.pages:
+        if entity not in PAGE_ORDER:
             return False
         self._navigating = True
         try:
@@ -263,13 +290,14 @@ class MainWindow(QMainWindow):
             if geometry is not None:
                 self.settings.discard("window/geometry")
             self.resize(1360, 840)
-        for entity, page in self.pages.items():
-            state = self.settings.byte_array(f"columns/{entity}")
-            if state is not None and not page.table.horizontalHeader().restoreState(state):
-                self.settings.discard(f"columns/{entity}")
-            sizes = self.settings.byte_array(f"splitter/{entity}")
-            if sizes is not None and not page.splitter.restoreState(sizes):
-                self.settings.discard(f"splitter/{entity}")
+
+    def _restore_page_state(self, entity: str, page: EntityPage) -> None:
+        state = self.settings.byte_array(f"columns/{entity}")
+        if state is not None and not page.table.horizontalHeader().restoreState(state):
+            self.settings.discard(f"columns/{entity}")
+        sizes = self.settings.byte_array(f"splitter/{entity}")
+        if sizes is not None and not page.splitter.restoreState(sizes):
+            self.settings.discard(f"splitter/{entity}")
 
     def save_state(self) -> None:
         self.settings.set_value("window/geometry", self.saveGeometry())
