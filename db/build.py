@@ -1043,15 +1043,15 @@ def _insert_in_page_order(
     db: sqlite_utils.Database, name: str, columns: dict[str, type], rows: Iterable[dict[str, Any]]
 ) -> None:
     """Insert through a staging table, then copy in ROW_ORDER (so rowids follow that order)."""
-    staging = f"_unsorted_{name}"
-    db[staging].create(columns)
-    _insert_rows(db.conn, name, rows, into=staging)
+    staging = db.table(f"_unsorted_{name}")
+    staging.create(columns)
+    _insert_rows(db.conn, name, rows, into=staging.name)
     cols = ", ".join(f'"{c}"' for c in SCHEMA[name])
     db.execute(
-        f'INSERT INTO "{name}" ({cols}) SELECT {cols} FROM "{staging}" '
+        f'INSERT INTO "{name}" ({cols}) SELECT {cols} FROM "{staging.name}" '
         f'ORDER BY "{ROW_ORDER[name]}" COLLATE NOCASE, id'
     )
-    db[staging].drop()
+    staging.drop()
     db.conn.commit()
 
 

@@ -295,10 +295,8 @@ class EntityPage(QWidget):
             self.reset_view()
             row = self.model.row_of(record_id)
         if row is not None:
-            while self.model.rowCount() <= row and self.model.canFetchMore():
-                self.model.fetchMore()
             if row >= self.model.rowCount():
-                self.model.count_now()
+                self.model.count_now()  # one count; fetching pages up to row 500,000 takes minutes
             idx = self.model.index(row, 0)
             sm = self.table.selectionModel()
             sm.blockSignals(True)
