@@ -606,32 +606,29 @@ def os_error(dest: Path, exc: OSError, stage: str, existed: bool) -> ExportError
     return ExportError(f"Could not export to {dest}: {reason}; {kept}.", dest)
 
 
+def _check_parent(dest: Path) -> None:
+    """The destination's folder must exist and be a folder."""
+    parent = dest.parent
+    if parent.exists() and not parent.is_dir():
+        raise ExportError(
+            f"Could not export to {dest}: {parent} is a file, not a folder; nothing was written.", dest
+        )
+    if not parent.exists():
+        raise ExportError(
+            f"Could not export to {dest}: the folder {parent} does not exist; nothing was written.", dest
+        )
+
+
 def _check_file_destination(dest: Path) -> None:
     if str(dest) in ("", "."):
         raise ExportError("no file name was given for the export")
     if dest.is_dir():
         raise ExportError(f"Could not export to {dest}: it is a folder; give a file name.", dest)
-    parent = dest.parent
-    if parent.exists() and not parent.is_dir():
-        raise ExportError(
-            f"Could not export to {dest}: {parent} is a file, not a folder; nothing was written.", dest
-        )
-    if not parent.exists():
-        raise ExportError(
-            f"Could not export to {dest}: the folder {parent} does not exist; nothing was written.", dest
-        )
+    _check_parent(dest)
 
 
 def _check_folder_destination(dest: Path) -> None:
-    parent = dest.parent
-    if parent.exists() and not parent.is_dir():
-        raise ExportError(
-            f"Could not export to {dest}: {parent} is a file, not a folder; nothing was written.", dest
-        )
-    if not parent.exists():
-        raise ExportError(
-            f"Could not export to {dest}: the folder {parent} does not exist; nothing was written.", dest
-        )
+    _check_parent(dest)
     if dest.exists() and not dest.is_dir():
         raise ExportError(
             f"Could not export to {dest}: a file of that name is in the way; nothing was written.", dest
