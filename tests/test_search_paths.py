@@ -130,3 +130,22 @@ def test_a_vendors_customers_are_listed_in_name_order_up_to_the_limit(
         assert [link.record_id for link in repos.vendors.customers(vendor_id, limit=2)] == expected[:2]
         n = raw.execute("SELECT COUNT(*) FROM deployments WHERE vendor_id = ?", (vendor_id,)).fetchone()[0]
         assert len(repos.vendors.deployments(vendor_id, limit=3)) == min(3, n)
+
+
+@pytest.mark.parametrize("parts", [2, 3, 4])
+def test_a_count_split_into_rowid_ranges_equals_the_whole_count(
+    repos: Repositories, raw: sqlite3.Connection, parts: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Large indexes are counted in parallel parts; every part boundary is counted exactly once."""
+    expected = {}
+    for entity in sorted(ENTITIES):
+        for term in TERMS:
+            expected[entity, term] = len(reference(raw, entity, Query(search=term), "id", True))
+    monkeypatch.setattr(repositories_module, "PARALLEL_COUNT_ROWS", 1)
+    monkeypatch.setattr(repositories_module, "COUNT_PARTS", parts)
+    for entity in sorted(ENTITIES):
+        repo = repos.for_entity(entity)
+        for term in TERMS:
+            assert repo.count(Query(search=term)) == expected[entity, term], (entity, term)
+            with repo.db.reader() as conn:  # as the table model's count job calls it
+                assert repo.count(Query(search=term), conn) == expected[entity, term], (entity, term)

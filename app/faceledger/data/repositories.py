@@ -5,7 +5,9 @@ All statements are parameterised; table and column names come only from the enti
 
 from __future__ import annotations
 
+import os
 import sqlite3
+import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from typing import Any, Generic, TypeVar
@@ -24,6 +26,10 @@ T = TypeVar("T")
 MANY_MATCHES = 20_000
 # Related records listed in a detail pane, at most (a vendor can have a million deployments).
 RELATED_LIMIT = 500
+# A search's full count over an index of at least PARALLEL_COUNT_ROWS rows is split into
+# COUNT_PARTS rowid ranges counted at once, one thread and connection each.
+PARALLEL_COUNT_ROWS = 200_000
+COUNT_PARTS = max(1, min(4, os.cpu_count() or 1))
 
 
 @dataclass(frozen=True)
@@ -73,6 +79,13 @@ class Repository(Generic[T]):
         # search index's rowids (the build stores rows that way and says so in meta); "" when not.
         row = db.query_one("SELECT value FROM meta WHERE key = ?", (f"rowid_order.{self.table}",))
         self._rowid_order = str(row[0]) if row and row[0] in self._columns else ""
+        wanted = ["id", "verification", "verification_note"]
+        for f in spec.fields:
+            wanted += [f.key, f.sort_key]
+        self._grid = tuple(c for c in dict.fromkeys(wanted) if c in self._columns)
+        self._fts_last_rowid: int | None = None
+        self._last_rowid: int | None = None
+        self._grid_select = ", ".join(f't."{c}"' for c in self._grid)
 
     # -- building SQL -------------------------------------------------------------------------
     def _check_key(self, key: str) -> str:
@@ -137,10 +150,64 @@ class Repository(Generic[T]):
         if not terms.empty and self.where(replace(query, search=""))[0] == "1":
             # A search alone: count the index's matches (one index row per record), not the table.
             sql, params = fts_condition(f"fts_{self.table}", terms, "COUNT(*)")
+            if terms.long and COUNT_PARTS > 1:
+                return self._count_in_parts(sql, params, conn)
         if conn is not None:
             return int(conn.execute(sql, params).fetchone()[0])
         row = self.db.query_one(sql, params)
         return int(row[0]) if row else 0
+
+    def _count_in_parts(self, sql: str, params: list[Any], conn: sqlite3.Connection | None) -> int:
+        """A large index count split into rowid ranges counted at once on their own connections
+        (SQLite leaves the GIL while it reads): a common term's matches are counted by every core."""
+        if self._fts_last_rowid is None:
+            row = self.db.query_one(f"SELECT MAX(rowid) FROM fts_{self.table}")
+            self._fts_last_rowid = int(row[0]) if row and row[0] is not None else 0
+        last = self._fts_last_rowid
+        if last < PARALLEL_COUNT_ROWS:
+            return (
+                int(conn.execute(sql, params).fetchone()[0])
+                if conn
+                else int(self.db.query(sql, params)[0][0])
+            )
+        bounds = [last * i // COUNT_PARTS for i in range(COUNT_PARTS + 1)]
+        ranged = f"{sql} AND rowid > ? AND rowid <= ?"
+        results: list[int | BaseException] = [0] * COUNT_PARTS
+
+        def part(i: int) -> None:
+            try:
+                with self.db.reader() as own:
+                    results[i] = int(own.execute(ranged, [*params, bounds[i], bounds[i + 1]]).fetchone()[0])
+            except BaseException as exc:  # re-raised by the caller's thread
+                results[i] = exc
+
+        threads = [threading.Thread(target=part, args=(i,), daemon=True) for i in range(1, COUNT_PARTS)]
+        for t in threads:
+            t.start()
+        try:
+            first_args = [*params, bounds[0], bounds[1]]
+            if conn is not None:
+                results[0] = int(conn.execute(ranged, first_args).fetchone()[0])
+            else:
+                results[0] = int(self.db.query(ranged, first_args)[0][0])
+        finally:
+            for t in threads:
+                t.join()
+        total = 0
+        for res in results:
+            if isinstance(res, BaseException):
+                raise res
+            total += res
+        return total
+
+    @property
+    def approx_rows(self) -> int:
+        """The table's size, read at once from its last rowid (rows are never deleted from a
+        built database): tells a table a synchronous count or scan can afford from a large one."""
+        if self._last_rowid is None:
+            row = self.db.query_one(f'SELECT MAX(rowid) FROM "{self.table}"')
+            self._last_rowid = int(row[0]) if row and row[0] is not None else 0
+        return self._last_rowid
 
     def total(self) -> int:
         row = self.db.query_one(f'SELECT COUNT(*) FROM "{self.table}"')
@@ -151,9 +218,26 @@ class Repository(Generic[T]):
         """Every column of the table, in table order (whole-table exports)."""
         return tuple(self._columns)
 
+    @property
+    def grid_columns(self) -> tuple[str, ...]:
+        """The columns a table view shows (its fields and their sort columns), after the id and
+        the verification columns: what `rows()` selects, in this order."""
+        return self._grid
+
     def page(self, query: Query, offset: int, limit: int, total: int | None = None) -> list[T]:
-        """Rows offset..offset+limit in the query's order. When `total` is known and the page lies
-        in the second half, the order is reversed so SQLite skips fewer rows."""
+        """Records offset..offset+limit in the query's order (every column). When `total` is known
+        and the page lies in the second half, the order is reversed so SQLite skips fewer rows."""
+        rows = self._select(query, offset, limit, total, "t.*")
+        return [r.from_row(self.spec.record_type, self._columns, row) for row in rows]
+
+    def rows(self, query: Query, offset: int, limit: int, total: int | None = None) -> list[tuple[Any, ...]]:
+        """Like `page`, as plain tuples of `grid_columns`: what a table view needs, without building
+        a record per row (a keystroke's page of 200 rows)."""
+        return self._select(query, offset, limit, total, self._grid_select)
+
+    def _select(
+        self, query: Query, offset: int, limit: int, total: int | None, select: str
+    ) -> list[tuple[Any, ...]]:
         if total is not None and offset >= total:
             return []  # past the end (reversed, the LIMIT would go negative: "no limit" to SQLite)
         terms = parse_terms(query.search)
@@ -166,7 +250,7 @@ class Repository(Generic[T]):
             end = min(total, offset + limit)
             offset, limit = max(0, total - end), end - offset
         sql = (
-            f'SELECT t.* FROM "{self.table}" t WHERE {where} '
+            f'SELECT {select} FROM "{self.table}" t WHERE {where} '
             f"ORDER BY {self.order_by(query, reverse)} LIMIT ? OFFSET ?"
         )
         args: list[Any] = [*params, limit, offset]
@@ -179,18 +263,20 @@ class Repository(Generic[T]):
             rest, rest_params = self.where(replace(query, search=""))
             if rest == "1":  # skip rows inside the index, before reading the table
                 sub += f" ORDER BY rowid {d} LIMIT ? OFFSET ?"
-                sql = f'SELECT t.* FROM ({sub}) f JOIN "{self.table}" t ON t.rowid = f.r ORDER BY f.r {d}'
+                sql = (
+                    f'SELECT {select} FROM ({sub}) f JOIN "{self.table}" t ON t.rowid = f.r ORDER BY f.r {d}'
+                )
                 args += [limit, offset]
             else:
                 sql = (
-                    f'SELECT t.* FROM ({sub}) f JOIN "{self.table}" t ON t.rowid = f.r '
+                    f'SELECT {select} FROM ({sub}) f JOIN "{self.table}" t ON t.rowid = f.r '
                     f"WHERE {rest} ORDER BY f.r {d} LIMIT ? OFFSET ?"
                 )
                 args += [*rest_params, limit, offset]
         rows = self.db.query(sql, args)
         if reverse:
             rows.reverse()
-        return [r.from_row(self.spec.record_type, self._columns, row) for row in rows]
+        return rows
 
     def _many_matches(self, terms: Terms) -> bool:
         """Whether a search matches at least MANY_MATCHES rows (read from the index, capped)."""

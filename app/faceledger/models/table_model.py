@@ -1,6 +1,7 @@
 """One generic, lazily loaded table model for every entity, driven by the entity's column specs.
 
-Rows are fetched from the repository a page at a time, only when a view asks for them; at most
+Rows are fetched from the repository a page at a time, only when a view asks for them, as plain
+tuples of the columns the view shows (a record is built only for the row a user selects); at most
 `MAX_PAGES` pages are kept. The first page is loaded at once when the query changes; the full
 match count is computed off the GUI thread and then the model grows to it, so typing never waits
 for a count over a million rows. Sorting is done by SQL on raw values.
@@ -41,6 +42,8 @@ _RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
 _HANDLED_ROLES = frozenset({_DISPLAY, _TOOLTIP, _ALIGN, _FOREGROUND, _FONT, SortRole, RecordRole, IdRole})
 
 PAGE_SIZE = 200
+# Tables up to this size are counted at once when the query changes; larger ones on a worker.
+SMALL_TABLE_ROWS = 20_000
 MAX_PAGES = 40
 
 UNVERIFIED = QColor("#9a3412")
@@ -68,12 +71,24 @@ class EntityTableModel(QAbstractTableModel):
     counted = Signal(int, int)  # rows matching, rows in the table
     query_changed = Signal()
 
-    def __init__(self, repository: Repository[Any], parent: QObject | None = None) -> None:
+    def __init__(
+        self, repository: Repository[Any], parent: QObject | None = None, *, hold_count: bool = False
+    ) -> None:
+        """`hold_count`: do not count the first query's rows until `release_count()` (a page
+        starts its background work once it has painted)."""
         super().__init__(parent)
+        self._held = hold_count
         self.repository = repository
         self.fields: tuple[Field, ...] = repository.spec.fields
+        columns = {c: i for i, c in enumerate(repository.grid_columns)}
+        # Per column of the view: where its value, its sort value and the verification sit in a row.
+        self._value_at = tuple(columns[f.key] for f in self.fields)
+        self._sort_at = tuple(columns[f.sort_key] for f in self.fields)
+        self._verification_at = columns.get("verification")
+        self._note_at = columns.get("verification_note")
+        self._last_record: tuple[str, Any] | None = None
         self._query = Query()
-        self._pages: OrderedDict[int, list[Any]] = OrderedDict()
+        self._pages: OrderedDict[int, list[tuple[Any, ...]]] = OrderedDict()
         self._rows = 0
         self._count: int | None = None
         self._total: int | None = None
@@ -99,26 +114,37 @@ class EntityTableModel(QAbstractTableModel):
 
     def set_query(self, query: Query, *, defer_count: bool = False) -> None:
         # Read first: when the read fails (a damaged database) the model stays as it was.
-        first = self.repository.page(query, 0, PAGE_SIZE)
+        first = self.repository.rows(query, 0, PAGE_SIZE)
+        count: int | None = None
+        if len(first) < PAGE_SIZE:
+            count = len(first)
+        elif self.repository.approx_rows <= SMALL_TABLE_ROWS:
+            count = self.repository.count(query)  # well under a millisecond: no worker
         self.beginResetModel()
         self._query = query
         self._generation += 1
         self._pages.clear()
         self._pages[0] = first
-        self._rows = len(first)
-        if len(first) < PAGE_SIZE:
-            self._count = len(first)
-        else:
-            self._count = None
+        self._rows = len(first) if count is None else count
+        self._count = count
         self.endResetModel()
         self.query_changed.emit()
-        if self._count is None and defer_count:
+        if self._count is None and self._held:
+            pass  # counted on release_count()
+        elif self._count is None and defer_count:
             self._count_timer.start()
         elif self._count is None:
             self._count_timer.stop()
             self._start_count()
         else:
             self._emit_counted()
+
+    def release_count(self) -> None:
+        """Start counting, when the model was made with `hold_count`."""
+        if self._held:
+            self._held = False
+            if self._count is None:
+                self._start_count()
 
     def refresh(self) -> None:
         self.set_query(self._query)
@@ -184,10 +210,10 @@ class EntityTableModel(QAbstractTableModel):
             self._count = self._rows
             self._emit_counted()
 
-    def _page(self, page_no: int) -> list[Any]:
+    def _page(self, page_no: int) -> list[tuple[Any, ...]]:
         page = self._pages.get(page_no)
         if page is None:
-            page = self.repository.page(self._query, page_no * PAGE_SIZE, PAGE_SIZE, self._count)
+            page = self.repository.rows(self._query, page_no * PAGE_SIZE, PAGE_SIZE, self._count)
             self._pages[page_no] = page
             while len(self._pages) > MAX_PAGES:
                 self._pages.popitem(last=False)
@@ -195,12 +221,25 @@ class EntityTableModel(QAbstractTableModel):
             self._pages.move_to_end(page_no)
         return page
 
-    def record(self, row: int) -> Any:
+    def _row(self, row: int) -> tuple[Any, ...] | None:
         if row < 0 or row >= self._rows:
             return None
         page = self._page(row // PAGE_SIZE)
         i = row % PAGE_SIZE
         return page[i] if i < len(page) else None
+
+    def record_id(self, row: int) -> str | None:
+        values = self._row(row)
+        return None if values is None else str(values[0])
+
+    def record(self, row: int) -> Any:
+        """The whole record shown in `row` (read by its id; the last one is kept)."""
+        rid = self.record_id(row)
+        if rid is None:
+            return None
+        if self._last_record is None or self._last_record[0] != rid:
+            self._last_record = (rid, self.repository.get(rid))
+        return self._last_record[1]
 
     def loaded_pages(self) -> int:
         return len(self._pages)
@@ -229,34 +268,35 @@ class EntityTableModel(QAbstractTableModel):
         role = int(role)
         if role not in _HANDLED_ROLES or not index.isValid():
             return None
-        rec = self.record(index.row())
-        if rec is None:
+        values = self._row(index.row())
+        if values is None:
             return None
-        f = self.fields[index.column()]
+        column = index.column()
+        f = self.fields[column]
         if role == _DISPLAY:
-            return display(getattr(rec, f.key, None), f)
+            return display(values[self._value_at[column]], f)
         if role == _TOOLTIP:
-            text = display(getattr(rec, f.key, None), f)
+            text = display(values[self._value_at[column]], f)
             if f.key == "verification":
-                note = getattr(rec, "verification_note", "")
+                note = values[self._note_at] if self._note_at is not None else ""
                 return f"{text}\n{note}" if note else text
             return text if len(text) > 30 else None
         if role == SortRole:
-            return getattr(rec, f.sort_key, None)
+            return values[self._sort_at[column]]
         if role == RecordRole:
-            return rec
+            return self.record(index.row())
         if role == IdRole:
-            return rec.id
+            return values[0]
         if role == _ALIGN and f.kind in ("int", "float"):
             return _RIGHT
+        verification = values[self._verification_at] if self._verification_at is not None else ""
         if role == _FOREGROUND and f.key == "verification":
-            v = getattr(rec, "verification", "")
-            if v == "unverified":
+            if verification == "unverified":
                 return QBrush(UNVERIFIED)
-            if v == "partial":
+            if verification == "partial":
                 return QBrush(PARTIAL)
         if role == _FONT and f.key == "verification":
-            if getattr(rec, "verification", "") == "unverified":
+            if verification == "unverified":
                 font = QFont()
                 font.setItalic(True)
                 return font

@@ -5,7 +5,7 @@ from __future__ import annotations
 import sqlite3
 from typing import Any
 
-from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QItemSelectionModel, QModelIndex, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -28,6 +28,8 @@ from faceledger.models.table_model import EntityTableModel
 from faceledger.ui.detail import DetailPane
 
 ANY_YEAR = 0
+# A page shown but not painted within this time starts its counts anyway.
+BACKGROUND_FALLBACK_MS = 300
 
 
 class SearchBox(QLineEdit):
@@ -93,7 +95,10 @@ class EntityPage(QWidget):
         self.spec = repository.spec
         self.entity = self.spec.table
         self.setObjectName(f"page_{self.entity}")
-        self.model = EntityTableModel(repository, self)
+        # The match count and the filter counts start once the table has painted (or at once when
+        # the page is built hidden): at a million rows they would take a core from the first paint.
+        self.model = EntityTableModel(repository, self, hold_count=True)
+        self._background_started = False
         self._facet_job: JobHandle | None = None
         self._facet_generation = 0
         # Facets are counted once control is back in the event loop, after the table has repainted.
@@ -105,6 +110,26 @@ class EntityPage(QWidget):
         self._build()
         self._connect_signals()
         self._update_status()
+        self.table.viewport().installEventFilter(self)
+        QTimer.singleShot(0, self._start_background_unless_painting)
+        QTimer.singleShot(BACKGROUND_FALLBACK_MS, self._start_background)
+
+    def eventFilter(self, obj: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Paint and not self._background_started:
+            obj.removeEventFilter(self)
+            QTimer.singleShot(0, self._start_background)
+        return False
+
+    def _start_background_unless_painting(self) -> None:
+        if not self.isVisible():  # built for later (a hidden window): no paint to wait for
+            self._start_background()
+
+    def _start_background(self) -> None:
+        if self._background_started or self.repository.db.closed:
+            return
+        self._background_started = True
+        self.table.viewport().removeEventFilter(self)
+        self.model.release_count()
         self._refresh_facets()
 
     # -- layout -------------------------------------------------------------------------------
@@ -402,15 +427,14 @@ class EntityPage(QWidget):
             fb.set_counts(counts.get(fb.key, []))
 
     def _on_current_row_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
-        rec = self.model.record(current.row()) if current.isValid() else None
-        if rec is None:
+        rid = self.model.record_id(current.row()) if current.isValid() else None
+        if rid is None:
             return
-        self.detail.show_record(self.entity, rec.id)
-        self.selection_changed.emit(self.entity, rec.id)
+        self.detail.show_record(self.entity, rid)
+        self.selection_changed.emit(self.entity, rid)
 
     def _on_row_activated(self, index: QModelIndex) -> None:
-        rec = self.model.record(index.row())
-        if rec is not None:
+        if self.model.record_id(index.row()) is not None:
             self.detail.setFocus()
 
 

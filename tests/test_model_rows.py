@@ -1,0 +1,121 @@
+"""The table model reads plain rows of the columns it shows, builds a record only for the row asked
+for, counts small tables at once and large ones on a worker, and a page starts its background
+counting after its first paint (or at once when built hidden)."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import QModelIndex, Qt
+
+from faceledger.data.entities import ENTITIES
+from faceledger.data.repositories import Query, Repositories
+from faceledger.jobs import wait_all
+from faceledger.models import table_model
+from faceledger.models.table_model import EntityTableModel, IdRole, RecordRole, SortRole, display
+from faceledger.ui import entity_page
+from faceledger.ui.entity_page import EntityPage
+
+
+@pytest.mark.parametrize("entity", sorted(ENTITIES))
+def test_rows_hold_exactly_the_grid_columns_of_the_records(repos: Repositories, entity: str) -> None:
+    repo = repos.for_entity(entity)
+    for query in (Query(), Query(search="pol"), Query(order=(repo.spec.fields[-1].key, False))):
+        rows = repo.rows(query, 0, 120)
+        records = repo.page(query, 0, 120)
+        assert len(rows) == len(records)
+        assert rows[0][0] == records[0].id if rows else True
+        for values, record in zip(rows, records, strict=True):
+            assert values == tuple(getattr(record, c) for c in repo.grid_columns)
+    assert repo.grid_columns[0] == "id"
+    assert {f.key for f in repo.spec.fields} <= set(repo.grid_columns)
+
+
+@pytest.mark.parametrize("entity", sorted(ENTITIES))
+def test_model_cells_match_the_records(qtbot, repos: Repositories, entity: str) -> None:  # type: ignore[no-untyped-def]
+    repo = repos.for_entity(entity)
+    model = EntityTableModel(repo)
+    records = repo.page(Query(), 0, 50)
+    for row, record in enumerate(records):
+        assert model.record(row) == record
+        assert model.record_id(row) == record.id
+        for column, field in enumerate(repo.spec.fields):
+            index = model.index(row, column)
+            assert model.data(index) == display(getattr(record, field.key), field)
+            assert model.data(index, SortRole) == getattr(record, field.sort_key)
+            assert model.data(index, IdRole) == record.id
+            assert model.data(index, RecordRole) == record
+    assert model.record(-1) is None and model.record_id(model.rowCount()) is None
+    assert model.data(QModelIndex()) is None
+
+
+def test_unverified_cells_are_marked_from_the_row(qtbot, repos: Repositories) -> None:  # type: ignore[no-untyped-def]
+    repo = repos.for_entity("customer_counts")  # the 2020 claims reported second-hand
+    model = EntityTableModel(repo)
+    model.set_query(Query(filters=(("verification", ("unverified",)),)))
+    column = repo.spec.keys.index("verification")
+    assert model.rowCount() > 0
+    index = model.index(0, column)
+    assert model.data(index).startswith("⚠")
+    assert model.data(index, Qt.ItemDataRole.ForegroundRole) is not None
+    assert model.data(index, Qt.ItemDataRole.FontRole).italic()
+
+
+def test_a_small_table_is_counted_at_once(qtbot, repos: Repositories) -> None:  # type: ignore[no-untyped-def]
+    repo = repos.for_entity("sources")
+    model = EntityTableModel(repo)
+    assert repo.approx_rows > table_model.PAGE_SIZE  # more than one page: a count was needed
+    assert model.matching == repo.total() == model.rowCount()
+    model.set_query(Query(search="police"))
+    assert model.matching == repo.count(Query(search="police")) == model.rowCount()
+
+
+def test_a_large_table_is_counted_on_a_worker_and_grows_to_the_count(
+    qtbot,
+    repos: Repositories,
+    monkeypatch: pytest.MonkeyPatch,  # type: ignore[no-untyped-def]
+) -> None:
+    monkeypatch.setattr(table_model, "SMALL_TABLE_ROWS", 0)
+    repo = repos.for_entity("sources")
+    model = EntityTableModel(repo)
+    assert model.matching is None and model.rowCount() == table_model.PAGE_SIZE
+    qtbot.waitUntil(lambda: model.matching is not None, timeout=10_000)
+    assert model.matching == model.rowCount() == repo.total()
+
+
+def test_a_held_count_starts_only_when_released(
+    qtbot, repos: Repositories, monkeypatch: pytest.MonkeyPatch
+) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.setattr(table_model, "SMALL_TABLE_ROWS", 0)
+    repo = repos.for_entity("sources")
+    model = EntityTableModel(repo, hold_count=True)
+    wait_all()
+    qtbot.wait(20)
+    assert model.matching is None
+    model.release_count()
+    qtbot.waitUntil(lambda: model.matching == repo.total(), timeout=10_000)
+
+
+def test_a_shown_page_counts_after_its_first_paint(
+    qtbot, repos: Repositories, monkeypatch: pytest.MonkeyPatch
+) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.setattr(table_model, "SMALL_TABLE_ROWS", 0)
+    monkeypatch.setattr(entity_page, "BACKGROUND_FALLBACK_MS", 60_000)  # only the paint may start it
+    page = EntityPage(repos, repos.for_entity("sources"))
+    qtbot.addWidget(page)
+    assert page.model.matching is None
+    page.show()
+    qtbot.waitExposed(page)
+    qtbot.waitUntil(lambda: page.model.matching is not None, timeout=10_000)
+    assert "of" in page.status_text()
+    qtbot.waitUntil(lambda: page.filters[0].count() > 1, timeout=10_000)  # filter counts too
+
+
+def test_a_page_built_hidden_counts_at_once(
+    qtbot, repos: Repositories, monkeypatch: pytest.MonkeyPatch
+) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.setattr(table_model, "SMALL_TABLE_ROWS", 0)
+    monkeypatch.setattr(entity_page, "BACKGROUND_FALLBACK_MS", 60_000)
+    page = EntityPage(repos, repos.for_entity("sources"))
+    qtbot.addWidget(page)
+    qtbot.waitUntil(lambda: page.model.matching is not None, timeout=10_000)
+    assert not page.isVisible()
