@@ -9,8 +9,6 @@ faceledger search QUERY [--type T] [--limit N] [--format table|csv|json] [--db P
 from __future__ import annotations
 
 import argparse
-import csv
-import json
 import logging
 import os
 import sys
@@ -19,7 +17,6 @@ from pathlib import Path
 from typing import NoReturn, TextIO
 
 from faceledger.data.database import CheckReport, Database
-from faceledger.data.entities import ENTITIES
 from faceledger.data.errors import FaceLedgerError
 
 log = logging.getLogger(__name__)
@@ -45,6 +42,8 @@ class _Parser(argparse.ArgumentParser):
 
 
 def build_parser() -> argparse.ArgumentParser:
+    from faceledger.data.entities import ENTITIES  # noqa: PLC0415 (not on the GUI's start path)
+
     parser = _Parser(
         prog="faceledger", description="Offline reference on face recognition sold to law enforcement."
     )
@@ -72,10 +71,37 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def plain_gui_start(argv: Sequence[str]) -> tuple[bool, Path | None]:
+    """(True, db) when `argv` only starts the GUI (`faceledger`, `faceledger gui`, each with an
+    optional `--db PATH`): recognised without building the full parser, whose subcommands import
+    the record types and the export writer that the window's first paint does not need. Anything
+    else, (False, None): the full parser reads it (and reports any mistake)."""
+    db: Path | None = None
+    seen_gui = False
+    rest = list(argv)
+    while rest:
+        arg = rest.pop(0)
+        if arg == "gui" and not seen_gui:
+            seen_gui = True
+        elif arg == "--db" and rest and rest[0] and not rest[0].startswith("-"):
+            db = Path(rest.pop(0))
+        elif arg.startswith("--db=") and len(arg) > len("--db="):
+            db = Path(arg[len("--db=") :])
+        else:
+            return False, None
+    return True, db
+
+
 def main(argv: Sequence[str] | None = None, stdout: TextIO | None = None) -> int:
     out = stdout or sys.stdout
     try:
-        args = build_parser().parse_args(list(argv) if argv is not None else None)
+        arguments = list(argv) if argv is not None else sys.argv[1:]
+        gui, db = plain_gui_start(arguments)
+        if gui:
+            from faceledger.main import run_gui  # noqa: PLC0415
+
+            return run_gui(db)
+        args = build_parser().parse_args(arguments)
         command = args.command or "gui"
         if command == "gui":
             from faceledger.main import run_gui  # noqa: PLC0415
@@ -172,8 +198,8 @@ def _check_window(db: Database) -> str:
             window.show()
             app.processEvents()
             window.close()
-            wait_all()
-            app.processEvents()
+            app.processEvents()  # work the window scheduled (a page's counts) starts here
+            wait_all()  # and ends before the window is deleted
             window.deleteLater()
             QCoreApplication.sendPostedEvents(None, int(QEvent.Type.DeferredDelete))
         return "ok"
@@ -205,6 +231,10 @@ def stats(db_path: Path | None, out: TextIO) -> int:
 
 
 def search(args: argparse.Namespace, out: TextIO) -> int:
+    import csv  # noqa: PLC0415
+    import json  # noqa: PLC0415
+
+    from faceledger.data.entities import ENTITIES  # noqa: PLC0415
     from faceledger.data.repositories import Repositories  # noqa: PLC0415
 
     if args.limit < 1:

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import logging
-import logging.handlers
 import os
 import sys
-import traceback
+from collections.abc import Callable
 from pathlib import Path
 from types import TracebackType
 
@@ -16,12 +15,14 @@ from PySide6.QtWidgets import QApplication, QMessageBox, QPushButton, QWidget
 
 from faceledger.data.database import Database
 from faceledger.data.errors import DatabaseProblem, FaceLedgerError
-from faceledger.data.repositories import Repositories
+from faceledger.data.repositories import Query, Repositories
 from faceledger.jobs import wait_all
-from faceledger.ui.main_window import MainWindow
+from faceledger.ui.main_window import PAGE_ORDER, MainWindow
 from faceledger.ui.settings import Settings, user_data_dir
 
 log = logging.getLogger("faceledger")
+
+FIRST_ROWS = 200  # the rows a page's table reads first (its model's page size)
 
 
 def resources_dir() -> Path:
@@ -35,6 +36,8 @@ def resources_dir() -> Path:
 def setup_logging(folder: Path | None = None) -> Path | None:
     """Log to a rotating file in the user's data folder (call after `make_application`, which
     names that folder); never print. Returns the log file, or None when it cannot be written."""
+    import logging.handlers  # noqa: PLC0415 (socket, pickle: not on the start path; see run_gui)
+
     folder = folder or user_data_dir()
     path = folder / "faceledger.log"
     root = logging.getLogger("faceledger")
@@ -111,8 +114,13 @@ class ErrorReporter:
         self.box: QMessageBox | None = None
         self.copy_button: QPushButton | None = None
         self._problems_shown: set[str] = set()
+        self.before_logging: Callable[[], object] | None = None
 
     def __call__(self, exc_type: type[BaseException], exc: BaseException, tb: TracebackType | None) -> None:
+        import traceback  # noqa: PLC0415
+
+        if self.before_logging is not None:  # the log file is set up after the first paint
+            self.before_logging()
         details = "".join(traceback.format_exception(exc_type, exc, tb))
         self.last_details = details
         if isinstance(exc, FaceLedgerError):
@@ -159,30 +167,48 @@ class ErrorReporter:
             QGuiApplication.clipboard().setText(details)
 
 
-def build_window(db: Database, settings: Settings | None = None) -> MainWindow:
+def build_window(
+    db: Database, settings: Settings | None = None, *, first_page_after_paint: bool = False
+) -> MainWindow:
     repos = Repositories(db)
-    return MainWindow(repos, settings or Settings())
+    return MainWindow(repos, settings or Settings(), first_page_after_paint=first_page_after_paint)
+
+
+def read_first_rows(window: MainWindow) -> None:
+    """Read the rows the first page will show, as its table reads them: a database damaged there is
+    refused before any window is shown, although the page itself is built after the first paint."""
+    repo = window.repos.for_entity(PAGE_ORDER[0])
+    repo.rows(Query(), 0, FIRST_ROWS)
 
 
 def run_gui(db_path: Path | None = None, *, quit_after_ms: int | None = None) -> int:
-    """Start the app. Returns the process exit code (2 when the database cannot be used)."""
-    app = make_application()
-    setup_logging()
+    """Start the app. Returns the process exit code (2 when the database cannot be used).
+
+    Start-up order, for the first paint: the database's file checksum is computed on a thread
+    while the window is built (and checked before it is shown); the first page is built right
+    after the first paint; the log file is opened after it."""
     reporter = ErrorReporter()
+    reporter.before_logging = _logging_once
     previous_hook, sys.excepthook = sys.excepthook, reporter
     try:
         try:
-            db = Database.open(db_path)
+            db = Database.open(db_path, checksum_in_background=True)
         except DatabaseProblem as problem:
+            make_application()
             return _refuse(problem)
+        app = make_application()
         try:
             settings = Settings()
-            window = build_window(db, settings)
-        except DatabaseProblem as problem:  # damage met while the pages read their first rows
+            window = build_window(db, settings, first_page_after_paint=True)
+            read_first_rows(window)
+            db.wait_checksum()
+        except DatabaseProblem as problem:  # damage met while the window read its first rows
+            problem = db.checksum_problem() or problem  # a checksum mismatch says it first
             wait_all()
             db.close()
             return _refuse(problem)
         reporter.parent = window
+        window.started.connect(lambda: QTimer.singleShot(0, _logging_once))
         window.show()
         if settings.notice:
             QTimer.singleShot(0, lambda: show_notice(window, "Settings reset", settings.notice))
@@ -196,7 +222,18 @@ def run_gui(db_path: Path | None = None, *, quit_after_ms: int | None = None) ->
         sys.excepthook = previous_hook
 
 
+_logging_ready = False
+
+
+def _logging_once() -> None:
+    global _logging_ready  # noqa: PLW0603
+    if not _logging_ready:
+        _logging_ready = True
+        setup_logging()
+
+
 def _refuse(problem: DatabaseProblem) -> int:
+    _logging_once()
     log.error("database problem: %s", problem)
     show_database_problem(problem)
     return 2

@@ -8,7 +8,6 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -76,8 +75,9 @@ def _normal_sql(sql: object) -> str:
 
 
 def bundled_database_path() -> Path:
-    """The database shipped inside the installed package."""
-    return Path(str(resources.files("faceledger") / "bundled" / BUNDLED_NAME))
+    """The database shipped inside the installed package (a folder on disk: SQLite needs a file).
+    The package's own path, rather than `importlib.resources` (about 4 ms of imports at start-up)."""
+    return Path(__file__).resolve().parents[1] / "bundled" / BUNDLED_NAME
 
 
 @dataclass(frozen=True)
@@ -102,32 +102,63 @@ class Database:
     urllib at start-up (about 120 ms), which the app's cold start cannot afford. The build in db/
     uses sqlite-utils."""
 
-    def __init__(self, path: Path, conn: sqlite3.Connection, verify: bool) -> None:
+    def __init__(
+        self, path: Path, conn: sqlite3.Connection, verify: bool, checksum: ChecksumCheck | None = None
+    ) -> None:
         self.path = path
         self._conn = conn
         self._verify = verify
         self._lock = threading.RLock()
         self._closed = False
+        self._checksum = checksum
 
     # -- opening ------------------------------------------------------------------------------
     @classmethod
-    def open(cls, path: Path | str | None = None, *, verify: bool = True) -> Database:
+    def open(
+        cls, path: Path | str | None = None, *, verify: bool = True, checksum_in_background: bool = False
+    ) -> Database:
         """Open `path` (default: the bundled database) read-only and check it.
 
-        Raises DatabaseProblem with a message naming the file and what to do."""
+        Raises DatabaseProblem with a message naming the file and what to do.
+
+        `checksum_in_background`: the file's SHA-256 is compared with the manifest on a thread of
+        its own (hashlib releases the GIL), so the caller can build its window meanwhile; the
+        caller must call `wait_checksum()` before showing anything read from the database. Every
+        other check is done here, as without it."""
         p = Path(path) if path is not None else bundled_database_path()
         _check_file(p)
+        checksum: ChecksumCheck | None = None
         if verify:
-            _check_manifest(p)
-        conn = _connect(p)
+            expected = _expected_checksum(p)
+            if checksum_in_background:
+                checksum = ChecksumCheck(p, expected)
+            else:
+                _compare_checksum(p, expected)
+        try:
+            conn = _connect(p)
+        except DatabaseProblem as problem:
+            _raise_checksum_first(checksum, problem)
+            raise
         try:
             _check_schema(conn, p)
             if verify and not _is_bundled(p):
                 _check_structure(conn, p)
-        except DatabaseProblem:
+        except DatabaseProblem as problem:
             conn.close()
+            _raise_checksum_first(checksum, problem)
             raise
-        return cls(p, conn, verify)
+        return cls(p, conn, verify, checksum)
+
+    def wait_checksum(self) -> None:
+        """Wait for a checksum started by `open(..., checksum_in_background=True)`; raise its
+        DatabaseProblem when the file does not match its manifest. Without one, return at once."""
+        problem = self.checksum_problem()
+        if problem is not None:
+            raise problem
+
+    def checksum_problem(self) -> DatabaseProblem | None:
+        """The background checksum's problem, once it has finished (None: the file matches)."""
+        return self._checksum.wait() if self._checksum is not None else None
 
     def connect_reader(self) -> sqlite3.Connection:
         """A separate read-only connection for a worker thread (same guards)."""
@@ -339,7 +370,8 @@ def _check_file(p: Path) -> None:
         raise DatabaseProblem(p, "The database file is truncated")
 
 
-def _check_manifest(p: Path) -> None:
+def _expected_checksum(p: Path) -> str:
+    """The file SHA-256 recorded in the manifest beside `p`."""
     try:
         manifest = read_manifest(p)
     except FileNotFoundError as exc:
@@ -348,15 +380,48 @@ def _check_manifest(p: Path) -> None:
         ) from exc
     except (OSError, ValueError) as exc:
         raise DatabaseProblem(p, "The database's checksum manifest cannot be read") from exc
+    return str(manifest["file_sha256"])
+
+
+def _compare_checksum(p: Path, expected: str) -> None:
     try:
         actual = file_sha256(p)
     except OSError as exc:
         raise DatabaseProblem(p, f"The database file cannot be read ({exc.strerror})") from exc
-    if actual != manifest["file_sha256"]:
+    if actual != expected:
         raise DatabaseProblem(
             p,
             "The database does not match its checksum manifest (it was damaged or modified)",
         )
+
+
+class ChecksumCheck:
+    """`_compare_checksum` on a thread of its own, started at once; `wait()` returns its problem."""
+
+    def __init__(self, p: Path, expected: str) -> None:
+        self._problem: DatabaseProblem | None = None
+        self._thread = threading.Thread(
+            target=self._run, args=(p, expected), name="faceledger-checksum", daemon=True
+        )
+        self._thread.start()
+
+    def _run(self, p: Path, expected: str) -> None:
+        try:
+            _compare_checksum(p, expected)
+        except DatabaseProblem as problem:
+            self._problem = problem
+
+    def wait(self) -> DatabaseProblem | None:
+        self._thread.join()
+        return self._problem
+
+
+def _raise_checksum_first(checksum: ChecksumCheck | None, problem: DatabaseProblem) -> None:
+    """When the file also fails its checksum, that is the problem to report (as without a
+    background checksum, where it is checked first); otherwise return (the caller re-raises)."""
+    first = checksum.wait() if checksum is not None else None
+    if first is not None:
+        raise first from problem
 
 
 def _connect(p: Path) -> sqlite3.Connection:

@@ -214,11 +214,20 @@ def install_charts_page(window: MainWindow) -> ChartsPage:
     and an entry in the Go menu; clicks on bars open the Deployments or Events page filtered."""
     page = ChartsPage(window.repos.db, window)
     window.stack.addWidget(page)
-    item = QListWidgetItem("Charts\n3 charts")
-    item.setData(Qt.ItemDataRole.UserRole, "charts")
-    item.setToolTip("Charts (Ctrl+9)")
-    window.nav.addItem(item)
-    nav = ChartsNavigator(window, page, window.nav.count() - 1)
+    from faceledger.ui.main_window import CHARTS_ENTRY  # noqa: PLC0415 (imports this module)
+
+    key, text, tip = CHARTS_ENTRY
+    role = Qt.ItemDataRole.UserRole
+    rows = [i for i in range(window.nav.count()) if window.nav.item(i).data(role) == key]
+    if rows:  # the window lists the entry from its first paint on
+        row = rows[0]
+    else:
+        item = QListWidgetItem(text)
+        item.setData(role, key)
+        item.setToolTip(tip)
+        window.nav.addItem(item)
+        row = window.nav.count() - 1
+    nav = ChartsNavigator(window, page, row)
     page.navigator = nav
     act = QAction("&Charts", window)
     act.setShortcut(QKeySequence("Ctrl+9"))

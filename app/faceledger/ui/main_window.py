@@ -3,10 +3,18 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QEvent, QObject, Qt, QUrl, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QGuiApplication, QKeySequence, QMouseEvent
+from PySide6.QtCore import QEvent, QObject, QTimer, QUrl, Signal
+from PySide6.QtGui import (
+    QAction,
+    QCloseEvent,
+    QDesktopServices,
+    QGuiApplication,
+    QKeySequence,
+    QMouseEvent,
+    QPaintEvent,
+)
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -21,11 +29,13 @@ from PySide6.QtWidgets import (
 from faceledger.data.entities import ENTITIES
 from faceledger.data.links import refuse_reason
 from faceledger.data.repositories import Repositories
-from faceledger.ui.charts_page import install_charts_page
-from faceledger.ui.entity_page import EntityPage
-from faceledger.ui.export_dialog import install_export_actions
-from faceledger.ui.global_search import GlobalSearch
 from faceledger.ui.settings import Settings
+
+if TYPE_CHECKING:
+    # Imported where first used: none of them is needed for the window's first paint.
+    from faceledger.ui.charts_page import ChartsPage
+    from faceledger.ui.entity_page import EntityPage
+    from faceledger.ui.global_search import GlobalSearch
 
 PAGE_ORDER = (
     "vendors",
@@ -37,6 +47,13 @@ PAGE_ORDER = (
     "sources",
     "datasets",
 )
+
+
+# Qt.ItemDataRole.UserRole, where the navigation items keep their entity. Qt takes the role as an
+# int; naming it through `Qt` before the first paint would create the Python enums of the whole Qt
+# namespace (about 100, 15 ms): `Qt` is imported after the first paint.
+USER_ROLE = 0x0100
+CHARTS_ENTRY = ("charts", "Charts\n3 charts", "Charts (Ctrl+9)")  # its page: ui/charts_page.py
 
 
 class History:
@@ -74,7 +91,7 @@ class History:
         return self._pos + 1 < len(self._items)
 
 
-class LazyPages(dict[str, EntityPage]):
+class LazyPages(dict[str, "EntityPage"]):
     """Pages by entity, each built by `factory` the first time it is asked for."""
 
     def __init__(self, factory: Callable[[str], EntityPage]) -> None:
@@ -91,13 +108,27 @@ class MainWindow(QMainWindow):
     """Built by the composition root with everything it needs passed in."""
 
     url_refused = Signal(str, str)
+    started = Signal()  # the first page, the Charts page and the export actions are in place
 
-    def __init__(self, repos: Repositories, settings: Settings, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        repos: Repositories,
+        settings: Settings,
+        parent: QWidget | None = None,
+        *,
+        first_page_after_paint: bool = False,
+    ) -> None:
+        """`first_page_after_paint`: the window's first paint shows the navigation, menus and
+        status bar; the first page (Vendors), the Charts page and the export actions are built
+        right after that paint, in the same start (`finish_start`). Otherwise they are built here."""
         super().__init__(parent)
         self.repos = repos
         self.settings = settings
         self.history = History()
         self._navigating = False
+        self._started = False
+        self._last_page: EntityPage | None = None
+        self._charts: ChartsPage | None = None
         self.setWindowTitle("FaceLedger — face recognition and law enforcement, with sources")
         self.setObjectName("mainWindow")
         # Pages are built when first shown: start-up builds only the Vendors page.
@@ -105,9 +136,46 @@ class MainWindow(QMainWindow):
         self._build()
         self._build_actions()
         self._connect_signals()
-        self.charts = install_charts_page(self)
         self._restore_state()
-        self.show_page("vendors")
+        if not first_page_after_paint:
+            self.finish_start()
+
+    def finish_start(self) -> None:
+        """Build what the first paint does not show: the first page, the Charts page, the export
+        actions of the File menu. Called by the constructor, or right after the first paint."""
+        if self._started:
+            return
+        self._started = True
+        from PySide6.QtCore import Qt  # noqa: PLC0415
+
+        from faceledger.ui.export_dialog import install_export_actions  # noqa: PLC0415
+
+        self.nav.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        if self._last_page is None:
+            self.show_page(PAGE_ORDER[0])
+        install_export_actions(self)
+        self.charts  # noqa: B018 (the page behind the navigation's Charts entry, Ctrl+9)
+        # Back/forward mouse buttons anywhere in the window. An application-wide Python event
+        # filter makes PySide wrap every object and event of the application, which first loads
+        # the Python types (and ~190 enums, ~30 ms) of most Qt classes: after the first paint.
+        app = QGuiApplication.instance()
+        if app is not None:
+            app.installEventFilter(self)
+        self.started.emit()
+
+    @property
+    def charts(self) -> ChartsPage:
+        """The Charts page (Ctrl+9), installed with its navigation entry by `finish_start`."""
+        if self._charts is None:
+            from faceledger.ui.charts_page import install_charts_page  # noqa: PLC0415
+
+            self._charts = install_charts_page(self)
+        return self._charts
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        super().paintEvent(event)
+        if not self._started:
+            QTimer.singleShot(0, self.finish_start)
 
     # -- layout -------------------------------------------------------------------------------
     def _build(self) -> None:
@@ -118,11 +186,19 @@ class MainWindow(QMainWindow):
         for i, entity in enumerate(PAGE_ORDER):
             repo = self.repos.for_entity(entity)
             item = QListWidgetItem(f"{ENTITIES[entity].title}\n{repo.total():,} records")
-            item.setData(Qt.ItemDataRole.UserRole, entity)
+            item.setData(USER_ROLE, entity)
             item.setToolTip(f"{ENTITIES[entity].title} (Ctrl+{i + 1})")
             self.nav.addItem(item)
+        key, text, tip = CHARTS_ENTRY  # the Charts page itself is installed by `finish_start`
+        item = QListWidgetItem(text)
+        item.setData(USER_ROLE, key)
+        item.setToolTip(tip)
+        self.nav.addItem(item)
+        # The first page's entry is current from the start (its signal is connected later): the
+        # list would otherwise make its first row current when it first takes the focus, and so
+        # build that page before the first paint.
+        self.nav.setCurrentRow(0)
         self.nav.setFixedWidth(170)
-        self.nav.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.nav.setWordWrap(True)
         central = QWidget(self)
         row = QHBoxLayout(central)
@@ -142,7 +218,9 @@ class MainWindow(QMainWindow):
     ) -> QAction:
         act = QAction(text, self)
         if shortcut is not None:
-            act.setShortcut(QKeySequence(shortcut))
+            # setShortcuts([...]) sets the same one shortcut; setShortcut()'s overload resolution
+            # creates the Python enums of the whole Qt namespace (about 15 ms at start-up).
+            act.setShortcuts([QKeySequence(shortcut)])
         act.triggered.connect(slot)
         menu.addAction(act)
         self.addAction(act)
@@ -153,7 +231,6 @@ class MainWindow(QMainWindow):
         file_menu = mb.addMenu("&File")
         self.file_menu = file_menu
         self._action("&Quit", QKeySequence.StandardKey.Quit, self.close, file_menu)
-        install_export_actions(self)
         edit = mb.addMenu("&Edit")
         self.act_copy_citation = self._action("Copy &citation", "Ctrl+Shift+C", self.copy_citation, edit)
         self._action("&Find in page", QKeySequence.StandardKey.Find, self._on_find, edit)
@@ -175,14 +252,13 @@ class MainWindow(QMainWindow):
 
     def _connect_signals(self) -> None:
         self.nav.currentRowChanged.connect(self._on_nav_row_changed)
-        app = QGuiApplication.instance()
-        if app is not None:
-            app.installEventFilter(self)
 
     def _make_page(self, entity: str) -> EntityPage:
         """Build a page on first use: signals wired, saved column layout restored."""
         if entity not in PAGE_ORDER:
             raise KeyError(entity)
+        from faceledger.ui.entity_page import EntityPage  # noqa: PLC0415
+
         page = EntityPage(self.repos, self.repos.for_entity(entity), self)
         page.navigate_requested.connect(self.navigate)
         page.selection_changed.connect(self._on_page_selection_changed)
@@ -195,15 +271,21 @@ class MainWindow(QMainWindow):
     def global_search(self) -> GlobalSearch:
         """The Ctrl+K palette, built on first use."""
         if self._global_search is None:
+            from faceledger.ui.global_search import GlobalSearch  # noqa: PLC0415
+
             self._global_search = GlobalSearch(self.repos.search, self)
             self._global_search.navigate_requested.connect(self.navigate)
         return self._global_search
 
     # -- public -------------------------------------------------------------------------------
     def current_page(self) -> EntityPage:
+        from faceledger.ui.entity_page import EntityPage  # noqa: PLC0415
+
         widget = self.stack.currentWidget()
         if isinstance(widget, EntityPage):
             return widget
+        if self._last_page is None:  # asked before the first page was built
+            return self.show_page(PAGE_ORDER[0])
         return self._last_page  # the Charts page is shown: record actions use the page seen last
 
     def show_page(self, entity: str) -> EntityPage:
@@ -313,6 +395,8 @@ class MainWindow(QMainWindow):
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if event.type() == QEvent.Type.MouseButtonPress and isinstance(event, QMouseEvent):
+            from PySide6.QtCore import Qt  # noqa: PLC0415 (see USER_ROLE)
+
             if event.button() == Qt.MouseButton.BackButton:
                 self.go_back()
                 return True

@@ -1,0 +1,142 @@
+"""Start-up: the plain GUI start skips the full parser, what the first paint needs (and only that)
+is imported, the window paints its navigation before building the first page, and the file
+checksum computed on a thread refuses a modified database as before."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from faceledger.cli import plain_gui_start
+from faceledger.data.database import Database
+from faceledger.data.errors import DatabaseProblem
+from faceledger.data.manifest import manifest_path
+
+APP = Path(__file__).resolve().parents[1] / "app"
+
+
+@pytest.mark.parametrize(
+    ("argv", "expected"),
+    [
+        ([], (True, None)),
+        (["gui"], (True, None)),
+        (["--db", "x.db"], (True, Path("x.db"))),
+        (["gui", "--db", "x.db"], (True, Path("x.db"))),
+        (["--db=x.db", "gui"], (True, Path("x.db"))),
+        (["--db", "a.db", "--db", "b.db"], (True, Path("b.db"))),  # the last one, as argparse
+        (["gui", "gui"], (False, None)),
+        (["--db"], (False, None)),
+        (["--db", "--help"], (False, None)),
+        (["--db="], (False, None)),
+        (["-h"], (False, None)),
+        (["stats"], (False, None)),
+        (["gui", "--verbose"], (False, None)),
+    ],
+)
+def test_plain_gui_start_is_recognised_and_nothing_else(argv: list[str], expected: object) -> None:
+    assert plain_gui_start(argv) == expected
+
+
+def test_qt_constants_named_without_the_qt_namespace() -> None:
+    from PySide6.QtCore import Qt
+
+    from faceledger.main import FIRST_ROWS
+    from faceledger.models.table_model import PAGE_SIZE
+    from faceledger.ui.main_window import USER_ROLE
+
+    assert Qt.ItemDataRole(USER_ROLE) == Qt.ItemDataRole.UserRole
+    assert FIRST_ROWS == PAGE_SIZE  # the rows checked before the first paint are those the page reads
+
+
+START_PATH = (
+    "import sys\n"
+    "import faceledger.cli, faceledger.main\n"
+    "print(' '.join(sorted(sys.modules)))\n"
+)
+NOT_AT_START = (
+    "faceledger.ui.entity_page",
+    "faceledger.ui.detail",
+    "faceledger.models.table_model",
+    "faceledger.ui.export_dialog",
+    "faceledger.data.export",
+    "faceledger.ui.charts_page",
+    "faceledger.data.charts",
+    "faceledger.ui.global_search",
+    "faceledger.export_cli",
+    "logging.handlers",
+    "importlib.resources",
+    "pyqtgraph",
+)
+
+
+def test_the_start_path_imports_only_what_the_first_paint_needs() -> None:
+    result = subprocess.run(
+        [sys.executable, "-c", START_PATH],
+        env={"PYTHONPATH": str(APP), "HOME": str(Path.cwd()), "QT_QPA_PLATFORM": "offscreen"},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    loaded = set(result.stdout.split())
+    assert "faceledger.ui.main_window" in loaded, result.stdout + result.stderr
+    assert [m for m in NOT_AT_START if m in loaded] == []
+
+
+def test_window_paints_its_navigation_then_builds_the_first_page(qtbot, db: Database, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    from faceledger.main import build_window
+    from faceledger.ui.main_window import PAGE_ORDER
+    from faceledger.ui.settings import Settings
+
+    window = build_window(db, Settings(tmp_path / "settings.ini"), first_page_after_paint=True)
+    qtbot.addWidget(window)
+    assert dict(window.pages) == {}  # nothing of the pages before the first paint
+    assert window.nav.count() == len(PAGE_ORDER) + 1  # the record types and Charts, from the start
+    assert window.nav.currentRow() == 0
+    assert not [a for a in window.file_menu.actions() if a.objectName().startswith("exportAction_")]
+    with qtbot.waitSignal(window.started, timeout=10_000):
+        window.show()  # the first paint schedules the rest
+    page = window.pages[PAGE_ORDER[0]]
+    assert window.stack.currentWidget() is page and page.model.rowCount() > 0
+    assert window.nav.count() == len(PAGE_ORDER) + 1  # Charts installed on its entry, not a second one
+    window.charts.navigator.show()
+    assert window.nav.currentRow() == len(PAGE_ORDER)
+    assert [a for a in window.file_menu.actions() if a.objectName().startswith("exportAction_")]
+    from faceledger.jobs import wait_all
+
+    wait_all()
+    window.close()
+
+
+def _modified_copy(db_path: Path, tmp_path: Path) -> Path:
+    """A copy whose last byte differs (unused space or a record: the schema still reads)."""
+    path = tmp_path / "modified.db"
+    shutil.copy(db_path, path)
+    shutil.copy(manifest_path(db_path), manifest_path(path))
+    data = bytearray(path.read_bytes())
+    data[-1] ^= 0xFF
+    path.write_bytes(bytes(data))
+    return path
+
+
+def test_background_checksum_refuses_a_modified_file(db_path: Path, tmp_path: Path) -> None:
+    path = _modified_copy(db_path, tmp_path)
+    with pytest.raises(DatabaseProblem) as sync:
+        Database.open(path)
+    db = Database.open(path, checksum_in_background=True)
+    try:
+        with pytest.raises(DatabaseProblem) as later:
+            db.wait_checksum()
+        assert later.value.what == sync.value.what
+        assert "checksum manifest" in later.value.what
+    finally:
+        db.close()
+
+
+def test_background_checksum_passes_an_intact_file(db_path: Path) -> None:
+    with Database.open(db_path, checksum_in_background=True) as db:
+        db.wait_checksum()
+        assert db.checksum_problem() is None
