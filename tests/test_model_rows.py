@@ -119,3 +119,49 @@ def test_a_page_built_hidden_counts_at_once(
     qtbot.addWidget(page)
     qtbot.waitUntil(lambda: page.model.matching is not None, timeout=10_000)
     assert not page.isVisible()
+
+
+def test_a_scan_of_a_large_table_runs_off_the_gui_thread_and_is_cancelled_by_a_newer_query(
+    qtbot,
+    repos: Repositories,
+    monkeypatch: pytest.MonkeyPatch,  # type: ignore[no-untyped-def]
+) -> None:
+    """One- and two-letter words cannot use the trigram index: on a large table their first page is
+    read on a worker (status "Searching…"), and typing on supersedes it."""
+    monkeypatch.setattr(table_model, "SMALL_TABLE_ROWS", 0)
+    repo = repos.for_entity("customers")
+    page = EntityPage(repos, repo)
+    qtbot.addWidget(page)
+    before = page.model.rowCount()
+    page.search.setText("de")
+    assert page.model.busy and page.status_text() == "Searching…"
+    assert page.model.query.search == "de"
+    assert page.model.rowCount() == before  # the previous rows stay until the new ones arrive
+    assert not page.model.canFetchMore()
+    page.search.setText("de p")  # a newer query before the first arrives
+    qtbot.waitUntil(lambda: not page.model.busy, timeout=10_000)
+    wait_all()
+    qtbot.wait(20)
+    expected = [r[0] for r in repo.rows(Query(search="de p"), 0, table_model.PAGE_SIZE)]
+    assert [page.model.record_id(i) for i in range(len(expected))] == expected
+    assert page.model.query.search == "de p"
+    qtbot.waitUntil(lambda: page.model.matching is not None, timeout=10_000)
+    assert page.model.matching == repo.count(Query(search="de p"))
+    page.search.setText("")  # the index-driven query is read at once
+    assert not page.model.busy and page.model.rowCount() > 0
+
+
+def test_an_interrupted_scan_reports_nothing(
+    qtbot, repos: Repositories, monkeypatch: pytest.MonkeyPatch
+) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.setattr(table_model, "SMALL_TABLE_ROWS", 0)
+    errors: list[object] = []
+    monkeypatch.setattr("sys.excepthook", lambda *a: errors.append(a))
+    model = EntityTableModel(repos.for_entity("deployments"))
+    for text in ("a", "b", "c", "x", "y", "z", "q"):  # each cancels the one before
+        model.set_query(Query(search=text))
+    qtbot.waitUntil(lambda: not model.busy, timeout=10_000)
+    wait_all()
+    qtbot.wait(20)
+    assert errors == []
+    assert model.query.search == "q"

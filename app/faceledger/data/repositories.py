@@ -230,19 +230,41 @@ class Repository(Generic[T]):
         rows = self._select(query, offset, limit, total, "t.*")
         return [r.from_row(self.spec.record_type, self._columns, row) for row in rows]
 
-    def rows(self, query: Query, offset: int, limit: int, total: int | None = None) -> list[tuple[Any, ...]]:
+    def rows(
+        self,
+        query: Query,
+        offset: int,
+        limit: int,
+        total: int | None = None,
+        conn: sqlite3.Connection | None = None,
+    ) -> list[tuple[Any, ...]]:
         """Like `page`, as plain tuples of `grid_columns`: what a table view needs, without building
-        a record per row (a keystroke's page of 200 rows)."""
-        return self._select(query, offset, limit, total, self._grid_select)
+        a record per row (a keystroke's page of 200 rows). `conn`: a worker's own connection."""
+        return self._select(query, offset, limit, total, self._grid_select, conn)
+
+    def index_driven(self, query: Query) -> bool:
+        """Whether the first page of `query` is read through an index whatever the table's size:
+        no search and no filter, or a search the trigram index can look up with no filter. Others
+        (a one- or two-letter word, a rare filter value) may read the whole table to fill a page."""
+        if query.filters or query.year_from is not None or query.year_to is not None:
+            return False
+        terms = parse_terms(query.search)
+        return terms.empty or not terms.short
 
     def _select(
-        self, query: Query, offset: int, limit: int, total: int | None, select: str
+        self,
+        query: Query,
+        offset: int,
+        limit: int,
+        total: int | None,
+        select: str,
+        conn: sqlite3.Connection | None = None,
     ) -> list[tuple[Any, ...]]:
         if total is not None and offset >= total:
             return []  # past the end (reversed, the LIMIT would go negative: "no limit" to SQLite)
         terms = parse_terms(query.search)
         col, asc = self.sort_column(query)
-        many = not terms.empty and col != self._rowid_order and self._many_matches(terms)
+        many = not terms.empty and col != self._rowid_order and self._many_matches(terms, conn)
         where, params = self.where(query, by_sort_index=many)
         reverse = total is not None and offset > total // 2
         if reverse:
@@ -273,17 +295,18 @@ class Repository(Generic[T]):
                     f"WHERE {rest} ORDER BY f.r {d} LIMIT ? OFFSET ?"
                 )
                 args += [*rest_params, limit, offset]
-        rows = self.db.query(sql, args)
+        rows = conn.execute(sql, args).fetchall() if conn is not None else self.db.query(sql, args)
         if reverse:
             rows.reverse()
         return rows
 
-    def _many_matches(self, terms: Terms) -> bool:
+    def _many_matches(self, terms: Terms, conn: sqlite3.Connection | None = None) -> bool:
         """Whether a search matches at least MANY_MATCHES rows (read from the index, capped)."""
         if not self._rowid_order:
             return False
         sub, params = fts_condition(f"fts_{self.table}", terms, "1")
-        row = self.db.query_one(f"SELECT COUNT(*) FROM ({sub} LIMIT ?)", [*params, MANY_MATCHES])
+        sql, args = f"SELECT COUNT(*) FROM ({sub} LIMIT ?)", [*params, MANY_MATCHES]
+        row = conn.execute(sql, args).fetchone() if conn is not None else self.db.query_one(sql, args)
         return bool(row and row[0] >= MANY_MATCHES)
 
     def position(self, query: Query, record_id: str) -> int | None:

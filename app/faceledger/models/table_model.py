@@ -9,6 +9,7 @@ for a count over a million rows. Sorting is done by SQL on raw values.
 
 from __future__ import annotations
 
+import sqlite3
 from collections import OrderedDict
 from dataclasses import replace
 from typing import Any
@@ -70,6 +71,7 @@ class EntityTableModel(QAbstractTableModel):
 
     counted = Signal(int, int)  # rows matching, rows in the table
     query_changed = Signal()
+    busy_changed = Signal(bool)
 
     def __init__(
         self, repository: Repository[Any], parent: QObject | None = None, *, hold_count: bool = False
@@ -87,6 +89,7 @@ class EntityTableModel(QAbstractTableModel):
         self._verification_at = columns.get("verification")
         self._note_at = columns.get("verification_note")
         self._last_record: tuple[str, Any] | None = None
+        self._pending: tuple[int, Query, dict[str, sqlite3.Connection]] | None = None
         self._query = Query()
         self._pages: OrderedDict[int, list[tuple[Any, ...]]] = OrderedDict()
         self._rows = 0
@@ -105,7 +108,14 @@ class EntityTableModel(QAbstractTableModel):
     # -- query --------------------------------------------------------------------------------
     @property
     def query(self) -> Query:
-        return self._query
+        """The query asked for last (its first page may still be read off the GUI thread)."""
+        return self._pending[1] if self._pending is not None else self._query
+
+    @property
+    def busy(self) -> bool:
+        """Whether a query's first page is being read off the GUI thread (the rows shown are the
+        previous query's until it arrives)."""
+        return self._pending is not None
 
     @property
     def matching(self) -> int | None:
@@ -113,6 +123,11 @@ class EntityTableModel(QAbstractTableModel):
         return self._count
 
     def set_query(self, query: Query, *, defer_count: bool = False) -> None:
+        if self.repository.approx_rows > SMALL_TABLE_ROWS and not self.repository.index_driven(query):
+            # A one- or two-letter word or a filter may read a large table to its end before a page
+            # is full: read it on a worker, the view stays responsive and a newer query cancels it.
+            self._read_first_page_off_thread(query, defer_count)
+            return
         # Read first: when the read fails (a damaged database) the model stays as it was.
         first = self.repository.rows(query, 0, PAGE_SIZE)
         count: int | None = None
@@ -120,6 +135,12 @@ class EntityTableModel(QAbstractTableModel):
             count = len(first)
         elif self.repository.approx_rows <= SMALL_TABLE_ROWS:
             count = self.repository.count(query)  # well under a millisecond: no worker
+        self._cancel_pending()
+        self._show_first_page(query, first, count, defer_count)
+
+    def _show_first_page(
+        self, query: Query, first: list[tuple[Any, ...]], count: int | None, defer_count: bool
+    ) -> None:
         self.beginResetModel()
         self._query = query
         self._generation += 1
@@ -139,6 +160,55 @@ class EntityTableModel(QAbstractTableModel):
         else:
             self._emit_counted()
 
+    def _read_first_page_off_thread(self, query: Query, defer_count: bool) -> None:
+        self._cancel_pending()
+        self._generation += 1  # results of the previous query's jobs are dropped from now on
+        gen = self._generation
+        repo = self.repository
+        running: dict[str, sqlite3.Connection] = {}
+
+        def job(_h: JobHandle) -> tuple[int, Query, list[tuple[Any, ...]]] | None:
+            try:
+                with repo.db.reader() as conn:
+                    running["conn"] = conn
+                    return gen, query, repo.rows(query, 0, PAGE_SIZE, conn=conn)
+            except Exception:
+                if gen != self._generation:
+                    return None  # interrupted by a newer query: nothing to report
+                raise
+            finally:
+                running.clear()
+
+        self._pending = (gen, query, running)
+        handle = run_job(job, self, report_errors=True)
+        handle.signals.finished.connect(lambda result: self._on_first_page_read(result, defer_count))
+        self.busy_changed.emit(True)
+
+    def _on_first_page_read(
+        self, result: tuple[int, Query, list[tuple[Any, ...]]] | None, defer_count: bool
+    ) -> None:
+        if result is None or self._pending is None or self._pending[0] != result[0]:
+            return  # cancelled or superseded
+        if self.repository.db.closed:
+            return
+        _gen, query, first = result
+        self._pending = None
+        self._show_first_page(query, first, len(first) if len(first) < PAGE_SIZE else None, defer_count)
+        self.busy_changed.emit(False)
+
+    def _cancel_pending(self) -> None:
+        if self._pending is None:
+            return
+        conn = self._pending[2].get("conn")
+        self._pending = None
+        self._generation += 1
+        if conn is not None:
+            try:
+                conn.interrupt()  # SQLite allows this from another thread; the job drops its result
+            except sqlite3.Error:
+                pass  # the job just finished and closed it
+        self.busy_changed.emit(False)
+
     def release_count(self) -> None:
         """Start counting, when the model was made with `hold_count`."""
         if self._held:
@@ -147,7 +217,7 @@ class EntityTableModel(QAbstractTableModel):
                 self._start_count()
 
     def refresh(self) -> None:
-        self.set_query(self._query)
+        self.set_query(self.query)
 
     def _start_count(self) -> None:
         if self._count is not None or self.repository.db.closed:
@@ -195,10 +265,15 @@ class EntityTableModel(QAbstractTableModel):
 
     # -- lazy rows ----------------------------------------------------------------------------
     def canFetchMore(self, parent: _Index = QModelIndex()) -> bool:
-        return not parent.isValid() and self._count is None and self._rows % PAGE_SIZE == 0
+        return (
+            not parent.isValid()
+            and self._pending is None
+            and self._count is None
+            and self._rows % PAGE_SIZE == 0
+        )
 
     def fetchMore(self, parent: _Index = QModelIndex()) -> None:
-        if parent.isValid() or self._count is not None:
+        if parent.isValid() or self._count is not None or self._pending is not None:
             return
         page_no = self._rows // PAGE_SIZE
         rows = self._page(page_no)
@@ -308,9 +383,10 @@ class EntityTableModel(QAbstractTableModel):
         asc = order == Qt.SortOrder.AscendingOrder
         key = self.fields[column].key
         spec = self.repository.spec
-        if (self._query.order or (spec.default_sort, spec.default_ascending)) == (key, asc):
+        query = self.query
+        if (query.order or (spec.default_sort, spec.default_ascending)) == (key, asc):
             return  # already in this order (the default one when the query names none)
-        self.set_query(replace(self._query, order=(key, asc)))
+        self.set_query(replace(query, order=(key, asc)))
 
     def row_of(self, record_id: str) -> int | None:
         """Row of a record in the current query, or None when the query excludes it."""

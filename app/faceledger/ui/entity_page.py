@@ -221,6 +221,7 @@ class EntityPage(QWidget):
             if box is not None:
                 box.valueChanged.connect(self._on_filter_changed)
         self.model.counted.connect(self._on_model_counted)
+        self.model.busy_changed.connect(self._on_model_busy)
         self.model.modelReset.connect(self._on_model_reset)
         self.table.selectionModel().currentRowChanged.connect(self._on_current_row_changed)
         self.table.activated.connect(self._on_row_activated)
@@ -391,7 +392,9 @@ class EntityPage(QWidget):
     def _update_status(self) -> None:
         n = self.model.matching
         total = self.model._total
-        if n is None:
+        if self.model.busy:
+            text = "Searching…"
+        elif n is None:
             text = f"{self.model.rowCount():,}+ rows (counting…)"
         else:
             text = f"{n:,} of {total if total is not None else self.repository.total():,} rows"
@@ -412,6 +415,9 @@ class EntityPage(QWidget):
         self._apply()
 
     def _on_model_counted(self, _n: int, _total: int) -> None:
+        self._update_status()
+
+    def _on_model_busy(self, _busy: bool) -> None:
         self._update_status()
 
     def _on_model_reset(self) -> None:
