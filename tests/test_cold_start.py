@@ -52,11 +52,7 @@ def test_qt_constants_named_without_the_qt_namespace() -> None:
     assert FIRST_ROWS == PAGE_SIZE  # the rows checked before the first paint are those the page reads
 
 
-START_PATH = (
-    "import sys\n"
-    "import faceledger.cli, faceledger.main\n"
-    "print(' '.join(sorted(sys.modules)))\n"
-)
+START_PATH = "import sys\nimport faceledger.cli, faceledger.main\nprint(' '.join(sorted(sys.modules)))\n"
 NOT_AT_START = (
     "faceledger.ui.entity_page",
     "faceledger.ui.detail",

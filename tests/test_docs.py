@@ -10,7 +10,9 @@ ROOT = Path(__file__).resolve().parents[1]
 
 def test_every_module_is_documented() -> None:
     doc = (ROOT / "docs" / "architecture.md").read_text(encoding="utf-8")
-    modules = sorted(p.relative_to(ROOT / "app").as_posix() for p in (ROOT / "app" / "faceledger").rglob("*.py"))
+    modules = sorted(
+        p.relative_to(ROOT / "app").as_posix() for p in (ROOT / "app" / "faceledger").rglob("*.py")
+    )
     missing = [m for m in modules if f"`{m}`" not in doc]
     assert not missing, f"add to docs/architecture.md: {missing}"
 

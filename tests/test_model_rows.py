@@ -58,6 +58,8 @@ def test_unverified_cells_are_marked_from_the_row(qtbot, repos: Repositories) ->
     assert model.data(index).startswith("⚠")
     assert model.data(index, Qt.ItemDataRole.ForegroundRole) is not None
     assert model.data(index, Qt.ItemDataRole.FontRole).italic()
+    note = model.record(0).verification_note
+    assert note and model.data(index, Qt.ItemDataRole.ToolTipRole) == f"{model.data(index)}\n{note}"
 
 
 def test_a_small_table_is_counted_at_once(qtbot, repos: Repositories) -> None:  # type: ignore[no-untyped-def]

@@ -133,15 +133,17 @@ def test_a_vendors_customers_are_listed_in_name_order_up_to_the_limit(
 
 
 @pytest.mark.parametrize("parts", [2, 3, 4])
+@pytest.mark.parametrize("large", [1, 100])
 def test_a_count_split_into_rowid_ranges_equals_the_whole_count(
-    repos: Repositories, raw: sqlite3.Connection, parts: int, monkeypatch: pytest.MonkeyPatch
+    repos: Repositories, raw: sqlite3.Connection, parts: int, large: int, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Large indexes are counted in parallel parts; every part boundary is counted exactly once."""
+    """Large indexes are counted in parallel parts (after a capped count, which is the answer when
+    the matches are fewer than the cap); every part boundary is counted exactly once."""
     expected = {}
     for entity in sorted(ENTITIES):
         for term in TERMS:
             expected[entity, term] = len(reference(raw, entity, Query(search=term), "id", True))
-    monkeypatch.setattr(repositories_module, "PARALLEL_COUNT_ROWS", 1)
+    monkeypatch.setattr(repositories_module, "PARALLEL_COUNT_ROWS", large)
     monkeypatch.setattr(repositories_module, "COUNT_PARTS", parts)
     for entity in sorted(ENTITIES):
         repo = repos.for_entity(entity)

@@ -87,7 +87,6 @@ class EntityTableModel(QAbstractTableModel):
         self._value_at = tuple(columns[f.key] for f in self.fields)
         self._sort_at = tuple(columns[f.sort_key] for f in self.fields)
         self._verification_at = columns.get("verification")
-        self._note_at = columns.get("verification_note")
         self._last_record: tuple[str, Any] | None = None
         self._pending: tuple[int, Query, dict[str, sqlite3.Connection]] | None = None
         self._query = Query()
@@ -352,8 +351,8 @@ class EntityTableModel(QAbstractTableModel):
             return display(values[self._value_at[column]], f)
         if role == _TOOLTIP:
             text = display(values[self._value_at[column]], f)
-            if f.key == "verification":
-                note = values[self._note_at] if self._note_at is not None else ""
+            if f.key == "verification":  # the note is not in the row: read the record (one row)
+                note = getattr(self.record(index.row()), "verification_note", "")
                 return f"{text}\n{note}" if note else text
             return text if len(text) > 30 else None
         if role == SortRole:
