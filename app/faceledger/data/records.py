@@ -1,14 +1,24 @@
-"""Frozen records returned by the repositories, one class per entity."""
+"""Immutable records returned by the repositories, one class per entity.
+
+Named tuples rather than dataclasses: a frozen dataclass is compiled from generated source when its
+module is imported (about a millisecond each), which the app's start pays for every record type.
+Every fact record starts with the same six fields: id, verification, verification_note, note,
+dataset_id, link.
+"""
 
 from __future__ import annotations
 
 import functools
 import operator
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, fields
-from typing import Any, TypeVar
+from typing import Any, NamedTuple, TypeVar
 
 T = TypeVar("T")
+
+
+def record_fields(cls_or_record: Any) -> tuple[str, ...]:
+    """The field names of a record class or record, in order."""
+    return tuple(cls_or_record._fields)
 
 
 def from_row(cls: type[T], columns: Sequence[str], row: tuple[Any, ...]) -> T:
@@ -21,7 +31,7 @@ def from_row(cls: type[T], columns: Sequence[str], row: tuple[Any, ...]) -> T:
 @functools.cache
 def _maker(cls: Any, columns: tuple[str, ...]) -> Callable[[tuple[Any, ...]], Any]:
     """Row -> record for one record class and column list, worked out once (a page builds 200)."""
-    names = [f.name for f in fields(cls)]
+    names = record_fields(cls)
     if len(names) > 1 and all(n in columns for n in names):
         pick = operator.itemgetter(*(columns.index(n) for n in names))
 
@@ -37,18 +47,13 @@ def _maker(cls: Any, columns: tuple[str, ...]) -> Callable[[tuple[Any, ...]], An
     return by_name
 
 
-@dataclass(frozen=True)
-class Fact:
+class Vendor(NamedTuple):
     id: str
     verification: str = ""
     verification_note: str = ""
     note: str = ""
     dataset_id: str | None = None
     link: str = ""
-
-
-@dataclass(frozen=True)
-class Vendor(Fact):
     name: str = ""
     aliases: str = ""
     legal_name: str = ""
@@ -63,8 +68,13 @@ class Vendor(Fact):
     event_count: int = 0
 
 
-@dataclass(frozen=True)
-class Customer(Fact):
+class Customer(NamedTuple):
+    id: str
+    verification: str = ""
+    verification_note: str = ""
+    note: str = ""
+    dataset_id: str | None = None
+    link: str = ""
     name: str = ""
     aliases: str = ""
     type: str = ""
@@ -77,8 +87,13 @@ class Customer(Fact):
     event_count: int = 0
 
 
-@dataclass(frozen=True)
-class Deployment(Fact):
+class Deployment(NamedTuple):
+    id: str
+    verification: str = ""
+    verification_note: str = ""
+    note: str = ""
+    dataset_id: str | None = None
+    link: str = ""
     vendor_id: str = ""
     customer_id: str = ""
     vendor_name: str = ""
@@ -92,8 +107,13 @@ class Deployment(Fact):
     summary: str = ""
 
 
-@dataclass(frozen=True)
-class CustomerCount(Fact):
+class CustomerCount(NamedTuple):
+    id: str
+    verification: str = ""
+    verification_note: str = ""
+    note: str = ""
+    dataset_id: str | None = None
+    link: str = ""
     vendor_id: str | None = None
     vendor_name: str = ""
     subject: str = ""
@@ -106,8 +126,13 @@ class CustomerCount(Fact):
     kind: str = ""
 
 
-@dataclass(frozen=True)
-class Study(Fact):
+class Study(NamedTuple):
+    id: str
+    verification: str = ""
+    verification_note: str = ""
+    note: str = ""
+    dataset_id: str | None = None
+    link: str = ""
     title: str = ""
     authors: str = ""
     org: str = ""
@@ -118,8 +143,13 @@ class Study(Fact):
     method: str = ""
 
 
-@dataclass(frozen=True)
-class StudyFigure(Fact):
+class StudyFigure(NamedTuple):
+    id: str
+    verification: str = ""
+    verification_note: str = ""
+    note: str = ""
+    dataset_id: str | None = None
+    link: str = ""
     study_id: str = ""
     vendor_id: str | None = None
     vendor_label: str = ""
@@ -131,8 +161,13 @@ class StudyFigure(Fact):
     location: str = ""
 
 
-@dataclass(frozen=True)
-class Event(Fact):
+class Event(NamedTuple):
+    id: str
+    verification: str = ""
+    verification_note: str = ""
+    note: str = ""
+    dataset_id: str | None = None
+    link: str = ""
     date: str = ""
     year: int | None = None
     kind: str = ""
@@ -148,8 +183,7 @@ class Event(Fact):
     place: str = ""
 
 
-@dataclass(frozen=True)
-class Source:
+class Source(NamedTuple):
     id: str
     url: str = ""
     publisher: str = ""
@@ -160,8 +194,7 @@ class Source:
     note: str = ""
 
 
-@dataclass(frozen=True)
-class Dataset:
+class Dataset(NamedTuple):
     id: str
     name: str = ""
     publisher: str = ""

@@ -8,7 +8,6 @@ web links emit `open_url_requested` and are opened only when clicked.
 from __future__ import annotations
 
 import html
-from dataclasses import fields
 from typing import Any
 
 from PySide6.QtCore import QUrl, Signal
@@ -16,6 +15,7 @@ from PySide6.QtWidgets import QTextBrowser, QWidget
 
 from faceledger.data.citation import citation_text
 from faceledger.data.entities import ALL_SPECS, ENTITIES
+from faceledger.data.records import record_fields
 from faceledger.data.repositories import RELATED_LIMIT, Citation, Link, Repositories
 
 INTERNAL_SCHEME = "faceledger"
@@ -176,15 +176,15 @@ class DetailPane(QTextBrowser):
                 + "</td></tr></table>"
             )
         out.append("<table cellspacing='0' cellpadding='3' style='margin-top:8px'>")
-        for f in fields(rec):
-            if f.name in HIDDEN:
+        for name in record_fields(rec):
+            if name in HIDDEN:
                 continue
-            value = getattr(rec, f.name)
+            value = getattr(rec, name)
             if value in (None, ""):
                 continue
-            if f.name == "value" and entity == "customer_counts":
+            if name == "value" and entity == "customer_counts":
                 continue
-            if f.name in URL_FIELDS:
+            if name in URL_FIELDS:
                 shown = f"<a href='{e(value)}'>{e(value)}</a>"
             elif isinstance(value, float):
                 shown = e(f"{value:,.2f}".rstrip("0").rstrip("."))
@@ -193,7 +193,7 @@ class DetailPane(QTextBrowser):
             else:
                 shown = e(value).replace("\n", "<br>")
             out.append(
-                f"<tr><td valign='top' style='color:#555; padding-right:10px'>{e(LABELS.get(f.name, f.name))}</td>"
+                f"<tr><td valign='top' style='color:#555; padding-right:10px'>{e(LABELS.get(name, name))}</td>"
                 f"<td valign='top'>{shown}</td></tr>"
             )
         out.append("</table>")

@@ -127,6 +127,7 @@ class MainWindow(QMainWindow):
         self.history = History()
         self._navigating = False
         self._started = False
+        self._rest_done = False
         self._last_page: EntityPage | None = None
         self._charts: ChartsPage | None = None
         self.setWindowTitle("FaceLedger — face recognition and law enforcement, with sources")
@@ -141,18 +142,28 @@ class MainWindow(QMainWindow):
             self.finish_start()
 
     def finish_start(self) -> None:
-        """Build what the first paint does not show: the first page, the Charts page, the export
-        actions of the File menu. Called by the constructor, or right after the first paint."""
+        """Build what the first paint does not show: the first page at once; then, once its rows
+        have painted, the Charts page, the export actions of the File menu and the mouse's
+        back/forward buttons. Called by the constructor, or right after the first paint."""
         if self._started:
             return
         self._started = True
         from PySide6.QtCore import Qt  # noqa: PLC0415
 
-        from faceledger.ui.export_dialog import install_export_actions  # noqa: PLC0415
-
         self.nav.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         if self._last_page is None:
             self.show_page(PAGE_ORDER[0])
+        if self.isVisible():
+            QTimer.singleShot(0, self._finish_rest)  # after the page's first paint (posted before)
+        else:
+            self._finish_rest()
+
+    def _finish_rest(self) -> None:
+        if self._rest_done:
+            return
+        self._rest_done = True
+        from faceledger.ui.export_dialog import install_export_actions  # noqa: PLC0415
+
         install_export_actions(self)
         self.charts  # noqa: B018 (the page behind the navigation's Charts entry, Ctrl+9)
         # Back/forward mouse buttons anywhere in the window. An application-wide Python event
