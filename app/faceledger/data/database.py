@@ -7,9 +7,8 @@ import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from faceledger.data.errors import DatabaseProblem, QueryTimeout
 from faceledger.data.manifest import (
@@ -80,8 +79,7 @@ def bundled_database_path() -> Path:
     return Path(__file__).resolve().parents[1] / "bundled" / BUNDLED_NAME
 
 
-@dataclass(frozen=True)
-class CheckReport:
+class CheckReport(NamedTuple):
     """What `Database.check()` found: problems is empty when all is well."""
 
     path: Path

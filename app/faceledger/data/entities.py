@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from faceledger.data import records as r
 
 
-@dataclass(frozen=True)
-class Field:
+class Field(NamedTuple):
     """One column of an entity as the app shows it.
 
     `key` is the database column; `sort` is the column sorted on (raw values: numbers and dates by
@@ -27,8 +26,7 @@ class Field:
         return self.sort or self.key
 
 
-@dataclass(frozen=True)
-class EntitySpec:
+class EntitySpec(NamedTuple):
     table: str
     title: str
     singular: str
@@ -38,7 +36,7 @@ class EntitySpec:
     default_sort: str
     default_ascending: bool = True
     year_column: str = ""
-    extra_columns: tuple[str, ...] = field(default=())
+    extra_columns: tuple[str, ...] = ()
 
     def field(self, key: str) -> Field:
         for f in self.fields:

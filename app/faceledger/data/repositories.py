@@ -9,8 +9,7 @@ import os
 import sqlite3
 import threading
 from collections.abc import Iterator
-from dataclasses import dataclass, replace
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, NamedTuple, TypeVar
 
 from faceledger.data import records as r
 from faceledger.data.database import Database
@@ -32,8 +31,7 @@ PARALLEL_COUNT_ROWS = 200_000
 COUNT_PARTS = max(1, min(4, os.cpu_count() or 1))
 
 
-@dataclass(frozen=True)
-class Query:
+class Query(NamedTuple):
     """What a page shows: search text, filters (field -> accepted values), a year range, order."""
 
     search: str = ""
@@ -44,20 +42,18 @@ class Query:
 
     def with_filter(self, key: str, values: tuple[str, ...]) -> Query:
         rest = tuple((k, v) for k, v in self.filters if k != key)
-        return replace(self, filters=rest + ((key, values),) if values else rest)
+        return self._replace(filters=rest + ((key, values),) if values else rest)
 
     def without_filter(self, key: str) -> Query:
-        return replace(self, filters=tuple((k, v) for k, v in self.filters if k != key))
+        return self._replace(filters=tuple((k, v) for k, v in self.filters if k != key))
 
 
-@dataclass(frozen=True)
-class Citation:
+class Citation(NamedTuple):
     source: r.Source
     dataset_name: str = ""
 
 
-@dataclass(frozen=True)
-class Link:
+class Link(NamedTuple):
     """A related record shown in a detail pane: entity, id, text, and an optional note."""
 
     entity: str
@@ -147,7 +143,7 @@ class Repository(Generic[T]):
         where, params = self.where(query)
         sql = f'SELECT COUNT(*) FROM "{self.table}" t WHERE {where}'
         terms = parse_terms(query.search)
-        if not terms.empty and self.where(replace(query, search=""))[0] == "1":
+        if not terms.empty and self.where(query._replace(search=""))[0] == "1":
             # A search alone: count the index's matches (one index row per record), not the table.
             sql, params = fts_condition(f"fts_{self.table}", terms, "COUNT(*)")
             if terms.long and COUNT_PARTS > 1:
@@ -292,7 +288,7 @@ class Repository(Generic[T]):
             sub, fts_params = fts_condition(f"fts_{self.table}", terms, "rowid AS r")
             args = [*fts_params]
             d = "ASC" if asc != reverse else "DESC"
-            rest, rest_params = self.where(replace(query, search=""))
+            rest, rest_params = self.where(query._replace(search=""))
             if rest == "1":  # skip rows inside the index, before reading the table
                 sub += f" ORDER BY rowid {d} LIMIT ? OFFSET ?"
                 sql = (
@@ -633,8 +629,7 @@ class LinkRepository:
         return self.db.iterate(f'SELECT {cols} FROM "{table}" ORDER BY {cols}', (), conn)
 
 
-@dataclass(frozen=True)
-class Hit:
+class Hit(NamedTuple):
     """One global-search result."""
 
     entity: str

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from faceledger.data.text import fold
 
@@ -19,8 +19,7 @@ MAX_TERMS = 8
 _SPACE = re.compile(r"\s+")
 
 
-@dataclass(frozen=True)
-class Terms:
+class Terms(NamedTuple):
     """The folded words of a query, split by whether the trigram index can look them up."""
 
     long: tuple[str, ...] = ()

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import sqlite3
 from collections import OrderedDict
-from dataclasses import replace
 from typing import Any
 
 from PySide6.QtCore import (
@@ -385,7 +384,7 @@ class EntityTableModel(QAbstractTableModel):
         query = self.query
         if (query.order or (spec.default_sort, spec.default_ascending)) == (key, asc):
             return  # already in this order (the default one when the query names none)
-        self.set_query(replace(query, order=(key, asc)))
+        self.set_query(query._replace(order=(key, asc)))
 
     def row_of(self, record_id: str) -> int | None:
         """Row of a record in the current query, or None when the query excludes it."""
