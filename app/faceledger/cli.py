@@ -19,6 +19,11 @@ from typing import NoReturn, TextIO
 from faceledger.data.database import CheckReport, Database
 from faceledger.data.errors import FaceLedgerError
 
+# The Qt-free data layer that the window reads at start, imported before anything imports PySide6:
+# PySide6 reads the source of every module imported after it (its __feature__ import hook).
+from faceledger.data.links import refuse_reason  # noqa: F401
+from faceledger.data.repositories import Repositories
+
 log = logging.getLogger(__name__)
 
 
@@ -235,7 +240,6 @@ def search(args: argparse.Namespace, out: TextIO) -> int:
     import json  # noqa: PLC0415
 
     from faceledger.data.entities import ENTITIES  # noqa: PLC0415
-    from faceledger.data.repositories import Repositories  # noqa: PLC0415
 
     if args.limit < 1:
         raise CliError("--limit must be at least 1")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QEvent, QObject, QTimer, QUrl, Signal
+from PySide6.QtCore import QEvent, QObject, QTimer, Signal
 from PySide6.QtGui import (
     QAction,
     QCloseEvent,
@@ -21,7 +21,6 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QMainWindow,
-    QMessageBox,
     QStackedWidget,
     QWidget,
 )
@@ -151,6 +150,8 @@ class MainWindow(QMainWindow):
         from PySide6.QtCore import Qt  # noqa: PLC0415
 
         self.nav.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        # The status bar (about 4 ms to build) comes with the first page, in the frame after the first.
+        self.statusBar().addPermanentWidget(self.data_label)
         if self._last_page is None:
             self.show_page(PAGE_ORDER[0])
         if self.isVisible():
@@ -219,10 +220,9 @@ class MainWindow(QMainWindow):
         row.addWidget(self.stack, 1)
         self.setCentralWidget(central)
         self._global_search: GlobalSearch | None = None
-        self.data_label = QLabel(self)
         meta = self.repos.db.meta()
-        self.data_label.setText(f"Data version {meta.get('data_version', '?')} · read-only · offline")
-        self.statusBar().addPermanentWidget(self.data_label)
+        self.data_label = QLabel(f"Data version {meta.get('data_version', '?')} · read-only · offline")
+        self.data_label.setObjectName("dataVersion")
 
     def _action(
         self, text: str, shortcut: QKeySequence | QKeySequence.StandardKey | str | None, slot: Any, menu: Any
@@ -346,8 +346,12 @@ class MainWindow(QMainWindow):
 
     def open_url(self, url: str) -> bool:
         """Open a web address in the browser (called on a click); refuse anything else, with a message."""
+        from PySide6.QtCore import QUrl  # noqa: PLC0415 (not on the start path)
+        from PySide6.QtWidgets import QMessageBox  # noqa: PLC0415
+
         text = (url or "").strip()
         reason = refuse_reason(text)
+
         qurl = QUrl(text, QUrl.ParsingMode.StrictMode)
         if reason is None and (
             not qurl.isValid() or qurl.scheme() not in ("http", "https") or qurl.userInfo() or not qurl.host()
@@ -429,6 +433,8 @@ class MainWindow(QMainWindow):
         self.current_page().focus_search()
 
     def _on_about(self) -> None:
+        from PySide6.QtWidgets import QMessageBox  # noqa: PLC0415 (not on the start path)
+
         meta = self.repos.db.meta()
         QMessageBox.about(
             self,
