@@ -167,3 +167,26 @@ def test_an_interrupted_scan_reports_nothing(
     qtbot.wait(20)
     assert errors == []
     assert model.query.search == "q"
+
+
+def test_every_role_of_an_invalid_index_or_a_row_past_the_end_is_empty(qtbot, repos: Repositories) -> None:  # type: ignore[no-untyped-def]
+    model = EntityTableModel(repos.for_entity("vendors"))
+    roles = [int(r) for r in Qt.ItemDataRole] + [IdRole, RecordRole, SortRole]
+    past = model.createIndex(model.rowCount() + 5, 0)
+    for role in roles:
+        assert model.data(QModelIndex(), role) is None, role
+        if role != int(Qt.ItemDataRole.TextAlignmentRole):
+            assert model.data(past, role) is None, role
+
+
+def test_cells_follow_the_query_after_a_reset(qtbot, repos: Repositories) -> None:  # type: ignore[no-untyped-def]
+    """The model keeps the page its last cell came from: a new query must not show the old rows."""
+    repo = repos.for_entity("customers")
+    model = EntityTableModel(repo)
+    first = model.data(model.index(0, 0))
+    model.set_query(Query(search="zürich"))
+    expected = repo.rows(Query(search="zürich"), 0, 1)
+    shown = model.data(model.index(0, 0))
+    assert shown == (expected[0][repo.grid_columns.index("name")] if expected else None)
+    model.set_query(Query())
+    assert model.data(model.index(0, 0)) == first

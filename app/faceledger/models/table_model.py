@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections import OrderedDict
+from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import (
@@ -65,6 +66,11 @@ def display(value: Any, field: Field) -> str:
     return str(value)
 
 
+def _formatter(field: Field) -> Callable[[Any], str]:
+    """`display` for one field, as a function of the value only."""
+    return lambda value: display(value, field)
+
+
 class EntityTableModel(QAbstractTableModel):
     """Rows of one entity matching a `Query`."""
 
@@ -86,6 +92,13 @@ class EntityTableModel(QAbstractTableModel):
         self._value_at = tuple(columns[f.key] for f in self.fields)
         self._sort_at = tuple(columns[f.sort_key] for f in self.fields)
         self._verification_at = columns.get("verification")
+        self._verification_column = next(
+            (i for i, f in enumerate(self.fields) if f.key == "verification"), -1
+        )
+        self._formats = tuple(_formatter(f) for f in self.fields)
+        self._numeric = tuple(f.kind in ("int", "float") for f in self.fields)
+        # The page the last cell came from: (first row, end row, rows), for data()'s common path.
+        self._hot: tuple[int, int, list[tuple[Any, ...]]] | None = None
         self._last_record: tuple[str, Any] | None = None
         self._pending: tuple[int, Query, dict[str, sqlite3.Connection]] | None = None
         self._query = Query()
@@ -143,6 +156,7 @@ class EntityTableModel(QAbstractTableModel):
         self._query = query
         self._generation += 1
         self._pages.clear()
+        self._hot = None
         self._pages[0] = first
         self._rows = len(first) if count is None else count
         self._count = count
@@ -247,6 +261,7 @@ class EntityTableModel(QAbstractTableModel):
         elif count < self._rows:  # cannot happen on an immutable database; stay consistent
             self.beginRemoveRows(QModelIndex(), count, self._rows - 1)
             self._rows = count
+            self._hot = None
             self.endRemoveRows()
         self._emit_counted()
 
@@ -297,8 +312,11 @@ class EntityTableModel(QAbstractTableModel):
     def _row(self, row: int) -> tuple[Any, ...] | None:
         if row < 0 or row >= self._rows:
             return None
-        page = self._page(row // PAGE_SIZE)
-        i = row % PAGE_SIZE
+        page_no = row // PAGE_SIZE
+        page = self._page(page_no)
+        first = page_no * PAGE_SIZE
+        self._hot = (first, min(first + len(page), self._rows), page)
+        i = row - first
         return page[i] if i < len(page) else None
 
     def record_id(self, row: int) -> str | None:
@@ -338,41 +356,62 @@ class EntityTableModel(QAbstractTableModel):
         return None
 
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        role = int(role)
-        if role not in _HANDLED_ROLES or not index.isValid():
-            return None
-        values = self._row(index.row())
-        if values is None:
+        # Called about seven times per visible cell at each paint (one call per role): the common
+        # path is a hot page, a tuple index and a per-column formatter.
+        if role not in _HANDLED_ROLES:
             return None
         column = index.column()
-        f = self.fields[column]
+        if column < 0:  # an invalid index
+            return None
+        if role == _ALIGN:
+            return _RIGHT if self._numeric[column] else None
+        if (role == _FONT or role == _FOREGROUND) and column != self._verification_column:
+            return None
+        row = index.row()
+        hot = self._hot
+        if hot is not None and hot[0] <= row < hot[1]:
+            values = hot[2][row - hot[0]]
+        else:
+            found = self._row(row)
+            if found is None:
+                return None
+            values = found
         if role == _DISPLAY:
-            return display(values[self._value_at[column]], f)
-        if role == _TOOLTIP:
-            text = display(values[self._value_at[column]], f)
-            if f.key == "verification":  # the note is not in the row: read the record (one row)
-                note = getattr(self.record(index.row()), "verification_note", "")
-                return f"{text}\n{note}" if note else text
-            return text if len(text) > 30 else None
-        if role == SortRole:
-            return values[self._sort_at[column]]
-        if role == RecordRole:
-            return self.record(index.row())
-        if role == IdRole:
-            return values[0]
-        if role == _ALIGN and f.kind in ("int", "float"):
-            return _RIGHT
+            return self._formats[column](values[self._value_at[column]])
+        if column != self._verification_column:
+            if role == _TOOLTIP:
+                text = self._formats[column](values[self._value_at[column]])
+                return text if len(text) > 30 else None
+            if role == SortRole:
+                return values[self._sort_at[column]]
+            if role == IdRole:
+                return values[0]
+            if role == RecordRole:
+                return self.record(row)
+            return None
         verification = values[self._verification_at] if self._verification_at is not None else ""
-        if role == _FOREGROUND and f.key == "verification":
+        if role == _FOREGROUND:
             if verification == "unverified":
                 return QBrush(UNVERIFIED)
             if verification == "partial":
                 return QBrush(PARTIAL)
-        if role == _FONT and f.key == "verification":
+            return None
+        if role == _FONT:
             if verification == "unverified":
                 font = QFont()
                 font.setItalic(True)
                 return font
+            return None
+        if role == _TOOLTIP:  # the note is not in the row: read the record (one row)
+            text = self._formats[column](values[self._value_at[column]])
+            note = getattr(self.record(row), "verification_note", "")
+            return f"{text}\n{note}" if note else text
+        if role == SortRole:
+            return values[self._sort_at[column]]
+        if role == IdRole:
+            return values[0]
+        if role == RecordRole:
+            return self.record(row)
         return None
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
