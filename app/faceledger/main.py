@@ -8,17 +8,21 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 from types import TracebackType
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QTimer
 from PySide6.QtGui import QGuiApplication, QIcon
-from PySide6.QtWidgets import QApplication, QMessageBox, QPushButton, QWidget
+from PySide6.QtWidgets import QApplication, QWidget
 
 from faceledger.data.database import Database
 from faceledger.data.errors import DatabaseProblem, FaceLedgerError
 from faceledger.data.repositories import Query, Repositories
-from faceledger.jobs import wait_all
 from faceledger.ui.main_window import PAGE_ORDER, MainWindow
 from faceledger.ui.settings import Settings, user_data_dir
+
+if TYPE_CHECKING:
+    # Dialogs and workers are imported where first used: not on the way to the first paint.
+    from PySide6.QtWidgets import QMessageBox, QPushButton
 
 log = logging.getLogger("faceledger")
 
@@ -77,6 +81,8 @@ def make_application(argv: list[str] | None = None) -> QApplication:
 
 def database_problem_box(problem: DatabaseProblem, parent: QWidget | None = None) -> QMessageBox:
     """The dialog for a database that cannot be used: what is wrong, which file, what to do."""
+    from PySide6.QtWidgets import QMessageBox  # noqa: PLC0415
+
     box = QMessageBox(parent)
     box.setObjectName("databaseProblem")
     box.setIcon(QMessageBox.Icon.Critical)
@@ -94,6 +100,8 @@ def show_database_problem(problem: DatabaseProblem, parent: QWidget | None = Non
 
 def show_notice(parent: QWidget, title: str, text: str) -> QMessageBox:
     """A non-blocking information box (settings reset and the like)."""
+    from PySide6.QtWidgets import QMessageBox  # noqa: PLC0415
+
     box = QMessageBox(QMessageBox.Icon.Information, title, text, QMessageBox.StandardButton.Ok, parent)
     box.setObjectName("notice")
     box.open()
@@ -138,6 +146,8 @@ class ErrorReporter:
         self.show(exc, details)
 
     def show(self, exc: BaseException, details: str) -> QMessageBox:
+        from PySide6.QtWidgets import QMessageBox  # noqa: PLC0415
+
         if self.box is not None:
             self.box.deleteLater()
         box = QMessageBox(self.parent)
@@ -204,6 +214,8 @@ def run_gui(db_path: Path | None = None, *, quit_after_ms: int | None = None) ->
             db.wait_checksum()
         except DatabaseProblem as problem:  # damage met while the window read its first rows
             problem = db.checksum_problem() or problem  # a checksum mismatch says it first
+            from faceledger.jobs import wait_all  # noqa: PLC0415
+
             wait_all()
             db.close()
             return _refuse(problem)
@@ -215,6 +227,8 @@ def run_gui(db_path: Path | None = None, *, quit_after_ms: int | None = None) ->
         if quit_after_ms is not None:
             QTimer.singleShot(quit_after_ms, window.close)
         code = app.exec()
+        from faceledger.jobs import wait_all  # noqa: PLC0415
+
         wait_all()
         db.close()
         return int(code)
