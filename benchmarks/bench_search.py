@@ -501,6 +501,29 @@ w.show()
 app.exec()
 """
 )
+# For scale, not a target: the least a navigable window needs, with no data and no app code — a
+# QMainWindow with a menu bar, a nine-item list and a label (what the app's first paint shows).
+COLD_SHELL = (
+    COLD_START
+    + """
+WAIT_FOR_ROWS = False
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QListWidget, QWidget
+w = QMainWindow()
+for title in ("&File", "&Edit", "&Go", "&Help"):
+    w.menuBar().addMenu(title).addAction("Quit")
+central = QWidget()
+row = QHBoxLayout(central)
+nav = QListWidget()
+for n in ("Vendors", "Customers", "Deployments", "Counts", "Studies", "Events", "Sources", "Datasets", "Charts"):
+    nav.addItem(n + "\\n100 records")
+row.addWidget(nav)
+row.addWidget(QLabel(""), 1)
+w.setCentralWidget(central)
+w.resize(1360, 840)
+w.show()
+app.exec()
+"""
+)
 COLD_APP = (
     # As the `faceledger` command starts: its module is imported before anything imports PySide6.
     "from faceledger.cli import main\n"
@@ -520,15 +543,15 @@ def bench_cold(reps: int, tmp: Path) -> list[Row]:
     # is, in site-packages). Without this, an environment with PYTHONDONTWRITEBYTECODE would compile
     # the app's sources at every start it measures.
     compileall.compile_dir(str(APP / "faceledger"), quiet=1)
-    results: dict[str, list[float]] = {"bare": [], "app": [], "rows": []}
+    results: dict[str, list[float]] = {"bare": [], "app": [], "rows": [], "shell": []}
     pyqtgraph_loaded = False
     for rep in range(-1, reps):  # rep -1: a warm-up pair (files into the OS cache), not counted
-        for kind in ("bare", "app"):
+        for kind in ("bare", "app", "shell"):
             home = tmp / f"home-{kind}"
             home.mkdir(exist_ok=True)
             start = time.time()
             out = subprocess.run(
-                [sys.executable, "-c", COLD_BARE if kind == "bare" else COLD_APP],
+                [sys.executable, "-c", {"bare": COLD_BARE, "app": COLD_APP, "shell": COLD_SHELL}[kind]],
                 env=child_env(home),
                 capture_output=True,
                 text=True,
@@ -538,7 +561,7 @@ def bench_cold(reps: int, tmp: Path) -> list[Row]:
             lines = {
                 x.split()[0]: x.split()[1:] for x in out.stdout.splitlines() if x.endswith(("True", "False"))
             }
-            needed = ("FIRST_PAINT",) if kind == "bare" else ("FIRST_PAINT", "ROWS_PAINT")
+            needed = ("FIRST_PAINT", "ROWS_PAINT") if kind == "app" else ("FIRST_PAINT",)
             if not all(k in lines for k in needed):
                 raise RuntimeError(f"cold start ({kind}) printed no paint:\n{out.stdout}\n{out.stderr}")
             if rep < 0:
@@ -552,6 +575,8 @@ def bench_cold(reps: int, tmp: Path) -> list[Row]:
     # (the machine's speed drifts over a run; a pair sees the same machine).
     paired = statistics.median(a / b for a, b in zip(results["app"], results["bare"], strict=True))
     paired_rows = statistics.median(a / b for a, b in zip(results["rows"], results["bare"], strict=True))
+    paired_shell = statistics.median(a / b for a, b in zip(results["shell"], results["bare"], strict=True))
+    shell = statistics.median(results["shell"])
     return [
         Row(
             "cold start to first painted window <= 1.3x bare PySide6",
@@ -565,6 +590,12 @@ def bench_cold(reps: int, tmp: Path) -> list[Row]:
             "cold start to the first page's rows painted (built after the first paint)",
             f"{rows:.0f} ms (runs: {', '.join(f'{x:.0f}' for x in results['rows'])})",
             f"{paired_rows:.2f}x bare QMainWindow, median of pairs (medians {rows / bare:.2f}x)",
+            None,
+        ),
+        Row(
+            "for scale: a window with menus and a 9-item list, no data, no app code",
+            f"{shell:.0f} ms (runs: {', '.join(f'{x:.0f}' for x in results['shell'])})",
+            f"{paired_shell:.2f}x bare QMainWindow, median of pairs",
             None,
         ),
         Row(

@@ -93,6 +93,9 @@ def test_window_paints_its_navigation_then_builds_the_first_page(qtbot, db: Data
     assert window.nav.count() == len(PAGE_ORDER) + 1  # the record types and Charts, from the start
     assert window.nav.currentRow() == 0
     assert not [a for a in window.file_menu.actions() if a.objectName().startswith("exportAction_")]
+    menus = [m.title() for m in (window.file_menu, window.edit_menu, window.go_menu, window.help_menu)]
+    assert menus == ["&File", "&Edit", "&Go", "&Help"]  # painted first, filled after
+    assert window.go_menu.actions() == []
     with qtbot.waitSignal(window.started, timeout=10_000):
         window.show()  # the first paint schedules the rest
     page = window.pages[PAGE_ORDER[0]]
@@ -101,6 +104,9 @@ def test_window_paints_its_navigation_then_builds_the_first_page(qtbot, db: Data
     window.charts.navigator.show()
     assert window.nav.currentRow() == len(PAGE_ORDER)
     assert [a for a in window.file_menu.actions() if a.objectName().startswith("exportAction_")]
+    shortcuts = {a.shortcut().toString() for a in window.go_menu.actions()}
+    assert {f"Ctrl+{i + 1}" for i in range(len(PAGE_ORDER))} | {"Alt+Left", "Alt+Right"} <= shortcuts
+    assert any(a.text() == "&Quit" for a in window.file_menu.actions())
     from faceledger.jobs import wait_all
 
     wait_all()

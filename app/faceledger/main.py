@@ -63,16 +63,24 @@ def setup_logging(folder: Path | None = None) -> Path | None:
     return path
 
 
-def make_application(argv: list[str] | None = None) -> QApplication:
+def set_window_icon(app: QApplication) -> None:
+    """The app's icon (an SVG: Qt loads its SVG icon engine, about 2 ms)."""
+    icon = resources_dir() / "faceledger.svg"
+    if icon.exists():
+        app.setWindowIcon(QIcon(str(icon)))
+
+
+def make_application(argv: list[str] | None = None, *, icon_now: bool = True) -> QApplication:
+    """The QApplication with its names, style sheet and (unless `icon_now` is False, for a start
+    that sets it after the first paint) its icon."""
     app = QApplication.instance()
     if not isinstance(app, QApplication):
         app = QApplication(argv if argv is not None else sys.argv[:1])
     app.setApplicationName("FaceLedger")
     app.setOrganizationName("FaceLedger")
     res = resources_dir()
-    icon = res / "faceledger.svg"
-    if icon.exists():
-        app.setWindowIcon(QIcon(str(icon)))
+    if icon_now:
+        set_window_icon(app)
     style = res / "style.qss"
     if style.exists():
         app.setStyleSheet(style.read_text(encoding="utf-8"))
@@ -206,7 +214,7 @@ def run_gui(db_path: Path | None = None, *, quit_after_ms: int | None = None) ->
         except DatabaseProblem as problem:
             make_application()
             return _refuse(problem)
-        app = make_application()
+        app = make_application(icon_now=False)  # the icon is set once the first page is in
         try:
             settings = Settings()
             window = build_window(db, settings, first_page_after_paint=True)
@@ -221,6 +229,7 @@ def run_gui(db_path: Path | None = None, *, quit_after_ms: int | None = None) ->
             return _refuse(problem)
         reporter.parent = window
         window.started.connect(lambda: QTimer.singleShot(0, _logging_once))
+        window.started.connect(lambda: set_window_icon(app))
         window.show()
         if settings.notice:
             QTimer.singleShot(0, lambda: show_notice(window, "Settings reset", settings.notice))

@@ -134,7 +134,7 @@ class MainWindow(QMainWindow):
         # Pages are built when first shown: start-up builds only the Vendors page.
         self.pages: LazyPages = LazyPages(self._make_page)
         self._build()
-        self._build_actions()
+        self._build_menus()
         self._connect_signals()
         self._restore_state()
         if not first_page_after_paint:
@@ -149,6 +149,7 @@ class MainWindow(QMainWindow):
         self._started = True
         from PySide6.QtCore import Qt  # noqa: PLC0415
 
+        self._build_actions()
         self.nav.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         # The status bar (about 4 ms to build) comes with the first page, in the frame after the first.
         self.statusBar().addPermanentWidget(self.data_label)
@@ -237,16 +238,22 @@ class MainWindow(QMainWindow):
         self.addAction(act)
         return act
 
-    def _build_actions(self) -> None:
+    def _build_menus(self) -> None:
+        """The menu bar's menus, empty: their actions are added by `finish_start` (16 actions with
+        their shortcuts take a few milliseconds the first paint does not need)."""
         mb = self.menuBar()
-        file_menu = mb.addMenu("&File")
-        self.file_menu = file_menu
-        self._action("&Quit", QKeySequence.StandardKey.Quit, self.close, file_menu)
-        edit = mb.addMenu("&Edit")
+        self.file_menu = mb.addMenu("&File")
+        self.edit_menu = mb.addMenu("&Edit")
+        self.go_menu = mb.addMenu("&Go")
+        self.help_menu = mb.addMenu("&Help")
+
+    def _build_actions(self) -> None:
+        self._action("&Quit", QKeySequence.StandardKey.Quit, self.close, self.file_menu)
+        edit = self.edit_menu
         self.act_copy_citation = self._action("Copy &citation", "Ctrl+Shift+C", self.copy_citation, edit)
         self._action("&Find in page", QKeySequence.StandardKey.Find, self._on_find, edit)
         self._action("&Search everything", "Ctrl+K", self.open_global_search, edit)
-        go = mb.addMenu("&Go")
+        go = self.go_menu
         self.act_back = self._action("&Back", "Alt+Left", self.go_back, go)
         self.act_forward = self._action("&Forward", "Alt+Right", self.go_forward, go)
         go.addSeparator()
@@ -254,7 +261,6 @@ class MainWindow(QMainWindow):
             self._action(
                 ENTITIES[entity].title, f"Ctrl+{i + 1}", lambda _=False, e=entity: self.show_page(e), go
             )
-        self.help_menu = mb.addMenu("&Help")
         self._action(
             "Data &licences and attribution", None, lambda: self.show_page("datasets"), self.help_menu
         )
