@@ -190,3 +190,41 @@ def test_cells_follow_the_query_after_a_reset(qtbot, repos: Repositories) -> Non
     assert shown == (expected[0][repo.grid_columns.index("name")] if expected else None)
     model.set_query(Query())
     assert model.data(model.index(0, 0)) == first
+
+
+def test_pages_of_a_scanning_query_on_a_large_table_arrive_from_a_worker(
+    qtbot,
+    repos: Repositories,
+    monkeypatch: pytest.MonkeyPatch,  # type: ignore[no-untyped-def]
+) -> None:
+    """Past its first page, a query that may scan a large table (a one-letter word) reads each page
+    on a worker: rows are appended when they arrive, and a page reached by a jump shows empty
+    cells until its rows arrive, then repaints."""
+    monkeypatch.setattr(table_model, "SMALL_TABLE_ROWS", 0)
+    repo = repos.for_entity("sources")
+    query = Query(search="e")
+    expected = [r[0] for r in repo.rows(query, 0, 10_000)]
+    assert len(expected) > 2 * table_model.PAGE_SIZE
+    model = EntityTableModel(repo, hold_count=True)  # no count job: the pages alone grow the rows
+    model.set_query(query)
+    qtbot.waitUntil(lambda: not model.busy, timeout=10_000)
+    assert model.rowCount() == table_model.PAGE_SIZE and model.matching is None
+    while model.matching is None:
+        assert model.canFetchMore()
+        before = model.rowCount()
+        model.fetchMore()
+        assert not model.canFetchMore()  # one read of the next page at a time
+        assert model.rowCount() == before  # appended when they arrive, not now
+        qtbot.waitUntil(
+            lambda before=before: model.rowCount() > before or model.matching is not None, timeout=10_000
+        )
+    assert model.matching == model.rowCount() == len(expected)
+    # A page that is not in memory: empty at first, filled by a worker, announced by dataChanged.
+    model._pages.clear()
+    model._hot = None
+    last = len(expected) - 1
+    assert model.record_id(last) is None
+    with qtbot.waitSignal(model.dataChanged, timeout=10_000):
+        pass
+    assert model.record_id(last) == expected[last]
+    qtbot.waitUntil(lambda: [model.record_id(i) for i in range(len(expected))] == expected, timeout=10_000)

@@ -101,6 +101,9 @@ class EntityTableModel(QAbstractTableModel):
         self._hot: tuple[int, int, list[tuple[Any, ...]]] | None = None
         self._last_record: tuple[str, Any] | None = None
         self._pending: tuple[int, Query, dict[str, sqlite3.Connection]] | None = None
+        # Pages being read on a worker (queries that scan a large table), by page number.
+        self._loads: dict[int, dict[str, sqlite3.Connection]] = {}
+        self._scan = False
         self._query = Query()
         self._pages: OrderedDict[int, list[tuple[Any, ...]]] = OrderedDict()
         self._rows = 0
@@ -155,6 +158,10 @@ class EntityTableModel(QAbstractTableModel):
         self.beginResetModel()
         self._query = query
         self._generation += 1
+        self._stop_loads()
+        self._scan = self.repository.approx_rows > SMALL_TABLE_ROWS and not self.repository.index_driven(
+            query
+        )
         self._pages.clear()
         self._hot = None
         self._pages[0] = first
@@ -175,6 +182,7 @@ class EntityTableModel(QAbstractTableModel):
     def _read_first_page_off_thread(self, query: Query, defer_count: bool) -> None:
         self._cancel_pending()
         self._generation += 1  # results of the previous query's jobs are dropped from now on
+        self._stop_loads()
         gen = self._generation
         repo = self.repository
         running: dict[str, sqlite3.Connection] = {}
@@ -283,13 +291,19 @@ class EntityTableModel(QAbstractTableModel):
             and self._pending is None
             and self._count is None
             and self._rows % PAGE_SIZE == 0
+            and (self._rows // PAGE_SIZE) not in self._loads
         )
 
     def fetchMore(self, parent: _Index = QModelIndex()) -> None:
         if parent.isValid() or self._count is not None or self._pending is not None:
             return
         page_no = self._rows // PAGE_SIZE
-        rows = self._page(page_no)
+        if self._scan:
+            self._load_page_off_thread(page_no)  # the rows are inserted when they arrive
+            return
+        self._grow_by(self._page(page_no))
+
+    def _grow_by(self, rows: list[tuple[Any, ...]]) -> None:
         if rows:
             self.beginInsertRows(QModelIndex(), self._rows, self._rows + len(rows) - 1)
             self._rows += len(rows)
@@ -301,13 +315,70 @@ class EntityTableModel(QAbstractTableModel):
     def _page(self, page_no: int) -> list[tuple[Any, ...]]:
         page = self._pages.get(page_no)
         if page is None:
+            if self._scan:
+                # A query that may read a large table to its end to reach this page: read it on a
+                # worker; its cells are empty until it arrives (then dataChanged repaints them).
+                self._load_page_off_thread(page_no)
+                return []
             page = self.repository.rows(self._query, page_no * PAGE_SIZE, PAGE_SIZE, self._count)
-            self._pages[page_no] = page
-            while len(self._pages) > MAX_PAGES:
-                self._pages.popitem(last=False)
+            self._keep(page_no, page)
         else:
             self._pages.move_to_end(page_no)
         return page
+
+    def _keep(self, page_no: int, page: list[tuple[Any, ...]]) -> None:
+        self._pages[page_no] = page
+        while len(self._pages) > MAX_PAGES:
+            self._pages.popitem(last=False)
+
+    def _load_page_off_thread(self, page_no: int) -> None:
+        if page_no in self._loads or self.repository.db.closed:
+            return
+        gen = self._generation
+        repo = self.repository
+        query, count = self._query, self._count
+        running: dict[str, sqlite3.Connection] = {}
+
+        def job(_h: JobHandle) -> tuple[int, int, list[tuple[Any, ...]]] | None:
+            try:
+                with repo.db.reader() as conn:
+                    running["conn"] = conn
+                    return gen, page_no, repo.rows(query, page_no * PAGE_SIZE, PAGE_SIZE, count, conn=conn)
+            except Exception:
+                if gen != self._generation:
+                    return None  # interrupted by a newer query
+                raise
+            finally:
+                running.clear()
+
+        self._loads[page_no] = running
+        handle = run_job(job, self, report_errors=True)
+        handle.signals.finished.connect(self._on_page_loaded)
+
+    def _on_page_loaded(self, result: tuple[int, int, list[tuple[Any, ...]]] | None) -> None:
+        if result is None or self.repository.db.closed:
+            return
+        gen, page_no, page = result
+        if gen != self._generation:
+            return
+        self._loads.pop(page_no, None)
+        self._keep(page_no, page)
+        first = page_no * PAGE_SIZE
+        if self._count is None and first == self._rows:  # fetchMore's next page
+            self._grow_by(page)
+        elif page and first < self._rows:
+            last = min(first + len(page), self._rows) - 1
+            self.dataChanged.emit(self.index(first, 0), self.index(last, len(self.fields) - 1))
+
+    def _stop_loads(self) -> None:
+        for running in self._loads.values():
+            conn = running.get("conn")
+            if conn is not None:
+                try:
+                    conn.interrupt()
+                except sqlite3.Error:
+                    pass
+        self._loads.clear()
 
     def _row(self, row: int) -> tuple[Any, ...] | None:
         if row < 0 or row >= self._rows:
