@@ -83,7 +83,7 @@ class Repository(Generic[T]):
         self._grid = tuple(c for c in dict.fromkeys(wanted) if c in self._columns)
         self._fts_last_rowid: int | None = None
         self._last_rowid: int | None = None
-        self._dense: bool | None = None
+        self._first_rowid: int | None = None
         self._grid_select = ", ".join(f't."{c}"' for c in self._grid)
 
     # -- building SQL -------------------------------------------------------------------------
@@ -209,13 +209,13 @@ class Repository(Generic[T]):
             total += res
         return total
 
-    def _dense_rowids(self) -> bool:
-        """Whether the table's rowids are exactly 1..N (a built table; counted once, ~5 ms per
-        million rows)."""
-        if self._dense is None:
-            row = self.db.query_one(f'SELECT MIN(rowid), COUNT(*) FROM "{self.table}"')
-            self._dense = bool(row and row[1] and row[0] == 1 and row[1] == self.approx_rows)
-        return self._dense
+    def _dense_rowids(self, rows: int) -> bool:
+        """Whether the table's rowids are exactly 1..`rows`, given its row count (known to the
+        caller, counted off the GUI thread): the first is 1 and the last is the count."""
+        if self._first_rowid is None:
+            row = self.db.query_one(f'SELECT MIN(rowid) FROM "{self.table}"')
+            self._first_rowid = int(row[0]) if row and row[0] is not None else 0
+        return rows > 0 and self._first_rowid == 1 and self.approx_rows == rows
 
     @property
     def approx_rows(self) -> int:
@@ -284,8 +284,9 @@ class Repository(Generic[T]):
         if (
             offset >= DENSE_JUMP_OFFSET
             and col == self._rowid_order
+            and total is not None
             and query._replace(order=None) == Query()
-            and self._dense_rowids()
+            and self._dense_rowids(total)
         ):
             # Every row, in the order the rowids follow, which run 1..N without a gap: the page is
             # a rowid range wherever it lies (OFFSET would step over every row before it).
