@@ -44,12 +44,9 @@ def test_plain_gui_start_is_recognised_and_nothing_else(argv: list[str], expecte
 def test_qt_constants_named_without_the_qt_namespace() -> None:
     from PySide6.QtCore import Qt
 
-    from faceledger.main import FIRST_ROWS
-    from faceledger.models.table_model import PAGE_SIZE
     from faceledger.ui.main_window import USER_ROLE
 
     assert Qt.ItemDataRole(USER_ROLE) == Qt.ItemDataRole.UserRole
-    assert FIRST_ROWS == PAGE_SIZE  # the rows checked before the first paint are those the page reads
 
 
 START_PATH = "import sys\nimport faceledger.cli, faceledger.main\nprint(' '.join(sorted(sys.modules)))\n"

@@ -16,7 +16,7 @@ from PySide6.QtWidgets import QApplication, QWidget
 
 from faceledger.data.database import Database
 from faceledger.data.errors import DatabaseProblem, FaceLedgerError
-from faceledger.data.repositories import Query, Repositories
+from faceledger.data.repositories import PAGE_SIZE, Query, Repositories
 from faceledger.ui.main_window import PAGE_ORDER, MainWindow
 from faceledger.ui.settings import Settings, user_data_dir
 
@@ -25,8 +25,6 @@ if TYPE_CHECKING:
     from PySide6.QtWidgets import QMessageBox, QPushButton
 
 log = logging.getLogger("faceledger")
-
-FIRST_ROWS = 200  # the rows a page's table reads first (its model's page size)
 
 
 def resources_dir() -> Path:
@@ -196,7 +194,7 @@ def read_first_rows(window: MainWindow) -> None:
     """Read the rows the first page will show, as its table reads them: a database damaged there is
     refused before any window is shown, although the page itself is built after the first paint."""
     repo = window.repos.for_entity(PAGE_ORDER[0])
-    repo.rows(Query(), 0, FIRST_ROWS)
+    repo.rows(Query(), 0, PAGE_SIZE)
 
 
 def run_gui(db_path: Path | None = None, *, quit_after_ms: int | None = None) -> int:

@@ -189,11 +189,24 @@ class Database:
         self.close()
 
     # -- querying -----------------------------------------------------------------------------
-    def query(self, sql: str, params: tuple[Any, ...] | list[Any] = ()) -> list[tuple[Any, ...]]:
+    def query(
+        self, sql: str, params: tuple[Any, ...] | list[Any] = (), conn: sqlite3.Connection | None = None
+    ) -> list[tuple[Any, ...]]:
+        """All rows; on `conn` when given (a worker's own connection), else on the shared one."""
+        if conn is not None:
+            with translated_errors(self.path):
+                return conn.execute(sql, params).fetchall()
         with self._guard():
             return self._conn.execute(sql, params).fetchall()
 
-    def query_one(self, sql: str, params: tuple[Any, ...] | list[Any] = ()) -> tuple[Any, ...] | None:
+    def query_one(
+        self, sql: str, params: tuple[Any, ...] | list[Any] = (), conn: sqlite3.Connection | None = None
+    ) -> tuple[Any, ...] | None:
+        """The first row or None; on `conn` when given, as `query`."""
+        if conn is not None:
+            with translated_errors(self.path):
+                found: tuple[Any, ...] | None = conn.execute(sql, params).fetchone()
+                return found
         with self._guard():
             row: tuple[Any, ...] | None = self._conn.execute(sql, params).fetchone()
             return row

@@ -25,6 +25,8 @@ T = TypeVar("T")
 MANY_MATCHES = 20_000
 # Related records listed in a detail pane, at most (a vendor can have a million deployments).
 RELATED_LIMIT = 500
+# The rows a table view reads at a time (its first page, and each page after).
+PAGE_SIZE = 200
 # From this offset on, a page of every row in stored order is read as a rowid range (see _select).
 DENSE_JUMP_OFFSET = 10_000
 # A search's full count over an index of at least PARALLEL_COUNT_ROWS rows is split into
@@ -81,9 +83,7 @@ class Repository(Generic[T]):
         for f in spec.fields:
             wanted += [f.key, f.sort_key]
         self._grid = tuple(c for c in dict.fromkeys(wanted) if c in self._columns)
-        self._fts_last_rowid: int | None = None
-        self._last_rowid: int | None = None
-        self._first_rowid: int | None = None
+        self._cached: dict[str, int] = {}
         self._grid_select = ", ".join(f't."{c}"' for c in self._grid)
 
     # -- building SQL -------------------------------------------------------------------------
@@ -151,21 +151,16 @@ class Repository(Generic[T]):
             sql, params = fts_condition(f"fts_{self.table}", terms, "COUNT(*)")
             if terms.long and COUNT_PARTS > 1:
                 return self._count_in_parts(sql, params, conn)
-        if conn is not None:
-            return int(conn.execute(sql, params).fetchone()[0])
-        row = self.db.query_one(sql, params)
+        row = self.db.query_one(sql, params, conn)
         return int(row[0]) if row else 0
 
     def _count_in_parts(self, sql: str, params: list[Any], conn: sqlite3.Connection | None) -> int:
         """A large index count split into rowid ranges counted at once on their own connections
         (SQLite leaves the GIL while it reads): a common term's matches are counted by every core."""
-        if self._fts_last_rowid is None:
-            row = self.db.query_one(f"SELECT MAX(rowid) FROM fts_{self.table}")
-            self._fts_last_rowid = int(row[0]) if row and row[0] is not None else 0
-        last = self._fts_last_rowid
+        last = self._cached_int(f"SELECT MAX(rowid) FROM fts_{self.table}")
 
         def one(sql: str, args: list[Any]) -> int:
-            row = conn.execute(sql, args).fetchone() if conn is not None else self.db.query_one(sql, args)
+            row = self.db.query_one(sql, args, conn)
             return int(row[0]) if row else 0
 
         if last < PARALLEL_COUNT_ROWS:
@@ -194,11 +189,7 @@ class Repository(Generic[T]):
         for t in threads:
             t.start()
         try:
-            first_args = [*params, bounds[0], bounds[1]]
-            if conn is not None:
-                results[0] = int(conn.execute(ranged, first_args).fetchone()[0])
-            else:
-                results[0] = int(self.db.query(ranged, first_args)[0][0])
+            results[0] = one(ranged, [*params, bounds[0], bounds[1]])
         finally:
             for t in threads:
                 t.join()
@@ -212,19 +203,21 @@ class Repository(Generic[T]):
     def _dense_rowids(self, rows: int) -> bool:
         """Whether the table's rowids are exactly 1..`rows`, given its row count (known to the
         caller, counted off the GUI thread): the first is 1 and the last is the count."""
-        if self._first_rowid is None:
-            row = self.db.query_one(f'SELECT MIN(rowid) FROM "{self.table}"')
-            self._first_rowid = int(row[0]) if row and row[0] is not None else 0
-        return rows > 0 and self._first_rowid == 1 and self.approx_rows == rows
+        first = self._cached_int(f'SELECT MIN(rowid) FROM "{self.table}"')
+        return rows > 0 and first == 1 and self.approx_rows == rows
 
     @property
     def approx_rows(self) -> int:
         """The table's size, read at once from its last rowid (rows are never deleted from a
         built database): tells a table a synchronous count or scan can afford from a large one."""
-        if self._last_rowid is None:
-            row = self.db.query_one(f'SELECT MAX(rowid) FROM "{self.table}"')
-            self._last_rowid = int(row[0]) if row and row[0] is not None else 0
-        return self._last_rowid
+        return self._cached_int(f'SELECT MAX(rowid) FROM "{self.table}"')
+
+    def _cached_int(self, sql: str) -> int:
+        """A number that cannot change in a read-only database, read once (0 for NULL)."""
+        if sql not in self._cached:
+            row = self.db.query_one(sql)
+            self._cached[sql] = int(row[0]) if row and row[0] is not None else 0
+        return self._cached[sql]
 
     def total(self) -> int:
         row = self.db.query_one(f'SELECT COUNT(*) FROM "{self.table}"')
@@ -297,7 +290,7 @@ class Repository(Generic[T]):
                 f"ORDER BY t.rowid {'ASC' if asc else 'DESC'}"
             )
             args0 = [max(1, lo), hi]
-            return conn.execute(sql, args0).fetchall() if conn is not None else self.db.query(sql, args0)
+            return self.db.query(sql, args0, conn)
         many = not terms.empty and col != self._rowid_order and self._many_matches(terms, conn)
         where, params = self.where(query, by_sort_index=many)
         reverse = total is not None and offset > total // 2
@@ -329,7 +322,7 @@ class Repository(Generic[T]):
                     f"WHERE {rest} ORDER BY f.r {d} LIMIT ? OFFSET ?"
                 )
                 args += [*rest_params, limit, offset]
-        rows = conn.execute(sql, args).fetchall() if conn is not None else self.db.query(sql, args)
+        rows = self.db.query(sql, args, conn)
         if reverse:
             rows.reverse()
         return rows
@@ -340,7 +333,7 @@ class Repository(Generic[T]):
             return False
         sub, params = fts_condition(f"fts_{self.table}", terms, "1")
         sql, args = f"SELECT COUNT(*) FROM ({sub} LIMIT ?)", [*params, MANY_MATCHES]
-        row = conn.execute(sql, args).fetchone() if conn is not None else self.db.query_one(sql, args)
+        row = self.db.query_one(sql, args, conn)
         return bool(row and row[0] >= MANY_MATCHES)
 
     def position(self, query: Query, record_id: str) -> int | None:
@@ -416,7 +409,7 @@ class Repository(Generic[T]):
             f'SELECT COALESCE(t."{col}", \'\') AS v, COUNT(*) FROM "{self.table}" t '
             f"WHERE {where} GROUP BY v ORDER BY COUNT(*) DESC, v"
         )
-        rows = conn.execute(sql, params).fetchall() if conn is not None else self.db.query(sql, params)
+        rows = self.db.query(sql, params, conn)
         return [(str(v), int(n)) for v, n in rows]
 
     def year_bounds(self) -> tuple[int, int] | None:
@@ -649,7 +642,7 @@ class LinkRepository:
     def count(self, table: str, conn: sqlite3.Connection | None = None) -> int:
         self._table(table)
         sql = f'SELECT COUNT(*) FROM "{table}"'
-        row = conn.execute(sql).fetchone() if conn is not None else self.db.query_one(sql)
+        row = self.db.query_one(sql, (), conn)
         return int(row[0]) if row else 0
 
     def iter_rows(self, table: str, conn: sqlite3.Connection | None = None) -> Iterator[tuple[Any, ...]]:

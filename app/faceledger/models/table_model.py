@@ -26,7 +26,7 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QBrush, QColor, QFont
 
 from faceledger.data.entities import Field
-from faceledger.data.repositories import Query, Repository
+from faceledger.data.repositories import PAGE_SIZE, Query, Repository
 from faceledger.jobs import JobHandle, run_job
 
 RecordRole = int(Qt.ItemDataRole.UserRole) + 1
@@ -42,7 +42,6 @@ _FONT = int(Qt.ItemDataRole.FontRole)
 _RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
 _HANDLED_ROLES = frozenset({_DISPLAY, _TOOLTIP, _ALIGN, _FOREGROUND, _FONT, SortRole, RecordRole, IdRole})
 
-PAGE_SIZE = 200
 # Tables up to this size are counted at once when the query changes; larger ones on a worker.
 SMALL_TABLE_ROWS = 20_000
 MAX_PAGES = 40
@@ -183,15 +182,25 @@ class EntityTableModel(QAbstractTableModel):
         self._cancel_pending()
         self._generation += 1  # results of the previous query's jobs are dropped from now on
         self._stop_loads()
+        running: dict[str, sqlite3.Connection] = {}
+        self._pending = (self._generation, query, running)
+        handle = self._read_page_off_thread(query, 0, None, running)
+        handle.signals.finished.connect(lambda result: self._on_first_page_read(result, defer_count))
+        self.busy_changed.emit(True)
+
+    def _read_page_off_thread(
+        self, query: Query, page_no: int, count: int | None, running: dict[str, sqlite3.Connection]
+    ) -> JobHandle:
+        """A page of `query` read on a worker. Its result is (generation, page number, rows), or
+        None when a newer query interrupted it (`_interrupt(running)`) meanwhile."""
         gen = self._generation
         repo = self.repository
-        running: dict[str, sqlite3.Connection] = {}
 
-        def job(_h: JobHandle) -> tuple[int, Query, list[tuple[Any, ...]]] | None:
+        def job(_h: JobHandle) -> tuple[int, int, list[tuple[Any, ...]]] | None:
             try:
                 with repo.db.reader() as conn:
                     running["conn"] = conn
-                    return gen, query, repo.rows(query, 0, PAGE_SIZE, conn=conn)
+                    return gen, page_no, repo.rows(query, page_no * PAGE_SIZE, PAGE_SIZE, count, conn=conn)
             except Exception:
                 if gen != self._generation:
                     return None  # interrupted by a newer query: nothing to report
@@ -199,19 +208,26 @@ class EntityTableModel(QAbstractTableModel):
             finally:
                 running.clear()
 
-        self._pending = (gen, query, running)
-        handle = run_job(job, self, report_errors=True)
-        handle.signals.finished.connect(lambda result: self._on_first_page_read(result, defer_count))
-        self.busy_changed.emit(True)
+        return run_job(job, self, report_errors=True)
+
+    @staticmethod
+    def _interrupt(running: dict[str, sqlite3.Connection]) -> None:
+        conn = running.get("conn")
+        if conn is not None:
+            try:
+                conn.interrupt()  # SQLite allows this from another thread; the job drops its result
+            except sqlite3.Error:
+                pass  # the job just finished and closed it
 
     def _on_first_page_read(
-        self, result: tuple[int, Query, list[tuple[Any, ...]]] | None, defer_count: bool
+        self, result: tuple[int, int, list[tuple[Any, ...]]] | None, defer_count: bool
     ) -> None:
         if result is None or self._pending is None or self._pending[0] != result[0]:
             return  # cancelled or superseded
         if self.repository.db.closed:
             return
-        _gen, query, first = result
+        first = result[2]
+        query = self._pending[1]
         self._pending = None
         self._show_first_page(query, first, len(first) if len(first) < PAGE_SIZE else None, defer_count)
         self.busy_changed.emit(False)
@@ -219,14 +235,10 @@ class EntityTableModel(QAbstractTableModel):
     def _cancel_pending(self) -> None:
         if self._pending is None:
             return
-        conn = self._pending[2].get("conn")
+        running = self._pending[2]
         self._pending = None
         self._generation += 1
-        if conn is not None:
-            try:
-                conn.interrupt()  # SQLite allows this from another thread; the job drops its result
-            except sqlite3.Error:
-                pass  # the job just finished and closed it
+        self._interrupt(running)
         self.busy_changed.emit(False)
 
     def release_count(self) -> None:
@@ -334,25 +346,9 @@ class EntityTableModel(QAbstractTableModel):
     def _load_page_off_thread(self, page_no: int) -> None:
         if page_no in self._loads or self.repository.db.closed:
             return
-        gen = self._generation
-        repo = self.repository
-        query, count = self._query, self._count
         running: dict[str, sqlite3.Connection] = {}
-
-        def job(_h: JobHandle) -> tuple[int, int, list[tuple[Any, ...]]] | None:
-            try:
-                with repo.db.reader() as conn:
-                    running["conn"] = conn
-                    return gen, page_no, repo.rows(query, page_no * PAGE_SIZE, PAGE_SIZE, count, conn=conn)
-            except Exception:
-                if gen != self._generation:
-                    return None  # interrupted by a newer query
-                raise
-            finally:
-                running.clear()
-
         self._loads[page_no] = running
-        handle = run_job(job, self, report_errors=True)
+        handle = self._read_page_off_thread(self._query, page_no, self._count, running)
         handle.signals.finished.connect(self._on_page_loaded)
 
     def _on_page_loaded(self, result: tuple[int, int, list[tuple[Any, ...]]] | None) -> None:
@@ -372,12 +368,7 @@ class EntityTableModel(QAbstractTableModel):
 
     def _stop_loads(self) -> None:
         for running in self._loads.values():
-            conn = running.get("conn")
-            if conn is not None:
-                try:
-                    conn.interrupt()
-                except sqlite3.Error:
-                    pass
+            self._interrupt(running)
         self._loads.clear()
 
     def _row(self, row: int) -> tuple[Any, ...] | None:
@@ -449,17 +440,15 @@ class EntityTableModel(QAbstractTableModel):
             values = found
         if role == _DISPLAY:
             return self._formats[column](values[self._value_at[column]])
-        if column != self._verification_column:
-            if role == _TOOLTIP:
-                text = self._formats[column](values[self._value_at[column]])
-                return text if len(text) > 30 else None
-            if role == SortRole:
-                return values[self._sort_at[column]]
-            if role == IdRole:
-                return values[0]
-            if role == RecordRole:
-                return self.record(row)
-            return None
+        if role == SortRole:
+            return values[self._sort_at[column]]
+        if role == IdRole:
+            return values[0]
+        if role == RecordRole:
+            return self.record(row)
+        if column != self._verification_column:  # only the tooltip is left to answer
+            text = self._formats[column](values[self._value_at[column]])
+            return text if len(text) > 30 else None
         verification = values[self._verification_at] if self._verification_at is not None else ""
         if role == _FOREGROUND:
             if verification == "unverified":
@@ -473,17 +462,10 @@ class EntityTableModel(QAbstractTableModel):
                 font.setItalic(True)
                 return font
             return None
-        if role == _TOOLTIP:  # the note is not in the row: read the record (one row)
-            text = self._formats[column](values[self._value_at[column]])
-            note = getattr(self.record(row), "verification_note", "")
-            return f"{text}\n{note}" if note else text
-        if role == SortRole:
-            return values[self._sort_at[column]]
-        if role == IdRole:
-            return values[0]
-        if role == RecordRole:
-            return self.record(row)
-        return None
+        # The tooltip; the note is not in the row: read the record (one row).
+        text = self._formats[column](values[self._value_at[column]])
+        note = getattr(self.record(row), "verification_note", "")
+        return f"{text}\n{note}" if note else text
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         if not 0 <= column < len(self.fields):
