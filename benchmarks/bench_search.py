@@ -434,67 +434,96 @@ def bench_page(db_path: Path, reps: int, tmp: Path) -> list[Row]:
 
 
 # -- 4. cold start ------------------------------------------------------------------------------
-# Run with `python -c` (nothing of this script is imported): the same lines for both kinds, then
-# either a bare QMainWindow or the app exactly as the `faceledger` command starts it.
+# Run with `python -c` (nothing of this script is imported): the same lines for every kind, then
+# either a bare QMainWindow or the app exactly as the `faceledger` command starts it (`cli.main()`,
+# with nothing imported before it: the command opens its database before it imports PySide6).
 #
+# The instrument imports no Qt itself: a finder on sys.meta_path waits for PySide6.QtWidgets to be
+# imported (by the bare script or by the app) and then patches QMainWindow.show and
+# QTableView.setModel, so that both kinds import, create and show exactly what they would anyway.
 # The first paint is seen by an event filter on the main window alone, installed by its show().
 # An application-wide Python event filter would make PySide wrap every object and event of the
 # process in Python, which loads the Python types (and some 190 enums) of most Qt classes as soon
 # as a window has a child widget: about 30 ms that belong to the instrument, not to the app.
 # The app then also waits for its first page's table to be painted with rows (the window shows
-# its navigation first and builds that page right after its first paint); that is seen through an
-# application-wide filter installed after the first paint, so that figure includes its cost.
+# its navigation first and builds that page right after its first paint), seen by a filter on
+# each table's viewport, put there when the table gets its model.
 COLD_START = """
 import sys, time
-from PySide6.QtCore import QEvent, QObject, QTimer
-from PySide6.QtWidgets import QAbstractItemView, QApplication, QMainWindow, QTableView
 
-class FirstPaint(QObject):
-    done = False
-    def eventFilter(self, obj, event):
-        if not self.done and event.type() == QEvent.Type.Paint:
-            self.done = True
-            QTimer.singleShot(0, self.report)
-        return False
-    def report(self):
-        print("FIRST_PAINT", time.time(), "pyqtgraph" in sys.modules, flush=True)
-        if not WAIT_FOR_ROWS:
-            app.quit()
+def instrument(widgets):
+    from PySide6.QtCore import QEvent, QObject, QTimer
+    QAbstractItemView, QMainWindow, QTableView = widgets.QAbstractItemView, widgets.QMainWindow, widgets.QTableView
 
-class RowsPaint(QObject):
-    done = False
-    def eventFilter(self, obj, event):
-        if not self.done and event.type() == QEvent.Type.Paint:
-            view = obj.parent()
-            if isinstance(view, QAbstractItemView) and obj is view.viewport() and view.isVisible() \\
-                    and isinstance(view.window(), QMainWindow) and view.model() is not None \\
-                    and view.model().rowCount() > 0:
+    class FirstPaint(QObject):
+        done = False
+        def eventFilter(self, obj, event):
+            if not self.done and event.type() == QEvent.Type.Paint:
                 self.done = True
                 QTimer.singleShot(0, self.report)
-        return False
-    def report(self):
-        print("ROWS_PAINT", time.time(), "pyqtgraph" in sys.modules, flush=True)
-        app.quit()
+            return False
+        def report(self):
+            print("FIRST_PAINT", time.time(), "pyqtgraph" in sys.modules, flush=True)
+            if not WAIT_FOR_ROWS:
+                widgets.QApplication.instance().quit()
+            else:
+                QTimer.singleShot(20_000, lambda: (print("NO_ROWS_PAINT", flush=True), widgets.QApplication.instance().quit()))
 
-app = QApplication(["faceledger"])
-watcher, rows = FirstPaint(), RowsPaint()
-_show = QMainWindow.show
-def show(window):
-    window.installEventFilter(watcher)
-    _show(window)
-QMainWindow.show = show
-# The rows: a filter on each table's viewport, put there when the table gets its model (an
-# application-wide Python filter would itself cost ~30 ms of PySide type loading).
-_set_model = QTableView.setModel
-def set_model(view, model):
-    _set_model(view, model)
-    view.viewport().installEventFilter(rows)
-QTableView.setModel = set_model
+    class RowsPaint(QObject):
+        done = False
+        def eventFilter(self, obj, event):
+            if not self.done and event.type() == QEvent.Type.Paint:
+                view = obj.parent()
+                if isinstance(view, QAbstractItemView) and obj is view.viewport() and view.isVisible() \\
+                        and isinstance(view.window(), QMainWindow) and view.model() is not None \\
+                        and view.model().rowCount() > 0:
+                    self.done = True
+                    QTimer.singleShot(0, self.report)
+            return False
+        def report(self):
+            print("ROWS_PAINT", time.time(), "pyqtgraph" in sys.modules, flush=True)
+            widgets.QApplication.instance().quit()
+
+    watcher, rows = FirstPaint(), RowsPaint()
+    _show = QMainWindow.show
+    def show(window):
+        window.installEventFilter(watcher)
+        _show(window)
+    QMainWindow.show = show
+    _set_model = QTableView.setModel
+    def set_model(view, model):
+        _set_model(view, model)
+        view.viewport().installEventFilter(rows)
+    QTableView.setModel = set_model
+    widgets._instrument = (watcher, rows)  # kept alive
+
+class Hook:
+    @staticmethod
+    def find_spec(name, path=None, target=None):
+        if name != "PySide6.QtWidgets":
+            return None
+        sys.meta_path.remove(Hook)
+        for finder in sys.meta_path:
+            spec = finder.find_spec(name, path, target) if hasattr(finder, "find_spec") else None
+            if spec is not None:
+                break
+        else:
+            return None
+        exec_module = spec.loader.exec_module
+        def exec_and_instrument(module):
+            exec_module(module)
+            instrument(module)
+        spec.loader.exec_module = exec_and_instrument
+        return spec
+
+sys.meta_path.insert(0, Hook)
 """
 COLD_BARE = (
     COLD_START
     + """
 WAIT_FOR_ROWS = False
+from PySide6.QtWidgets import QApplication, QMainWindow
+app = QApplication(["faceledger"])
 w = QMainWindow()
 w.resize(1360, 840)
 w.show()
@@ -507,7 +536,8 @@ COLD_SHELL = (
     COLD_START
     + """
 WAIT_FOR_ROWS = False
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QListWidget, QWidget
+from PySide6.QtWidgets import QApplication, QHBoxLayout, QLabel, QListWidget, QMainWindow, QWidget
+app = QApplication(["faceledger"])
 w = QMainWindow()
 for title in ("&File", "&Edit", "&Go", "&Help"):
     w.menuBar().addMenu(title).addAction("Quit")
@@ -525,12 +555,11 @@ app.exec()
 """
 )
 COLD_APP = (
-    # As the `faceledger` command starts: its module is imported before anything imports PySide6.
-    "from faceledger.cli import main\n"
-    + COLD_START
+    # As the `faceledger` command (console script `faceledger.cli:main`) starts.
+    COLD_START
     + """
 WAIT_FOR_ROWS = True
-QTimer.singleShot(20_000, lambda: (print("NO_ROWS_PAINT", flush=True), app.quit()))
+from faceledger.cli import main
 main([])
 """
 )

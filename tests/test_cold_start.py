@@ -139,3 +139,69 @@ def test_background_checksum_passes_an_intact_file(db_path: Path) -> None:
     with Database.open(db_path, checksum_in_background=True) as db:
         db.wait_checksum()
         assert db.checksum_problem() is None
+
+
+# The `faceledger` command, up to the point where it opens its database: what had been imported
+# then, and whether the checksum thread was running. The spy stops the start there.
+OPEN_ORDER = """
+import sys, threading
+import faceledger.data.database as d
+
+class Stop(Exception):
+    pass
+
+opened = d.Database.open.__func__
+def spy(cls, *a, **k):
+    db = opened(cls, *a, **k)
+    threads = [t.name for t in threading.enumerate()]
+    print("QT_LOADED", "PySide6" in sys.modules, "CHECKSUM_THREAD", "faceledger-checksum" in threads)
+    db.wait_checksum()
+    db.close()
+    raise Stop
+d.Database.open = classmethod(spy)
+from faceledger.cli import main
+try:
+    main([])
+except Stop:
+    pass
+"""
+
+
+def test_the_command_opens_its_database_before_qt_loads() -> None:
+    """So that the file is hashed on another core while PySide6 loads."""
+    result = subprocess.run(
+        [sys.executable, "-c", OPEN_ORDER],
+        env={"PYTHONPATH": str(APP), "HOME": str(Path.cwd()), "QT_QPA_PLATFORM": "offscreen"},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "QT_LOADED False CHECKSUM_THREAD True" in result.stdout, result.stdout + result.stderr
+
+
+def test_background_checksum_reports_a_missing_manifest(db_path: Path, tmp_path: Path) -> None:
+    path = tmp_path / "no-manifest.db"
+    shutil.copy(db_path, path)
+    with pytest.raises(DatabaseProblem) as sync:
+        Database.open(path)
+    db = Database.open(path, checksum_in_background=True)  # read on the thread, reported by wait
+    try:
+        with pytest.raises(DatabaseProblem) as later:
+            db.wait_checksum()
+        assert later.value.what == sync.value.what
+        assert "no checksum manifest" in later.value.what
+    finally:
+        db.close()
+
+
+def test_file_checksum_of_an_empty_and_a_small_file(tmp_path: Path) -> None:
+    import hashlib
+
+    from faceledger.data.manifest import file_sha256
+
+    empty, small = tmp_path / "empty", tmp_path / "small"
+    empty.write_bytes(b"")
+    small.write_bytes(b"FaceLedger\n" * 1000)
+    assert file_sha256(empty) == hashlib.sha256(b"").hexdigest()
+    assert file_sha256(small) == hashlib.sha256(b"FaceLedger\n" * 1000).hexdigest()

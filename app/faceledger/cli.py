@@ -17,10 +17,10 @@ from pathlib import Path
 from typing import NoReturn, TextIO
 
 from faceledger.data.database import CheckReport, Database
-from faceledger.data.errors import FaceLedgerError
+from faceledger.data.errors import DatabaseProblem, FaceLedgerError
 
-# The Qt-free data layer that the window reads at start, imported before anything imports PySide6:
-# PySide6 reads the source of every module imported after it (its __feature__ import hook).
+# The Qt-free data layer that the window reads at start, imported before anything imports PySide6
+# (`start_gui` opens the database before Qt loads).
 from faceledger.data.links import refuse_reason  # noqa: F401
 from faceledger.data.repositories import Repositories
 
@@ -103,15 +103,11 @@ def main(argv: Sequence[str] | None = None, stdout: TextIO | None = None) -> int
         arguments = list(argv) if argv is not None else sys.argv[1:]
         gui, db = plain_gui_start(arguments)
         if gui:
-            from faceledger.main import run_gui  # noqa: PLC0415
-
-            return run_gui(db)
+            return start_gui(db)
         args = build_parser().parse_args(arguments)
         command = args.command or "gui"
         if command == "gui":
-            from faceledger.main import run_gui  # noqa: PLC0415
-
-            return run_gui(args.db)
+            return start_gui(args.db)
         if command == "doctor":
             return doctor(args.db, out)
         if command == "stats":
@@ -133,6 +129,19 @@ def main(argv: Sequence[str] | None = None, stdout: TextIO | None = None) -> int
         return 0
     except KeyboardInterrupt:
         return 130
+
+
+def start_gui(db_path: Path | None) -> int:
+    """The window. The database is opened first, before anything imports PySide6: its file is
+    hashed on a thread of its own (the GIL released) while Qt loads on this one, so the check is
+    done by the time the window is ready to be shown."""
+    try:
+        opened: Database | DatabaseProblem = Database.open(db_path, checksum_in_background=True)
+    except DatabaseProblem as problem:
+        opened = problem  # shown in a dialog once Qt is up
+    from faceledger.main import run_gui  # noqa: PLC0415
+
+    return run_gui(db_path, opened=opened)
 
 
 def doctor(db_path: Path | None, out: TextIO) -> int:

@@ -11,7 +11,7 @@ from types import TracebackType
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QTimer
-from PySide6.QtGui import QGuiApplication, QIcon
+from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication, QWidget
 
 from faceledger.data.database import Database
@@ -62,7 +62,10 @@ def setup_logging(folder: Path | None = None) -> Path | None:
 
 
 def set_window_icon(app: QApplication) -> None:
-    """The app's icon (an SVG: Qt loads its SVG icon engine, about 2 ms)."""
+    """The app's icon (an SVG: Qt loads its SVG icon engine, about 2 ms; QIcon's Python type,
+    with its 151-member ThemeIcon enum, another 1.3 ms: both after the first paint)."""
+    from PySide6.QtGui import QIcon  # noqa: PLC0415
+
     icon = resources_dir() / "faceledger.svg"
     if icon.exists():
         app.setWindowIcon(QIcon(str(icon)))
@@ -197,21 +200,32 @@ def read_first_rows(window: MainWindow) -> None:
     repo.rows(Query(), 0, PAGE_SIZE)
 
 
-def run_gui(db_path: Path | None = None, *, quit_after_ms: int | None = None) -> int:
+def run_gui(
+    db_path: Path | None = None,
+    *,
+    quit_after_ms: int | None = None,
+    opened: Database | DatabaseProblem | None = None,
+) -> int:
     """Start the app. Returns the process exit code (2 when the database cannot be used).
+    `opened`: the database, or the problem met opening it, when the caller opened it already
+    (the `faceledger` command does, before it imports PySide6).
 
     Start-up order, for the first paint: the database's file checksum is computed on a thread
-    while the window is built (and checked before it is shown); the first page is built right
-    after the first paint; the log file is opened after it."""
+    while Qt loads and the window is built (and checked before it is shown); the first page is
+    built right after the first paint; the log file is opened after it."""
     reporter = ErrorReporter()
     reporter.before_logging = _logging_once
     previous_hook, sys.excepthook = sys.excepthook, reporter
     try:
-        try:
-            db = Database.open(db_path, checksum_in_background=True)
-        except DatabaseProblem as problem:
+        if opened is None:
+            try:
+                opened = Database.open(db_path, checksum_in_background=True)
+            except DatabaseProblem as problem:
+                opened = problem
+        if isinstance(opened, DatabaseProblem):
             make_application()
-            return _refuse(problem)
+            return _refuse(opened)
+        db = opened
         app = make_application(icon_now=False)  # the icon is set once the first page is in
         try:
             settings = Settings()

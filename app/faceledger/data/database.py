@@ -119,19 +119,18 @@ class Database:
 
         Raises DatabaseProblem with a message naming the file and what to do.
 
-        `checksum_in_background`: the file's SHA-256 is compared with the manifest on a thread of
-        its own (hashlib releases the GIL), so the caller can build its window meanwhile; the
-        caller must call `wait_checksum()` before showing anything read from the database. Every
-        other check is done here, as without it."""
+        `checksum_in_background`: the manifest is read and the file's SHA-256 compared with it on
+        a thread of its own (hashlib releases the GIL), so the caller can build its window
+        meanwhile; the caller must call `wait_checksum()` before showing anything read from the
+        database (a missing or unreadable manifest is reported there too, before any other
+        problem). Every other check is done here, as without it."""
         p = Path(path) if path is not None else bundled_database_path()
         _check_file(p)
         checksum: ChecksumCheck | None = None
-        if verify:
-            expected = _expected_checksum(p)
-            if checksum_in_background:
-                checksum = ChecksumCheck(p, expected)
-            else:
-                _compare_checksum(p, expected)
+        if verify and checksum_in_background:
+            checksum = ChecksumCheck(p)  # reads the manifest too: a missing one is its problem
+        elif verify:
+            _compare_checksum(p, _expected_checksum(p))
         try:
             conn = _connect(p)
         except DatabaseProblem as problem:
@@ -407,18 +406,17 @@ def _compare_checksum(p: Path, expected: str) -> None:
 
 
 class ChecksumCheck:
-    """`_compare_checksum` on a thread of its own, started at once; `wait()` returns its problem."""
+    """The manifest read and the file compared with it (`_expected_checksum`, `_compare_checksum`)
+    on a thread of its own, started at once; `wait()` returns the first problem found."""
 
-    def __init__(self, p: Path, expected: str) -> None:
+    def __init__(self, p: Path) -> None:
         self._problem: DatabaseProblem | None = None
-        self._thread = threading.Thread(
-            target=self._run, args=(p, expected), name="faceledger-checksum", daemon=True
-        )
+        self._thread = threading.Thread(target=self._run, args=(p,), name="faceledger-checksum", daemon=True)
         self._thread.start()
 
-    def _run(self, p: Path, expected: str) -> None:
+    def _run(self, p: Path) -> None:
         try:
-            _compare_checksum(p, expected)
+            _compare_checksum(p, _expected_checksum(p))
         except DatabaseProblem as problem:
             self._problem = problem
 

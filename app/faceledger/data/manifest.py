@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import hashlib
 import json
+import mmap
 import sqlite3
 from pathlib import Path
 from typing import Any
 
 MANIFEST_SUFFIX = ".manifest.json"
-CHUNK = 1 << 20
 
 
 def manifest_path(db_path: Path) -> Path:
@@ -23,11 +23,14 @@ def manifest_path(db_path: Path) -> Path:
 
 
 def file_sha256(path: Path) -> str:
-    h = hashlib.sha256()
+    """The file's SHA-256, hashed from a read-only memory map in one call: no copy, and the GIL
+    is released for the whole hash (a chunked loop would take it back for every chunk, which
+    costs a thread running beside busy Python code up to a switch interval per chunk)."""
     with open(path, "rb") as fh:
-        while chunk := fh.read(CHUNK):
-            h.update(chunk)
-    return h.hexdigest()
+        if fh.seek(0, 2) == 0:
+            return hashlib.sha256().hexdigest()  # an empty file cannot be mapped
+        with mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ) as mapped:
+            return hashlib.sha256(mapped).hexdigest()
 
 
 def content_tables(conn: sqlite3.Connection) -> list[str]:

@@ -6,15 +6,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QEvent, QObject, QTimer, Signal
-from PySide6.QtGui import (
-    QAction,
-    QCloseEvent,
-    QDesktopServices,
-    QGuiApplication,
-    QKeySequence,
-    QMouseEvent,
-    QPaintEvent,
-)
+from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -31,7 +23,11 @@ from faceledger.data.repositories import Repositories
 from faceledger.ui.settings import Settings
 
 if TYPE_CHECKING:
-    # Imported where first used: none of them is needed for the window's first paint.
+    # Imported where first used: none of them is needed for the window's first paint (a Qt
+    # class's Python type, with its enums, is made when first named: QKeySequence, QAction,
+    # QMouseEvent and the rest cost a few milliseconds together).
+    from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QPaintEvent
+
     from faceledger.ui.charts_page import ChartsPage
     from faceledger.ui.entity_page import EntityPage
     from faceledger.ui.global_search import GlobalSearch
@@ -228,6 +224,8 @@ class MainWindow(QMainWindow):
     def _action(
         self, text: str, shortcut: QKeySequence | QKeySequence.StandardKey | str | None, slot: Any, menu: Any
     ) -> QAction:
+        from PySide6.QtGui import QAction, QKeySequence  # noqa: PLC0415 (after the first paint)
+
         act = QAction(text, self)
         if shortcut is not None:
             # setShortcuts([...]) sets the same one shortcut; setShortcut()'s overload resolution
@@ -248,6 +246,8 @@ class MainWindow(QMainWindow):
         self.help_menu = mb.addMenu("&Help")
 
     def _build_actions(self) -> None:
+        from PySide6.QtGui import QKeySequence  # noqa: PLC0415 (after the first paint)
+
         self._action("&Quit", QKeySequence.StandardKey.Quit, self.close, self.file_menu)
         edit = self.edit_menu
         self.act_copy_citation = self._action("Copy &citation", "Ctrl+Shift+C", self.copy_citation, edit)
@@ -367,6 +367,8 @@ class MainWindow(QMainWindow):
             self.url_refused.emit(url, reason)
             QMessageBox.warning(self, "Address not opened", f"{reason}\n\n{url}")
             return False
+        from PySide6.QtGui import QDesktopServices  # noqa: PLC0415
+
         QDesktopServices.openUrl(qurl)
         self.statusBar().showMessage(f"Opened in your browser: {text}", 5000)
         return True
@@ -415,9 +417,12 @@ class MainWindow(QMainWindow):
         super().closeEvent(event)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if event.type() == QEvent.Type.MouseButtonPress and isinstance(event, QMouseEvent):
-            from PySide6.QtCore import Qt  # noqa: PLC0415 (see USER_ROLE)
+        if event.type() != QEvent.Type.MouseButtonPress:
+            return False  # every event of the application passes here: the common path first
+        from PySide6.QtCore import Qt  # noqa: PLC0415 (see USER_ROLE)
+        from PySide6.QtGui import QMouseEvent  # noqa: PLC0415 (not needed for the first paint)
 
+        if isinstance(event, QMouseEvent):
             if event.button() == Qt.MouseButton.BackButton:
                 self.go_back()
                 return True
