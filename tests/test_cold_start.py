@@ -205,3 +205,46 @@ def test_file_checksum_of_an_empty_and_a_small_file(tmp_path: Path) -> None:
     small.write_bytes(b"FaceLedger\n" * 1000)
     assert file_sha256(empty) == hashlib.sha256(b"").hexdigest()
     assert file_sha256(small) == hashlib.sha256(b"FaceLedger\n" * 1000).hexdigest()
+
+
+# The command's start, watched: whether Python's garbage collector runs while the window is built,
+# and whether it runs again once the first page has painted (the window then quits).
+GC_PROBE = r"""
+import gc, sys
+import faceledger.main as m
+seen = {}
+build = m.build_window
+def spy_build(*a, **k):
+    seen["while_building"] = gc.isenabled()
+    window = build(*a, **k)
+    window.started.connect(lambda: seen.setdefault("at_started", gc.isenabled()))
+    def after():
+        seen["after_started"] = gc.isenabled()
+        window.close()
+    window.started.connect(lambda: m.QTimer.singleShot(50, after))
+    return window
+m.build_window = spy_build
+from faceledger.cli import main
+code = main([])
+print("GC", seen.get("while_building"), seen.get("at_started"), seen.get("after_started"), gc.isenabled())
+sys.exit(code)
+"""
+
+
+def test_the_garbage_collector_is_paused_for_the_start_only(tmp_path: Path) -> None:
+    result = subprocess.run(
+        [sys.executable, "-c", GC_PROBE],
+        env={
+            "PYTHONPATH": str(APP),
+            "HOME": str(tmp_path),
+            "XDG_DATA_HOME": str(tmp_path / "data"),
+            "XDG_CONFIG_HOME": str(tmp_path / "config"),
+            "QT_QPA_PLATFORM": "offscreen",
+            "FACELEDGER_NO_ERROR_DIALOG": "1",
+        },
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "GC False False True True" in result.stdout, result.stdout + result.stderr

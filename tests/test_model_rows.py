@@ -7,7 +7,9 @@ from __future__ import annotations
 import time
 
 import pytest
-from PySide6.QtCore import QModelIndex, Qt
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QModelRoleData, Qt
+from PySide6.QtGui import QImage
+from PySide6.QtWidgets import QTableView
 
 from faceledger.data.entities import ENTITIES
 from faceledger.data.repositories import Query, Repositories
@@ -249,3 +251,68 @@ def test_pages_of_a_scanning_query_on_a_large_table_arrive_from_a_worker(
         pass
     assert model.record_id(last) == expected[last]
     qtbot.waitUntil(lambda: [model.record_id(i) for i in range(len(expected))] == expected, timeout=10_000)
+
+
+class _RoleByRole(EntityTableModel):
+    """Qt's own multiData: every role of the span through data(), one call each."""
+
+    def multiData(self, index, roleDataSpan) -> None:  # type: ignore[no-untyped-def]
+        QAbstractTableModel.multiData(self, index, roleDataSpan)
+
+
+class _CountingData(EntityTableModel):
+    display_calls = 0
+
+    def data(self, index, role=Qt.ItemDataRole.DisplayRole):  # type: ignore[no-untyped-def]
+        if role == Qt.ItemDataRole.DisplayRole:
+            type(self).display_calls += 1
+        return super().data(index, role)
+
+
+def _painted(qtbot, model: EntityTableModel, widths: list[int]) -> QImage:  # type: ignore[no-untyped-def]
+    view = QTableView()
+    qtbot.addWidget(view)
+    view.setModel(model)
+    view.resize(1400, 700)
+    for i, width in enumerate(widths):
+        view.setColumnWidth(i, width)
+    view.show()
+    qtbot.waitExposed(view)
+    return view.viewport().grab().toImage()
+
+
+@pytest.mark.parametrize("entity", ["customer_counts", "customers", "studies"])
+def test_cells_painted_through_multidata_equal_cells_painted_role_by_role(
+    qtbot, repos: Repositories, entity: str
+) -> None:  # type: ignore[no-untyped-def]
+    """One call per painted cell (the delegate's seven roles at once) paints exactly what seven
+    data() calls paint: texts, number alignment, and the unverified mark's colour and italics."""
+    repo = repos.for_entity(entity)
+    widths = [f.width for f in repo.spec.fields]
+    # Partial, then unverified, then verified rows on screen: each marked cell (its own colour and
+    # font) is followed by unmarked cells, which must not keep its colour, font or alignment.
+    query = Query(order=("verification", True))
+    fast, slow = EntityTableModel(repo), _RoleByRole(repo)
+    fast.set_query(query)
+    slow.set_query(query)
+    assert _painted(qtbot, fast, widths) == _painted(qtbot, slow, widths)
+
+
+def test_the_delegate_paints_cells_without_a_data_call_per_role(qtbot, repos: Repositories) -> None:  # type: ignore[no-untyped-def]
+    repo = repos.for_entity("customers")
+    model = _CountingData(repo)
+    _painted(qtbot, model, [f.width for f in repo.spec.fields])
+    shown = model.rowCount()
+    assert shown > 20
+    # Only the verification column (its mark has a colour and a font) asks data() role by role.
+    assert 0 < _CountingData.display_calls <= shown * 2
+
+
+def test_multidata_outside_the_delegate_answers_through_data(qtbot, repos: Repositories) -> None:  # type: ignore[no-untyped-def]
+    model = EntityTableModel(repos.for_entity("customers"))
+    for column in range(model.columnCount()):
+        index = model.index(3, column)
+        for role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.TextAlignmentRole, SortRole, IdRole):
+            item = QModelRoleData(int(role))
+            model.multiData(index, item)
+            assert item.data() == model.data(index, int(role))

@@ -14,15 +14,12 @@ import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import NoReturn, TextIO
+from typing import TYPE_CHECKING, NoReturn, TextIO
 
-from faceledger.data.database import CheckReport, Database
 from faceledger.data.errors import DatabaseProblem, FaceLedgerError
 
-# The Qt-free data layer that the window reads at start, imported before anything imports PySide6
-# (`start_gui` opens the database before Qt loads).
-from faceledger.data.links import refuse_reason  # noqa: F401
-from faceledger.data.repositories import Repositories
+if TYPE_CHECKING:
+    from faceledger.data.database import CheckReport, Database
 
 log = logging.getLogger(__name__)
 
@@ -134,14 +131,29 @@ def main(argv: Sequence[str] | None = None, stdout: TextIO | None = None) -> int
 def start_gui(db_path: Path | None) -> int:
     """The window. The database is opened first, before anything imports PySide6: its file is
     hashed on a thread of its own (the GIL released) while Qt loads on this one, so the check is
-    done by the time the window is ready to be shown."""
-    try:
-        opened: Database | DatabaseProblem = Database.open(db_path, checksum_in_background=True)
-    except DatabaseProblem as problem:
-        opened = problem  # shown in a dialog once Qt is up
-    from faceledger.main import run_gui  # noqa: PLC0415
+    done by the time the window is ready to be shown.
 
-    return run_gui(db_path, opened=opened)
+    Python's cyclic garbage collector is paused until the window's first page has painted
+    (`run_gui` resumes it): the start creates some hundred thousand objects (modules, Qt's
+    types, the window) that all live on, and collecting them over and over as they are made
+    costs several milliseconds of the start for nothing."""
+    import gc  # noqa: PLC0415
+
+    gc.disable()
+    try:
+        # The Qt-free data layer the window reads at start, imported before Qt loads.
+        from faceledger.data import links, repositories  # noqa: F401, PLC0415
+        from faceledger.data.database import Database  # noqa: PLC0415
+
+        try:
+            opened: Database | DatabaseProblem = Database.open(db_path, checksum_in_background=True)
+        except DatabaseProblem as problem:
+            opened = problem  # shown in a dialog once Qt is up
+        from faceledger.main import run_gui  # noqa: PLC0415
+    except BaseException:
+        gc.enable()
+        raise
+    return run_gui(db_path, opened=opened, resume_gc=True)
 
 
 def doctor(db_path: Path | None, out: TextIO) -> int:
@@ -149,6 +161,8 @@ def doctor(db_path: Path | None, out: TextIO) -> int:
 
     Opens without the manifest check that `Database.open` does by default, so that a tampered
     file is still examined and the changed tables can be named."""
+    from faceledger.data.database import Database  # noqa: PLC0415
+
     db = Database.open(db_path, verify=False)
     try:
         report = db.check()
@@ -223,6 +237,8 @@ def _check_window(db: Database) -> str:
 
 
 def stats(db_path: Path | None, out: TextIO) -> int:
+    from faceledger.data.database import Database  # noqa: PLC0415
+
     db = Database.open(db_path)
     try:
         from faceledger.data.stats import database_stats  # noqa: PLC0415
@@ -248,7 +264,9 @@ def search(args: argparse.Namespace, out: TextIO) -> int:
     import csv  # noqa: PLC0415
     import json  # noqa: PLC0415
 
+    from faceledger.data.database import Database  # noqa: PLC0415
     from faceledger.data.entities import ENTITIES  # noqa: PLC0415
+    from faceledger.data.repositories import Repositories  # noqa: PLC0415
 
     if args.limit < 1:
         raise CliError("--limit must be at least 1")

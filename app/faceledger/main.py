@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import logging
 import os
 import sys
@@ -205,10 +206,13 @@ def run_gui(
     *,
     quit_after_ms: int | None = None,
     opened: Database | DatabaseProblem | None = None,
+    resume_gc: bool = False,
 ) -> int:
     """Start the app. Returns the process exit code (2 when the database cannot be used).
     `opened`: the database, or the problem met opening it, when the caller opened it already
-    (the `faceledger` command does, before it imports PySide6).
+    (the `faceledger` command does, before it imports PySide6). `resume_gc`: the caller paused
+    Python's garbage collector for the start; it is resumed once the first page has painted (or
+    when the start ends otherwise).
 
     Start-up order, for the first paint: the database's file checksum is computed on a thread
     while Qt loads and the window is built (and checked before it is shown); the first page is
@@ -242,6 +246,8 @@ def run_gui(
         reporter.parent = window
         window.started.connect(lambda: QTimer.singleShot(0, _logging_once))
         window.started.connect(lambda: set_window_icon(app))
+        if resume_gc:
+            window.started.connect(lambda: QTimer.singleShot(0, gc.enable))
         window.show()
         if settings.notice:
             QTimer.singleShot(0, lambda: show_notice(window, "Settings reset", settings.notice))
@@ -255,6 +261,8 @@ def run_gui(
         return int(code)
     finally:
         sys.excepthook = previous_hook
+        if resume_gc:
+            gc.enable()
 
 
 _logging_ready = False

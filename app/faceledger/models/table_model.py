@@ -17,6 +17,8 @@ from typing import Any
 from PySide6.QtCore import (
     QAbstractTableModel,
     QModelIndex,
+    QModelRoleData,
+    QModelRoleDataSpan,
     QObject,
     QPersistentModelIndex,
     Qt,
@@ -40,6 +42,9 @@ _ALIGN = int(Qt.ItemDataRole.TextAlignmentRole)
 _FOREGROUND = int(Qt.ItemDataRole.ForegroundRole)
 _FONT = int(Qt.ItemDataRole.FontRole)
 _RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+# Where QStyledItemDelegate's span holds the roles multiData() answers itself: display, alignment,
+# font, foreground (at 5, 1, 0, 2).
+_DELEGATE_ROLES = (_DISPLAY, _ALIGN, _FONT, _FOREGROUND)
 _HANDLED_ROLES = frozenset({_DISPLAY, _TOOLTIP, _ALIGN, _FOREGROUND, _FONT, SortRole, RecordRole, IdRole})
 
 # Tables up to this size are counted at once when the query changes; larger ones on a worker.
@@ -417,9 +422,45 @@ class EntityTableModel(QAbstractTableModel):
             return section + 1
         return None
 
+    def multiData(self, index: _Index, roleDataSpan: QModelRoleDataSpan | QModelRoleData) -> None:
+        """Qt's item delegate asks for the seven roles of a painted cell in one call: answered
+        here with one Python call per cell instead of seven data() calls.
+
+        The delegate's span is font, alignment, foreground, check state, decoration, display,
+        background, and it keeps that one array for every cell it paints, so what a cell does not
+        set stays from the cell before. A cell outside the verification column sets its text and
+        alignment and clears the font and foreground (set only by the verification column);
+        check state, decoration and background are never set by this model. Any other span
+        (another caller, another Qt) is answered role by role through `data()`."""
+        span: Any = roleDataSpan  # indexable and iterable (PySide's stubs do not say so)
+        is_span = isinstance(roleDataSpan, QModelRoleDataSpan)
+        column = index.column()
+        if is_span and len(span) == 7 and 0 <= column != self._verification_column:
+            text, align, font, foreground = span[5], span[1], span[0], span[2]
+            if (text.role(), align.role(), font.role(), foreground.role()) == _DELEGATE_ROLES:
+                row = index.row()
+                hot = self._hot
+                if hot is not None and hot[0] <= row < hot[1]:
+                    values: tuple[Any, ...] | None = hot[2][row - hot[0]]
+                else:
+                    values = self._row(row)
+                if values is not None:
+                    text.setData(self._formats[column](values[self._value_at[column]]))
+                else:
+                    text.clearData()
+                if self._numeric[column]:
+                    align.setData(_RIGHT)
+                else:
+                    align.clearData()
+                font.clearData()
+                foreground.clearData()
+                return
+        for item in span if is_span else (span,):
+            item.setData(self.data(index, item.role()))
+
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        # Called about seven times per visible cell at each paint (one call per role): the common
-        # path is a hot page, a tuple index and a per-column formatter.
+        # Called for one role at a time by everything but the item delegate's paint (multiData):
+        # the common path is a hot page, a tuple index and a per-column formatter.
         if role not in _HANDLED_ROLES:
             return None
         column = index.column()
