@@ -304,8 +304,7 @@ def test_the_delegate_paints_cells_without_a_data_call_per_role(qtbot, repos: Re
     _painted(qtbot, model, [f.width for f in repo.spec.fields])
     shown = model.rowCount()
     assert shown > 20
-    # Only the verification column (its mark has a colour and a font) asks data() role by role.
-    assert 0 < _CountingData.display_calls <= shown * 2
+    assert _CountingData.display_calls == 0  # every cell, the verification marks included
 
 
 def test_multidata_outside_the_delegate_answers_through_data(qtbot, repos: Repositories) -> None:  # type: ignore[no-untyped-def]
@@ -316,3 +315,24 @@ def test_multidata_outside_the_delegate_answers_through_data(qtbot, repos: Repos
             item = QModelRoleData(int(role))
             model.multiData(index, item)
             assert item.data() == model.data(index, int(role))
+
+
+def test_a_page_never_asks_for_row_headers(qtbot, repos: Repositories, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """The row header is hidden and fixed before the model is set: no header per row is asked
+    for (a visible, resizable one asks four roles of every row when the model arrives)."""
+    asked: list[int] = []
+
+    class Counting(EntityTableModel):
+        def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):  # type: ignore[no-untyped-def]
+            if orientation == Qt.Orientation.Vertical:
+                asked.append(section)
+            return super().headerData(section, orientation, role)
+
+    monkeypatch.setattr(entity_page, "EntityTableModel", Counting)
+    page = EntityPage(repos, repos.for_entity("customers"))
+    qtbot.addWidget(page)
+    page.show()
+    qtbot.waitExposed(page)
+    assert page.model.rowCount() > 100
+    assert asked == []
+    wait_all()

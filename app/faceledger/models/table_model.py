@@ -54,6 +54,21 @@ MAX_PAGES = 40
 UNVERIFIED = QColor("#9a3412")
 PARTIAL = QColor("#8a6d00")
 
+
+_marks: dict[str, tuple[QBrush, QFont | None]] = {}
+
+
+def _mark(status: Any) -> tuple[QBrush, QFont | None] | None:
+    """The verification column's mark for a status: (text colour, font or None); verified has
+    none. Made on first use (a QFont wants the application to exist)."""
+    if not _marks:
+        italic = QFont()
+        italic.setItalic(True)
+        _marks["unverified"] = (QBrush(UNVERIFIED), italic)
+        _marks["partial"] = (QBrush(PARTIAL), None)
+    return _marks.get(status)
+
+
 _Index = QModelIndex | QPersistentModelIndex
 
 
@@ -428,14 +443,14 @@ class EntityTableModel(QAbstractTableModel):
 
         The delegate's span is font, alignment, foreground, check state, decoration, display,
         background, and it keeps that one array for every cell it paints, so what a cell does not
-        set stays from the cell before. A cell outside the verification column sets its text and
-        alignment and clears the font and foreground (set only by the verification column);
-        check state, decoration and background are never set by this model. Any other span
-        (another caller, another Qt) is answered role by role through `data()`."""
+        set stays from the cell before: every cell sets or clears its text, alignment, font and
+        foreground (the verification column's mark); check state, decoration and background are
+        never set by this model. Any other span (another caller, another Qt) is answered role by
+        role through `data()`."""
         span: Any = roleDataSpan  # indexable and iterable (PySide's stubs do not say so)
         is_span = isinstance(roleDataSpan, QModelRoleDataSpan)
         column = index.column()
-        if is_span and len(span) == 7 and 0 <= column != self._verification_column:
+        if is_span and column >= 0 and len(span) == 7:
             text, align, font, foreground = span[5], span[1], span[0], span[2]
             if (text.role(), align.role(), font.role(), foreground.role()) == _DELEGATE_ROLES:
                 row = index.row()
@@ -444,16 +459,30 @@ class EntityTableModel(QAbstractTableModel):
                     values: tuple[Any, ...] | None = hot[2][row - hot[0]]
                 else:
                     values = self._row(row)
-                if values is not None:
-                    text.setData(self._formats[column](values[self._value_at[column]]))
-                else:
+                if values is None:
                     text.clearData()
+                else:
+                    text.setData(self._formats[column](values[self._value_at[column]]))
                 if self._numeric[column]:
                     align.setData(_RIGHT)
                 else:
                     align.clearData()
-                font.clearData()
-                foreground.clearData()
+                mark = None
+                if (
+                    values is not None
+                    and column == self._verification_column
+                    and self._verification_at is not None
+                ):
+                    mark = _mark(values[self._verification_at])
+                if mark is None:
+                    font.clearData()
+                    foreground.clearData()
+                else:
+                    foreground.setData(mark[0])
+                    if mark[1] is None:
+                        font.clearData()
+                    else:
+                        font.setData(mark[1])
                 return
         for item in span if is_span else (span,):
             item.setData(self.data(index, item.role()))
@@ -491,18 +520,9 @@ class EntityTableModel(QAbstractTableModel):
             text = self._formats[column](values[self._value_at[column]])
             return text if len(text) > 30 else None
         verification = values[self._verification_at] if self._verification_at is not None else ""
-        if role == _FOREGROUND:
-            if verification == "unverified":
-                return QBrush(UNVERIFIED)
-            if verification == "partial":
-                return QBrush(PARTIAL)
-            return None
-        if role == _FONT:
-            if verification == "unverified":
-                font = QFont()
-                font.setItalic(True)
-                return font
-            return None
+        if role == _FOREGROUND or role == _FONT:
+            mark = _mark(verification)
+            return None if mark is None else mark[0] if role == _FOREGROUND else mark[1]
         # The tooltip; the note is not in the row: read the record (one row).
         text = self._formats[column](values[self._value_at[column]])
         note = getattr(self.record(row), "verification_note", "")
