@@ -11,6 +11,7 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QModelRoleData, Qt
 from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QTableView
 
+from faceledger.data import repositories as repositories_module
 from faceledger.data.entities import ENTITIES
 from faceledger.data.repositories import Query, Repositories
 from faceledger.jobs import wait_all
@@ -335,4 +336,38 @@ def test_a_page_never_asks_for_row_headers(qtbot, repos: Repositories, monkeypat
     qtbot.waitExposed(page)
     assert page.model.rowCount() > 100
     assert asked == []
+    wait_all()
+
+
+def test_a_jump_deep_into_a_large_table_in_another_order_is_read_off_the_gui_thread(
+    qtbot,
+    repos: Repositories,
+    monkeypatch: pytest.MonkeyPatch,  # type: ignore[no-untyped-def]
+) -> None:
+    """Sorted on a column other than the stored order, a page far from both ends would step over
+    every row before it (OFFSET): on a large table it is read on a worker and painted when it
+    arrives, and the detail pane then shows the current row. Pages near either end, and every
+    page in the stored order, are still read at once."""
+    monkeypatch.setattr(table_model, "SMALL_TABLE_ROWS", 0)
+    monkeypatch.setattr(repositories_module, "DENSE_JUMP_OFFSET", 100)
+    repo = repos.for_entity("sources")
+    other = next(f.key for f in repo.spec.fields if f.key != repo.spec.default_sort)
+    query = Query(order=(other, True))
+    expected = [r[0] for r in repo.rows(query, 0, 10_000)]
+    assert len(expected) > 3 * table_model.PAGE_SIZE
+    assert not repo.reads_directly(query, table_model.PAGE_SIZE, len(expected))
+    assert repo.reads_directly(query, 50, len(expected))  # near the start
+    assert repo.reads_directly(query, len(expected) - 60, len(expected))  # near the end, reversed
+    page = EntityPage(repos, repo)
+    qtbot.addWidget(page)
+    page.show()
+    page.model.set_query(query)
+    page.model.count_now()
+    model = page.model
+    middle = table_model.PAGE_SIZE + 7
+    assert model.record_id(middle) is None  # not read on the GUI thread
+    page.table.setCurrentIndex(model.index(middle, 0))
+    qtbot.waitUntil(lambda: model.record_id(middle) == expected[middle], timeout=10_000)
+    qtbot.waitUntil(lambda: getattr(page.detail.record, "id", None) == expected[middle], timeout=10_000)
+    assert model.record_id(len(expected) - 1) == expected[-1]  # Ctrl+End: at once
     wait_all()

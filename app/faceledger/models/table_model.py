@@ -330,10 +330,20 @@ class EntityTableModel(QAbstractTableModel):
         if parent.isValid() or self._count is not None or self._pending is not None:
             return
         page_no = self._rows // PAGE_SIZE
-        if self._scan:
+        if not self._reads_at_once(page_no):
             self._load_page_off_thread(page_no)  # the rows are inserted when they arrive
             return
         self._grow_by(self._page(page_no))
+
+    def _reads_at_once(self, page_no: int) -> bool:
+        """Whether a page is read on the GUI thread: on a large table, not a page of a query that
+        may scan the table (`_scan`), nor one far into a query in an order the stored rows do not
+        follow (SQLite would step over every row before it)."""
+        if self._scan:
+            return False
+        return self.repository.approx_rows <= SMALL_TABLE_ROWS or self.repository.reads_directly(
+            self._query, page_no * PAGE_SIZE, self._count
+        )
 
     def _grow_by(self, rows: list[tuple[Any, ...]]) -> None:
         if rows:
@@ -347,9 +357,9 @@ class EntityTableModel(QAbstractTableModel):
     def _page(self, page_no: int) -> list[tuple[Any, ...]]:
         page = self._pages.get(page_no)
         if page is None:
-            if self._scan:
-                # A query that may read a large table to its end to reach this page: read it on a
-                # worker; its cells are empty until it arrives (then dataChanged repaints them).
+            if not self._reads_at_once(page_no):
+                # A page that may take SQLite long to reach: read it on a worker; its cells are
+                # empty until it arrives (then dataChanged repaints them).
                 self._load_page_off_thread(page_no)
                 return []
             page = self.repository.rows(self._query, page_no * PAGE_SIZE, PAGE_SIZE, self._count)

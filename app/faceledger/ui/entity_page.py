@@ -225,6 +225,7 @@ class EntityPage(QWidget):
         self.model.counted.connect(self._on_model_counted)
         self.model.busy_changed.connect(self._on_model_busy)
         self.model.modelReset.connect(self._on_model_reset)
+        self.model.dataChanged.connect(self._on_rows_arrived)
         self.table.selectionModel().currentRowChanged.connect(self._on_current_row_changed)
         self.table.activated.connect(self._on_row_activated)
         self.detail.navigate_requested.connect(self.navigate_requested)
@@ -440,6 +441,16 @@ class EntityPage(QWidget):
             return
         self.detail.show_record(self.entity, rid)
         self.selection_changed.emit(self.entity, rid)
+
+    def _on_rows_arrived(self, top_left: QModelIndex, bottom_right: QModelIndex) -> None:
+        """A page read on a worker has arrived: when it holds the current row, whose record could
+        not be shown while its cells were empty, show it now."""
+        current = self.table.currentIndex()
+        if not current.isValid() or not top_left.row() <= current.row() <= bottom_right.row():
+            return
+        rid = self.model.record_id(current.row())
+        if rid is not None and getattr(self.detail.record, "id", None) != rid:
+            self._on_current_row_changed(current, current)
 
     def _on_row_activated(self, index: QModelIndex) -> None:
         if self.model.record_id(index.row()) is not None:
