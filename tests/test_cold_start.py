@@ -180,19 +180,15 @@ def test_the_command_opens_its_database_before_qt_loads() -> None:
     assert "QT_LOADED False CHECKSUM_THREAD True" in result.stdout, result.stdout + result.stderr
 
 
-def test_background_checksum_reports_a_missing_manifest(db_path: Path, tmp_path: Path) -> None:
+def test_a_missing_manifest_is_reported_at_open_either_way(db_path: Path, tmp_path: Path) -> None:
     path = tmp_path / "no-manifest.db"
     shutil.copy(db_path, path)
     with pytest.raises(DatabaseProblem) as sync:
         Database.open(path)
-    db = Database.open(path, checksum_in_background=True)  # read on the thread, reported by wait
-    try:
-        with pytest.raises(DatabaseProblem) as later:
-            db.wait_checksum()
-        assert later.value.what == sync.value.what
-        assert "no checksum manifest" in later.value.what
-    finally:
-        db.close()
+    with pytest.raises(DatabaseProblem) as background:
+        Database.open(path, checksum_in_background=True)
+    assert background.value.what == sync.value.what
+    assert "no checksum manifest" in sync.value.what
 
 
 def test_file_checksum_of_an_empty_and_a_small_file(tmp_path: Path) -> None:

@@ -101,7 +101,12 @@ class Database:
     uses sqlite-utils."""
 
     def __init__(
-        self, path: Path, conn: sqlite3.Connection, verify: bool, checksum: ChecksumCheck | None = None
+        self,
+        path: Path,
+        conn: sqlite3.Connection,
+        verify: bool,
+        checksum: ChecksumCheck | None = None,
+        columns: dict[str, list[str]] | None = None,
     ) -> None:
         self.path = path
         self._conn = conn
@@ -109,6 +114,10 @@ class Database:
         self._lock = threading.RLock()
         self._closed = False
         self._checksum = checksum
+        # The file never changes while open (read-only, immutable): its tables' columns and its
+        # meta table are read once (the columns by the schema check that opening does).
+        self._columns: dict[str, list[str]] = dict(columns or {})
+        self._meta: dict[str, str] | None = None
 
     # -- opening ------------------------------------------------------------------------------
     @classmethod
@@ -119,32 +128,33 @@ class Database:
 
         Raises DatabaseProblem with a message naming the file and what to do.
 
-        `checksum_in_background`: the manifest is read and the file's SHA-256 compared with it on
-        a thread of its own (hashlib releases the GIL), so the caller can build its window
-        meanwhile; the caller must call `wait_checksum()` before showing anything read from the
-        database (a missing or unreadable manifest is reported there too, before any other
-        problem). Every other check is done here, as without it."""
+        `checksum_in_background`: the file's SHA-256 is compared with the manifest on a thread of
+        its own (hashlib releases the GIL), so the caller can build its window meanwhile; the
+        caller must call `wait_checksum()` before showing anything read from the database. Every
+        other check is done here, as without it."""
         p = Path(path) if path is not None else bundled_database_path()
         _check_file(p)
         checksum: ChecksumCheck | None = None
-        if verify and checksum_in_background:
-            checksum = ChecksumCheck(p)  # reads the manifest too: a missing one is its problem
-        elif verify:
-            _compare_checksum(p, _expected_checksum(p))
+        if verify:
+            expected = _expected_checksum(p)
+            if checksum_in_background:
+                checksum = ChecksumCheck(p, expected)
+            else:
+                _compare_checksum(p, expected)
         try:
             conn = _connect(p)
         except DatabaseProblem as problem:
             _raise_checksum_first(checksum, problem)
             raise
         try:
-            _check_schema(conn, p)
+            columns = _check_schema(conn, p)
             if verify and not _is_bundled(p):
                 _check_structure(conn, p)
         except DatabaseProblem as problem:
             conn.close()
             _raise_checksum_first(checksum, problem)
             raise
-        return cls(p, conn, verify, checksum)
+        return cls(p, conn, verify, checksum, columns)
 
     def wait_checksum(self) -> None:
         """Wait for a checksum started by `open(..., checksum_in_background=True)`; raise its
@@ -249,7 +259,16 @@ class Database:
             yield
 
     def meta(self) -> dict[str, str]:
-        return {str(k): str(v) for k, v in self.query("SELECT key, value FROM meta")}
+        """The meta table (read once; a copy)."""
+        if self._meta is None:
+            self._meta = {str(k): str(v) for k, v in self.query("SELECT key, value FROM meta")}
+        return dict(self._meta)
+
+    def columns(self, table: str) -> list[str]:
+        """A table's columns in table order (read once; a copy)."""
+        if table not in self._columns:
+            self._columns[table] = [str(r[1]) for r in self.query(f'PRAGMA table_info("{table}")')]
+        return list(self._columns[table])
 
     def table_counts(self) -> dict[str, int]:
         return {t: int(self.query(f'SELECT COUNT(*) FROM "{t}"')[0][0]) for t in EXPECTED_SCHEMA}
@@ -406,17 +425,20 @@ def _compare_checksum(p: Path, expected: str) -> None:
 
 
 class ChecksumCheck:
-    """The manifest read and the file compared with it (`_expected_checksum`, `_compare_checksum`)
-    on a thread of its own, started at once; `wait()` returns the first problem found."""
+    """`_compare_checksum` on a thread of its own, started at once; `wait()` returns its problem.
+    The thread runs almost no Python: the manifest is read by the caller, and the hash leaves the
+    GIL, so the thread beside it is not slowed."""
 
-    def __init__(self, p: Path) -> None:
+    def __init__(self, p: Path, expected: str) -> None:
         self._problem: DatabaseProblem | None = None
-        self._thread = threading.Thread(target=self._run, args=(p,), name="faceledger-checksum", daemon=True)
+        self._thread = threading.Thread(
+            target=self._run, args=(p, expected), name="faceledger-checksum", daemon=True
+        )
         self._thread.start()
 
-    def _run(self, p: Path) -> None:
+    def _run(self, p: Path, expected: str) -> None:
         try:
-            _compare_checksum(p, _expected_checksum(p))
+            _compare_checksum(p, expected)
         except DatabaseProblem as problem:
             self._problem = problem
 
@@ -470,15 +492,17 @@ def _install_time_limit(conn: sqlite3.Connection) -> None:
     conn.set_progress_handler(handler, 100_000)
 
 
-def _check_schema(conn: sqlite3.Connection, p: Path) -> None:
+def _check_schema(conn: sqlite3.Connection, p: Path) -> dict[str, list[str]]:
+    """Check the tables and search indexes; returns each table's columns, in table order."""
+    columns: dict[str, list[str]] = {}
     try:
         rows = conn.execute("SELECT name, type FROM sqlite_master WHERE type IN ('table', 'view')").fetchall()
         present = {name: typ for name, typ in rows}
         for table, cols in EXPECTED_SCHEMA.items():
             if present.get(table) != "table":
                 raise DatabaseProblem(p, f"This is not a FaceLedger database (table '{table}' is missing)")
-            have = {r[1] for r in conn.execute(f'PRAGMA table_info("{table}")')}
-            missing = cols - have
+            columns[table] = [str(r[1]) for r in conn.execute(f'PRAGMA table_info("{table}")')]
+            missing = cols - set(columns[table])
             if missing:
                 raise DatabaseProblem(
                     p,
@@ -494,3 +518,4 @@ def _check_schema(conn: sqlite3.Connection, p: Path) -> None:
                 )
     except sqlite3.DatabaseError as exc:
         raise DatabaseProblem(p, f"The database is damaged ({exc})") from exc
+    return columns

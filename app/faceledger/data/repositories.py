@@ -74,11 +74,11 @@ class Repository(Generic[T]):
         self.db = db
         self.spec = spec
         self.table = spec.table
-        self._columns = [row[1] for row in db.query(f'PRAGMA table_info("{self.table}")')]
+        self._columns = db.columns(self.table)
         # The column whose order ("column" COLLATE NOCASE, id) the table's rowids follow, and so its
         # search index's rowids (the build stores rows that way and says so in meta); "" when not.
-        row = db.query_one("SELECT value FROM meta WHERE key = ?", (f"rowid_order.{self.table}",))
-        self._rowid_order = str(row[0]) if row and row[0] in self._columns else ""
+        order = db.meta().get(f"rowid_order.{self.table}", "")
+        self._rowid_order = order if order in self._columns else ""
         wanted = ["id", "verification"]  # the verification note (a tooltip) is read per record
         for f in spec.fields:
             wanted += [f.key, f.sort_key]
@@ -457,7 +457,7 @@ class Repository(Generic[T]):
         row = self.db.query_one("SELECT * FROM datasets WHERE id = ?", (dataset_id,))
         if not row:
             return None
-        cols = [c[1] for c in self.db.query('PRAGMA table_info("datasets")')]
+        cols = self.db.columns("datasets")
         return r.from_row(r.Dataset, cols, row)
 
 
@@ -568,7 +568,7 @@ class CountRepository(Repository[r.CustomerCount]):
 
 class StudyRepository(Repository[r.Study]):
     def figures(self, study_id: str) -> list[r.StudyFigure]:
-        cols = [c[1] for c in self.db.query('PRAGMA table_info("study_figures")')]
+        cols = self.db.columns("study_figures")
         rows = self.db.query(
             "SELECT * FROM study_figures WHERE study_id = ? "
             "ORDER BY vendor_label COLLATE NOCASE, subgroup, metric, id",
