@@ -27,6 +27,10 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("faceledger")
 
+# The garbage collector paused for the start (`run_gui(resume_gc=True)`) resumes once the first
+# page has painted, and at the latest this long after the window is shown.
+RESUME_GC_AFTER_MS = 3000
+
 
 def resources_dir() -> Path:
     """Installed: the faceledger.resources package; from a checkout: the repository's resources/."""
@@ -248,6 +252,8 @@ def run_gui(
         window.started.connect(lambda: set_window_icon(app))
         if resume_gc:
             window.started.connect(lambda: QTimer.singleShot(0, gc.enable))
+            # A window that is not painted (started minimised, say) must not keep it paused.
+            QTimer.singleShot(RESUME_GC_AFTER_MS, gc.enable)
         window.show()
         if settings.notice:
             QTimer.singleShot(0, lambda: show_notice(window, "Settings reset", settings.notice))
