@@ -93,8 +93,11 @@ def test_window_paints_its_navigation_then_builds_the_first_page(qtbot, db: Data
     menus = [m.title() for m in (window.file_menu, window.edit_menu, window.go_menu, window.help_menu)]
     assert menus == ["&File", "&Edit", "&Go", "&Help"]  # painted first, filled after
     assert window.go_menu.actions() == []
+    at_started: list[bool] = []
+    window.started.connect(lambda: at_started.append(window.pages[PAGE_ORDER[0]].painted_or_hidden))
     with qtbot.waitSignal(window.started, timeout=10_000):
         window.show()  # the first paint schedules the rest
+    assert at_started == [True]  # the rest came after the first page's table had painted
     page = window.pages[PAGE_ORDER[0]]
     assert window.stack.currentWidget() is page and page.model.rowCount() > 0
     assert window.nav.count() == len(PAGE_ORDER) + 1  # Charts installed on its entry, not a second one

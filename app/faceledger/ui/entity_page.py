@@ -85,6 +85,8 @@ class EntityPage(QWidget):
     navigate_requested = Signal(str, str)
     open_url_requested = Signal(str)
     status_changed = Signal(str)
+    # The table has painted (or was built hidden, or did not paint in time): its counts start.
+    background_started = Signal()
 
     def __init__(
         self, repos: Repositories, repository: Repository[Any], parent: QWidget | None = None
@@ -131,6 +133,12 @@ class EntityPage(QWidget):
         self.table.viewport().removeEventFilter(self)
         self.model.release_count()
         self._refresh_facets()
+        self.background_started.emit()
+
+    @property
+    def painted_or_hidden(self) -> bool:
+        """Whether `background_started` has been emitted."""
+        return self._background_started
 
     # -- layout -------------------------------------------------------------------------------
     def _build(self) -> None:

@@ -151,10 +151,15 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.data_label)
         if self._last_page is None:
             self.show_page(PAGE_ORDER[0])
-        if self.isVisible():
-            QTimer.singleShot(0, self._finish_rest)  # after the page's first paint (posted before)
-        else:
+        page = self._last_page
+        if not self.isVisible():
             self._finish_rest()
+        elif page is not None and not page.painted_or_hidden:
+            # The rest (export actions, Charts, an application-wide event filter that makes PySide
+            # load the Python types of most Qt classes) waits until the page's rows have painted.
+            page.background_started.connect(lambda: QTimer.singleShot(0, self._finish_rest))
+        else:
+            QTimer.singleShot(0, self._finish_rest)
 
     def _finish_rest(self) -> None:
         if self._rest_done:
