@@ -6,8 +6,8 @@ in the same run.
 The database comes from `benchmarks/synthetic.py` (1,000,000 customers and 1,000,000 deployments).
 Targets (issue 4, point 7):
 
-- page search (`Repository.rows`, the 200 rows a table view reads on a keystroke, as tuples of the
-  columns it shows) for 3-5 character terms: median <= 5 ms, worst term
+- page search (`Repository.rows`, 200 rows as tuples of the columns a view shows: the target's
+  limit; a table view reads 100 at a time) for 3-5 character terms: median <= 5 ms, worst term
   <= 16 ms; the full match count (`Repository.count`, run off the typing path) <= 50 ms;
 - keystroke to results painted, on an `EntityPage` shown offscreen: median <= 25 ms, worst <= 33 ms;
 - a 1M-row page: first paint <= 1.3x an empty table's, memory <= 1.1x an empty table's, Ctrl+End
@@ -420,6 +420,13 @@ def bench_page(db_path: Path, reps: int, tmp: Path) -> list[Row]:
             big.append(run_child(["--child", "page", str(db_path), entity], tmp))
         fp_big = statistics.median(r["first_paint_ms"] for r in big)
         fp_small = statistics.median(r["first_paint_ms"] for r in small)
+        # Each 1M run follows its empty run: the verdict uses the median of those pairs' ratios
+        # (the machine's speed drifts over a run; a pair sees the same machine), as the cold start.
+        fp_paired = statistics.median(
+            b["first_paint_ms"] / s["first_paint_ms"] for s, b in zip(small, big, strict=True)
+        )
+        big_runs = ", ".join(f"{r['first_paint_ms']:.0f}" for r in big)
+        small_runs = ", ".join(f"{r['first_paint_ms']:.0f}" for r in small)
         mem_big = statistics.median(r["rss_delta_kib"] for r in big)
         mem_small = statistics.median(r["rss_delta_kib"] for r in small)
         total_big = statistics.median(r["rss_kib"] for r in big)
@@ -431,9 +438,10 @@ def bench_page(db_path: Path, reps: int, tmp: Path) -> list[Row]:
         rows += [
             Row(
                 f"{entity} page, {n:,} rows: first paint <= 1.3x empty",
-                f"{fp_big:.0f} ms",
-                f"{fp_big / fp_small:.2f}x empty table ({fp_small:.0f} ms)",
-                fp_big <= 1.3 * fp_small,
+                f"{fp_big:.0f} ms (runs: {big_runs})",
+                f"{fp_paired:.2f}x empty table, median of pairs (empty {fp_small:.0f} ms, runs: "
+                f"{small_runs}; medians {fp_big / fp_small:.2f}x)",
+                fp_paired <= 1.3,
             ),
             Row(
                 f"{entity} page: memory (RSS growth for the page) <= 1.1x empty",

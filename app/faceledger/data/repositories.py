@@ -25,8 +25,9 @@ T = TypeVar("T")
 MANY_MATCHES = 20_000
 # Related records listed in a detail pane, at most (a vendor can have a million deployments).
 RELATED_LIMIT = 500
-# The rows a table view reads at a time (its first page, and each page after).
-PAGE_SIZE = 200
+# The rows a table view reads at a time (its first page, and each page after): some three
+# screens of rows, so a first paint reads no more than it needs.
+PAGE_SIZE = 100
 # From this offset on, a page of every row in stored order is read as a rowid range (see _select).
 DENSE_JUMP_OFFSET = 10_000
 # A search's full count over an index of at least PARALLEL_COUNT_ROWS rows is split into
@@ -249,7 +250,7 @@ class Repository(Generic[T]):
         conn: sqlite3.Connection | None = None,
     ) -> list[tuple[Any, ...]]:
         """Like `page`, as plain tuples of `grid_columns`: what a table view needs, without building
-        a record per row (a keystroke's page of 200 rows). `conn`: a worker's own connection."""
+        a record per row (a keystroke's page of rows). `conn`: a worker's own connection."""
         return self._select(query, offset, limit, total, self._grid_select, conn)
 
     def index_driven(self, query: Query) -> bool:

@@ -49,7 +49,7 @@ _HANDLED_ROLES = frozenset({_DISPLAY, _TOOLTIP, _ALIGN, _FOREGROUND, _FONT, Sort
 
 # Tables up to this size are counted at once when the query changes; larger ones on a worker.
 SMALL_TABLE_ROWS = 20_000
-MAX_PAGES = 40
+MAX_PAGES = 80
 
 UNVERIFIED = QColor("#9a3412")
 PARTIAL = QColor("#8a6d00")
