@@ -131,7 +131,7 @@ def test_background_checksum_refuses_a_modified_file(db_path: Path, tmp_path: Pa
     db = Database.open(path, checksum_in_background=True)
     try:
         with pytest.raises(DatabaseProblem) as later:
-            db.wait_checksum()
+            db.wait_checks()
         assert later.value.what == sync.value.what
         assert "checksum manifest" in later.value.what
     finally:
@@ -140,8 +140,8 @@ def test_background_checksum_refuses_a_modified_file(db_path: Path, tmp_path: Pa
 
 def test_background_checksum_passes_an_intact_file(db_path: Path) -> None:
     with Database.open(db_path, checksum_in_background=True) as db:
-        db.wait_checksum()
-        assert db.checksum_problem() is None
+        db.wait_checks()
+        assert db.checks_problem() is None
 
 
 # The `faceledger` command, up to the point where it opens its database: what had been imported
@@ -158,7 +158,7 @@ def spy(cls, *a, **k):
     db = opened(cls, *a, **k)
     threads = [t.name for t in threading.enumerate()]
     print("QT_LOADED", "PySide6" in sys.modules, "CHECKSUM_THREAD", "faceledger-checksum" in threads)
-    db.wait_checksum()
+    db.wait_checks()
     db.close()
     raise Stop
 d.Database.open = classmethod(spy)
@@ -247,3 +247,90 @@ def test_the_garbage_collector_is_paused_for_the_start_only(tmp_path: Path) -> N
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "GC False False True True" in result.stdout, result.stdout + result.stderr
+
+
+# A `--db` file whose quick check takes a while: a "Checking the database" window shows until the
+# checks end, then the main window; or the user quits from it and no main window is shown.
+CHECKING_PROBE = r"""
+import sys, time
+import faceledger.data.database as d
+import faceledger.main as m
+from PySide6.QtWidgets import QApplication
+
+quick = d._quick_check
+def slow_quick_check(*a, **k):
+    time.sleep(1.0)
+    return quick(*a, **k)
+d._quick_check = slow_quick_check
+QUIT = sys.argv[2] == "quit"
+seen = {"while_checking": set(), "at_started": set()}
+def visible():
+    return {w.objectName() for w in QApplication.topLevelWidgets() if w.isVisible()}
+done = d.Database.checks_done
+def spy_done(self, timeout=0):
+    names = visible()
+    seen["while_checking"] |= names
+    if QUIT and "checkingDatabase" in names:
+        next(w for w in QApplication.topLevelWidgets() if w.objectName() == "checkingDatabase").cancel()
+    return done(self, timeout)
+d.Database.checks_done = spy_done
+build = m.build_window
+def spy_build(*a, **k):
+    window = build(*a, **k)
+    def started():
+        seen["at_started"] = visible()
+        window.close()
+    window.started.connect(lambda: m.QTimer.singleShot(0, started))
+    return window
+m.build_window = spy_build
+from faceledger.cli import main
+code = main(["--db", sys.argv[1]])
+print("CODE", code, "CHECKING", "checkingDatabase" in seen["while_checking"],
+      "MAIN_WHILE_CHECKING", "mainWindow" in seen["while_checking"],
+      "MAIN_AT_STARTED", "mainWindow" in seen["at_started"], "CHECKING_AT_STARTED", "checkingDatabase" in seen["at_started"])
+"""
+
+
+@pytest.mark.parametrize("action", ["wait", "quit"])
+def test_a_long_check_of_a_db_file_shows_a_checking_window_first(
+    db_path: Path, tmp_path: Path, action: str
+) -> None:
+    path = tmp_path / "other.db"
+    shutil.copy(db_path, path)
+    shutil.copy(manifest_path(db_path), manifest_path(path))
+    result = subprocess.run(
+        [sys.executable, "-c", CHECKING_PROBE, str(path), action],
+        env={
+            "PYTHONPATH": str(APP),
+            "HOME": str(tmp_path),
+            "XDG_DATA_HOME": str(tmp_path / "data"),
+            "XDG_CONFIG_HOME": str(tmp_path / "config"),
+            "QT_QPA_PLATFORM": "offscreen",
+            "FACELEDGER_NO_ERROR_DIALOG": "1",
+        },
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    if action == "wait":
+        expected = (
+            "CODE 0 CHECKING True MAIN_WHILE_CHECKING False MAIN_AT_STARTED True CHECKING_AT_STARTED False"
+        )
+    else:  # quit from the checking window: no main window, exit 0
+        expected = (
+            "CODE 0 CHECKING True MAIN_WHILE_CHECKING False MAIN_AT_STARTED False CHECKING_AT_STARTED False"
+        )
+    assert expected in result.stdout, result.stdout + result.stderr
+
+
+def test_closing_a_database_stops_its_quick_check(db_path: Path, tmp_path: Path) -> None:
+    path = tmp_path / "other.db"
+    shutil.copy(db_path, path)
+    shutil.copy(manifest_path(db_path), manifest_path(path))
+    db = Database.open(path, checksum_in_background=True)
+    assert db._checks is not None and len(db._checks._threads) == 2  # checksum and quick check
+    db.close()
+    assert db.checks_done(10)
+    with Database.open(db_path, checksum_in_background=True) as bundled:  # no quick check
+        assert bundled._checks is not None and len(bundled._checks._threads) == 1

@@ -27,6 +27,10 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("faceledger")
 
+# Checks of the whole file still running this long after the window is built (a large `--db`
+# file) are waited for behind a small "Checking the database" window.
+CHECKING_NOTICE_AFTER_S = 0.3
+
 # The garbage collector paused for the start (`run_gui(resume_gc=True)`) resumes once the first
 # page has painted, and at the latest this long after the window is shown.
 RESUME_GC_AFTER_MS = 3000
@@ -191,6 +195,37 @@ class ErrorReporter:
             QGuiApplication.clipboard().setText(details)
 
 
+def wait_for_checks(db: Database) -> bool:
+    """While a large file is still being checked (its checksum, SQLite's quick check): a small
+    window says so, with a Quit button. False when the user quit."""
+    from PySide6.QtCore import Qt  # noqa: PLC0415
+    from PySide6.QtWidgets import QProgressDialog  # noqa: PLC0415
+
+    size = db.path.stat().st_size if db.path.exists() else 0
+    box = QProgressDialog(
+        f"Checking the database before opening it…\n{db.path.name} ({size / 1e9:.1f} GB)",
+        "Quit",
+        0,
+        0,
+    )
+    box.setObjectName("checkingDatabase")
+    box.setWindowTitle("FaceLedger")
+    box.setWindowModality(Qt.WindowModality.NonModal)
+    box.setMinimumDuration(0)
+    box.show()
+    app = QApplication.instance()
+    try:
+        while not db.checks_done(0.03):
+            if app is not None:
+                app.processEvents()
+            if box.wasCanceled():
+                return False
+        return True
+    finally:
+        box.close()
+        box.deleteLater()
+
+
 def build_window(
     db: Database, settings: Settings | None = None, *, first_page_after_paint: bool = False
 ) -> MainWindow:
@@ -239,9 +274,12 @@ def run_gui(
             settings = Settings()
             window = build_window(db, settings, first_page_after_paint=True)
             read_first_rows(window)
-            db.wait_checksum()
+            if not db.checks_done(CHECKING_NOTICE_AFTER_S) and not wait_for_checks(db):
+                db.close()  # the user quit while a large file was being checked
+                return 0
+            db.wait_checks()
         except DatabaseProblem as problem:  # damage met while the window read its first rows
-            problem = db.checksum_problem() or problem  # a checksum mismatch says it first
+            problem = db.checks_problem() or problem  # a checksum mismatch says it first
             from faceledger.jobs import wait_all  # noqa: PLC0415
 
             wait_all()

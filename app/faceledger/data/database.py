@@ -105,7 +105,7 @@ class Database:
         path: Path,
         conn: sqlite3.Connection,
         verify: bool,
-        checksum: ChecksumCheck | None = None,
+        checks: BackgroundChecks | None = None,
         columns: dict[str, list[str]] | None = None,
     ) -> None:
         self.path = path
@@ -113,7 +113,7 @@ class Database:
         self._verify = verify
         self._lock = threading.RLock()
         self._closed = False
-        self._checksum = checksum
+        self._checks = checks
         # The file never changes while open (read-only, immutable): its tables' columns and its
         # meta table are read once (the columns by the schema check that opening does).
         self._columns: dict[str, list[str]] = dict(columns or {})
@@ -128,44 +128,51 @@ class Database:
 
         Raises DatabaseProblem with a message naming the file and what to do.
 
-        `checksum_in_background`: the file's SHA-256 is compared with the manifest on a thread of
-        its own (hashlib releases the GIL), so the caller can build its window meanwhile; the
-        caller must call `wait_checksum()` before showing anything read from the database. Every
-        other check is done here, as without it."""
+        `checksum_in_background`: the checks that read the whole file (its SHA-256 against the
+        manifest and, for a file other than the bundled one, SQLite's quick check) run on threads
+        of their own, so the caller can build its window meanwhile; the caller must call
+        `wait_checks()` before showing anything read from the database (`checks_done()` tells
+        whether that would wait). Every other check is done here, as without it."""
         p = Path(path) if path is not None else bundled_database_path()
         _check_file(p)
-        checksum: ChecksumCheck | None = None
+        checks: BackgroundChecks | None = None
+        structure = verify and not _is_bundled(p)
         if verify:
             expected = _expected_checksum(p)
             if checksum_in_background:
-                checksum = ChecksumCheck(p, expected)
+                checks = BackgroundChecks(p, expected, structure)
             else:
                 _compare_checksum(p, expected)
         try:
             conn = _connect(p)
         except DatabaseProblem as problem:
-            _raise_checksum_first(checksum, problem)
+            _raise_checksum_first(checks, problem)
             raise
         try:
             columns = _check_schema(conn, p)
-            if verify and not _is_bundled(p):
+            if structure and checks is None:
                 _check_structure(conn, p)
         except DatabaseProblem as problem:
             conn.close()
-            _raise_checksum_first(checksum, problem)
+            _raise_checksum_first(checks, problem)
             raise
-        return cls(p, conn, verify, checksum, columns)
+        return cls(p, conn, verify, checks, columns)
 
-    def wait_checksum(self) -> None:
-        """Wait for a checksum started by `open(..., checksum_in_background=True)`; raise its
-        DatabaseProblem when the file does not match its manifest. Without one, return at once."""
-        problem = self.checksum_problem()
+    def checks_done(self, timeout: float | None = 0) -> bool:
+        """Whether the background checks have finished (waiting at most `timeout` seconds);
+        True when none were started."""
+        return self._checks is None or self._checks.done(timeout)
+
+    def wait_checks(self) -> None:
+        """Wait for the checks started by `open(..., checksum_in_background=True)`; raise the
+        DatabaseProblem of the first that failed. Without any, return at once."""
+        problem = self.checks_problem()
         if problem is not None:
             raise problem
 
-    def checksum_problem(self) -> DatabaseProblem | None:
-        """The background checksum's problem, once it has finished (None: the file matches)."""
-        return self._checksum.wait() if self._checksum is not None else None
+    def checks_problem(self) -> DatabaseProblem | None:
+        """The background checks' first problem, once they have finished (None: all passed)."""
+        return self._checks.wait() if self._checks is not None else None
 
     def connect_reader(self) -> sqlite3.Connection:
         """A separate read-only connection for a worker thread (same guards)."""
@@ -185,6 +192,8 @@ class Database:
     def close(self) -> None:
         if not self._closed:
             self._closed = True
+            if self._checks is not None:
+                self._checks.cancel()
             self._conn.close()
 
     @property
@@ -424,33 +433,87 @@ def _compare_checksum(p: Path, expected: str) -> None:
         )
 
 
-class ChecksumCheck:
-    """`_compare_checksum` on a thread of its own, started at once; `wait()` returns its problem.
-    The thread runs almost no Python: the manifest is read by the caller, and the hash leaves the
-    GIL, so the thread beside it is not slowed."""
+class BackgroundChecks:
+    """The checks that read the whole file, each on a thread of its own, started at once: the
+    file compared with its manifest (`_compare_checksum`) and, for a database other than the
+    bundled one, SQLite's quick check (`_check_structure`, on its own connection). Neither thread
+    runs much Python: the manifest is read by the caller, and the hash and SQLite leave the GIL.
+    `wait()` returns the first problem, the checksum's before the quick check's."""
 
-    def __init__(self, p: Path, expected: str) -> None:
-        self._problem: DatabaseProblem | None = None
-        self._thread = threading.Thread(
-            target=self._run, args=(p, expected), name="faceledger-checksum", daemon=True
+    def __init__(self, p: Path, expected: str, structure: bool) -> None:
+        self._problems: dict[str, DatabaseProblem] = {}
+        self._structure_conn: sqlite3.Connection | None = None
+        self._cancelled = False
+        self._checksum = threading.Thread(
+            target=self._run_checksum, args=(p, expected), name="faceledger-checksum", daemon=True
         )
-        self._thread.start()
+        self._threads = [self._checksum]
+        if structure:
+            self._threads.append(
+                threading.Thread(
+                    target=self._run_structure, args=(p,), name="faceledger-quick-check", daemon=True
+                )
+            )
+        for t in self._threads:
+            t.start()
 
-    def _run(self, p: Path, expected: str) -> None:
+    def _run_checksum(self, p: Path, expected: str) -> None:
         try:
             _compare_checksum(p, expected)
         except DatabaseProblem as problem:
-            self._problem = problem
+            self._problems["checksum"] = problem
+
+    def _run_structure(self, p: Path) -> None:
+        try:
+            conn = _connect(p)
+        except DatabaseProblem as problem:
+            self._problems["structure"] = problem
+            return
+        self._structure_conn = conn
+        try:
+            if not self._cancelled:
+                _check_structure(conn, p)
+        except DatabaseProblem as problem:
+            if not self._cancelled:
+                self._problems["structure"] = problem
+        finally:
+            self._structure_conn = None
+            conn.close()
+
+    def done(self, timeout: float | None = None) -> bool:
+        """Whether every check has finished, waiting at most `timeout` seconds for them."""
+        deadline = None if timeout is None else time.monotonic() + timeout
+        for t in self._threads:
+            t.join(None if deadline is None else max(0.0, deadline - time.monotonic()))
+        return not any(t.is_alive() for t in self._threads)
 
     def wait(self) -> DatabaseProblem | None:
-        self._thread.join()
-        return self._problem
+        self.done()
+        return self._problems.get("checksum") or self._problems.get("structure")
+
+    def checksum_problem(self) -> DatabaseProblem | None:
+        """The checksum's problem, once it has finished (the quick check may still run)."""
+        self._checksum.join()
+        return self._problems.get("checksum")
+
+    def cancel(self) -> None:
+        """Stop the quick check (the database is being closed): it reports nothing."""
+        self._cancelled = True
+        conn = self._structure_conn
+        if conn is not None:
+            try:
+                conn.interrupt()
+            except sqlite3.Error:
+                pass  # it just finished
 
 
-def _raise_checksum_first(checksum: ChecksumCheck | None, problem: DatabaseProblem) -> None:
+def _raise_checksum_first(checks: BackgroundChecks | None, problem: DatabaseProblem) -> None:
     """When the file also fails its checksum, that is the problem to report (as without a
     background checksum, where it is checked first); otherwise return (the caller re-raises)."""
-    first = checksum.wait() if checksum is not None else None
+    if checks is None:
+        return
+    checks.cancel()
+    first = checks.checksum_problem()
     if first is not None:
         raise first from problem
 

@@ -199,7 +199,8 @@ class MainWindow(QMainWindow):
         self.stack = QStackedWidget(self)
         for i, entity in enumerate(PAGE_ORDER):
             repo = self.repos.for_entity(entity)
-            item = QListWidgetItem(f"{ENTITIES[entity].title}\n{repo.total():,} records")
+            n = repo.total()
+            item = QListWidgetItem(f"{ENTITIES[entity].title}\n{n:,} record{'' if n == 1 else 's'}")
             item.setData(USER_ROLE, entity)
             item.setToolTip(f"{ENTITIES[entity].title} (Ctrl+{i + 1})")
             self.nav.addItem(item)
