@@ -371,3 +371,44 @@ def test_a_jump_deep_into_a_large_table_in_another_order_is_read_off_the_gui_thr
     qtbot.waitUntil(lambda: getattr(page.detail.record, "id", None) == expected[middle], timeout=10_000)
     assert model.record_id(len(expected) - 1) == expected[-1]  # Ctrl+End: at once
     wait_all()
+
+
+def test_global_search_on_a_large_database_runs_on_a_worker_and_newer_input_wins(
+    qtbot,
+    repos: Repositories,
+    monkeypatch: pytest.MonkeyPatch,  # type: ignore[no-untyped-def]
+) -> None:
+    """On a database with large tables, the Ctrl+K palette searches on a worker ("Searching…"
+    meanwhile); each keystroke interrupts the search before it, which reports nothing, and the
+    hits shown are those of the last input."""
+    from faceledger.data.repositories import Searcher
+    from faceledger.ui import global_search
+    from faceledger.ui.global_search import GlobalSearch
+
+    monkeypatch.setattr(global_search, "OFF_THREAD_ROWS", 0)
+    errors: list[object] = []
+    monkeypatch.setattr("sys.excepthook", lambda *a: errors.append(a))
+    slow = "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 1000000000) SELECT COUNT(*) FROM c"
+    plain = Searcher.search
+
+    def search(self: Searcher, text: str, per_type: int = 8, conn: object = None) -> object:
+        if conn is not None and text != "idemia":
+            conn.execute(slow).fetchall()  # type: ignore[attr-defined]  # ends only when interrupted
+        return plain(self, text, per_type, conn)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(Searcher, "search", search)
+    palette = GlobalSearch(repos.search)
+    qtbot.addWidget(palette)
+    started = time.monotonic()
+    for text in ("c", "cl", "cle", "clear"):
+        palette.set_query(text)
+        assert palette.summary.text() == "Searching…"  # not answered on the GUI thread
+        qtbot.wait(30)  # the worker is inside its slow search when the next key comes
+    palette.set_query("idemia")
+    qtbot.waitUntil(lambda: palette.summary.text() != "Searching…", timeout=8_000)
+    wait_all()
+    qtbot.wait(20)
+    assert time.monotonic() - started < 8  # no search ran to its end or to the time limit
+    assert errors == []
+    assert palette.hits() == plain(repos.search, "idemia")
+    assert any(h.label == "Idemia" for h in palette.hits())

@@ -682,14 +682,20 @@ class Searcher:
     def __init__(self, repos: Repositories) -> None:
         self.repos = repos
 
-    def search(self, text: str, per_type: int = 8) -> list[Hit]:
+    def search(self, text: str, per_type: int = 8, conn: sqlite3.Connection | None = None) -> list[Hit]:
+        """Up to `per_type` hits of every record type. `conn`: a worker's own connection."""
         terms = parse_terms(text)
         if terms.empty:
             return []
         hits: list[Hit] = []
         for entity, spec in ENTITIES.items():
-            hits.extend(self._search_entity(entity, spec, terms, per_type))
+            hits.extend(self._search_entity(entity, spec, terms, per_type, conn))
         return hits
+
+    @property
+    def largest_table(self) -> int:
+        """Rows in the largest searched table (what a search may have to read through)."""
+        return max(self.repos.for_entity(e).approx_rows for e in ENTITIES)
 
     def search_type(self, entity: str, text: str, limit: int) -> list[Hit]:
         if entity not in ENTITIES:
@@ -697,18 +703,20 @@ class Searcher:
         terms = parse_terms(text)
         return [] if terms.empty else self._search_entity(entity, ENTITIES[entity], terms, limit)
 
-    def _search_entity(self, entity: str, spec: EntitySpec, terms: Terms, limit: int) -> list[Hit]:
+    def _search_entity(
+        self, entity: str, spec: EntitySpec, terms: Terms, limit: int, conn: sqlite3.Connection | None = None
+    ) -> list[Hit]:
         db = self.repos.db
         sub, params = fts_condition(f"fts_{entity}", terms)
         sql = sub.replace("SELECT record_id", "SELECT record_id, label", 1) + " LIMIT ?"
-        rows = self._exact(entity, terms) + db.query(sql, [*params, limit])
+        rows = self._exact(entity, terms, conn) + db.query(sql, [*params, limit], conn)
         seen: set[str] = set()
         out: list[Hit] = []
         for rid, label in rows:
             if rid in seen or len(out) >= limit:
                 continue
             seen.add(rid)
-            context = self._context(spec, str(rid), terms)
+            context = self._context(spec, str(rid), terms, conn)
             out.append(
                 Hit(
                     entity,
@@ -721,7 +729,9 @@ class Searcher:
             )
         return out
 
-    def _exact(self, entity: str, terms: Terms) -> list[tuple[Any, ...]]:
+    def _exact(
+        self, entity: str, terms: Terms, conn: sqlite3.Connection | None = None
+    ) -> list[tuple[Any, ...]]:
         """Organisations whose alias is exactly the query ("ICE", "NYPD"), listed first: a short
         alias is also a substring of many other names ("ice" in "police")."""
         if entity not in ("vendors", "customers") or len(terms.all) != 1:
@@ -730,9 +740,12 @@ class Searcher:
             f'SELECT DISTINCT a.record_id, t.name FROM aliases a JOIN "{entity}" t ON t.id = a.record_id '
             "WHERE a.entity = ? AND a.alias = ? COLLATE NOCASE ORDER BY t.name LIMIT 5",
             (entity, terms.all[0]),
+            conn,
         )
 
-    def _context(self, spec: EntitySpec, rid: str, terms: Terms) -> str:
+    def _context(
+        self, spec: EntitySpec, rid: str, terms: Terms, conn: sqlite3.Connection | None = None
+    ) -> str:
         """The text of the first non-label column that matches, or the record's main columns."""
         cols = [f.key for f in spec.fields if f.key != spec.label]
         if spec.table in ("vendors", "customers"):
@@ -740,6 +753,7 @@ class Searcher:
         row = self.repos.db.query_one(
             "SELECT " + ", ".join(f'"{c}"' for c in cols) + f' FROM "{spec.table}" WHERE id = ?',
             (rid,),
+            conn,
         )
         if not row:
             return ""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import sqlite3
 from typing import Any
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRectF, QSize, Qt, Signal
@@ -22,6 +23,10 @@ from PySide6.QtWidgets import (
 
 from faceledger.data.entities import ENTITIES
 from faceledger.data.repositories import Hit, Searcher
+from faceledger.jobs import JobHandle, run_job
+
+# Above this many rows in its largest table, a database is searched on a worker.
+OFF_THREAD_ROWS = 20_000
 
 HitRole = int(Qt.ItemDataRole.UserRole) + 10
 HtmlRole = int(Qt.ItemDataRole.UserRole) + 11
@@ -88,6 +93,11 @@ class GlobalSearch(QDialog):
     def __init__(self, searcher: Searcher, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.searcher = searcher
+        # On a database with large tables a search (a rare one- or two-letter word, say) may read
+        # a whole table: it runs on a worker, and a newer keystroke interrupts it.
+        self._off_thread = searcher.largest_table > OFF_THREAD_ROWS
+        self._generation = 0
+        self._running: dict[str, sqlite3.Connection] = {}
         self.setObjectName("globalSearch")
         self.setWindowTitle("Search everything")
         self.resize(720, 520)
@@ -175,7 +185,45 @@ class GlobalSearch(QDialog):
 
     # -- slots --------------------------------------------------------------------------------
     def _on_input_text_changed(self, text: str) -> None:
-        hits = self.searcher.search(text)
+        self._generation += 1
+        self._interrupt()
+        if not self._off_thread or not text.strip():
+            self._show_hits(text, self.searcher.search(text))
+            return
+        gen, searcher, db = self._generation, self.searcher, self.searcher.repos.db
+        running: dict[str, sqlite3.Connection] = {}
+        self._running = running
+
+        def job(_h: JobHandle) -> tuple[int, str, list[Hit]] | None:
+            try:
+                with db.reader() as conn:
+                    running["conn"] = conn
+                    return gen, text, searcher.search(text, conn=conn)
+            except Exception:
+                if gen != self._generation:
+                    return None  # interrupted by a newer keystroke: nothing to report
+                raise
+            finally:
+                running.clear()
+
+        self._set_summary("Searching…")
+        handle = run_job(job, self, report_errors=True)
+        handle.signals.finished.connect(self._on_searched)
+
+    def _on_searched(self, result: tuple[int, str, list[Hit]] | None) -> None:
+        if result is None or result[0] != self._generation or self.searcher.repos.db.closed:
+            return  # superseded by a newer keystroke
+        self._show_hits(result[1], result[2])
+
+    def _interrupt(self) -> None:
+        conn = self._running.get("conn")
+        if conn is not None:
+            try:
+                conn.interrupt()  # SQLite allows this from another thread; the job reports nothing
+            except sqlite3.Error:
+                pass  # it just finished
+
+    def _show_hits(self, text: str, hits: list[Hit]) -> None:
         self._show(hits)
         if not text.strip():
             self._set_summary("Type to search every record. Enter opens the selected hit; Esc closes.")
