@@ -412,3 +412,21 @@ def test_global_search_on_a_large_database_runs_on_a_worker_and_newer_input_wins
     assert errors == []
     assert palette.hits() == plain(repos.search, "idemia")
     assert any(h.label == "Idemia" for h in palette.hits())
+
+
+def test_a_source_cited_by_thousands_says_how_many_and_lists_the_first(qtbot, repos: Repositories) -> None:  # type: ignore[no-untyped-def]
+    from faceledger.data.repositories import RELATED_LIMIT
+    from faceledger.ui.detail import DetailPane
+
+    row = repos.db.query_one(
+        "SELECT source_id, COUNT(*) AS n FROM citations GROUP BY source_id ORDER BY n DESC LIMIT 1"
+    )
+    assert row is not None and row[1] > RELATED_LIMIT  # a dataset's source cites its many figures
+    source_id, n = str(row[0]), int(row[1])
+    assert repos.sources.cited_by_count(source_id) == n
+    assert len(repos.sources.cited_by(source_id)) == RELATED_LIMIT
+    pane = DetailPane(repos)
+    qtbot.addWidget(pane)
+    assert pane.show_record("sources", source_id)
+    text = pane.toPlainText()
+    assert f"Cited by ({n:,}; the first {RELATED_LIMIT} listed)" in text

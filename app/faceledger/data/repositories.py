@@ -23,8 +23,9 @@ T = TypeVar("T")
 # A search with at least this many matches, sorted on a column other than the table's row order,
 # is read through that column's index (see Repository.where) rather than sorted whole.
 MANY_MATCHES = 20_000
-# Related records listed in a detail pane, at most (a vendor can have a million deployments).
-RELATED_LIMIT = 500
+# Related records listed in a detail pane, at most (a vendor can have a million deployments, a
+# dataset's source cites thousands of figures): a list a reader can scan, rendered at once.
+RELATED_LIMIT = 100
 # The rows a table view reads at a time (its first page, and each page after): some three
 # screens of rows, so a first paint reads no more than it needs.
 PAGE_SIZE = 100
@@ -605,7 +606,11 @@ class EventRepository(Repository[r.Event]):
 
 
 class SourceRepository(Repository[r.Source]):
-    def cited_by(self, source_id: str, limit: int = 200) -> list[Link]:
+    def cited_by_count(self, source_id: str) -> int:
+        row = self.db.query_one("SELECT COUNT(*) FROM citations WHERE source_id = ?", (source_id,))
+        return int(row[0]) if row else 0
+
+    def cited_by(self, source_id: str, limit: int = RELATED_LIMIT) -> list[Link]:
         rows = self.db.query(
             "SELECT entity, record_id FROM citations WHERE source_id = ? ORDER BY entity, record_id LIMIT ?",
             (source_id, limit),

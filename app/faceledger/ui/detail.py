@@ -209,10 +209,16 @@ class DetailPane(QTextBrowser):
             out += self._sources()
         return "".join(out)
 
-    def _links(self, title: str, links: list[Link]) -> list[str]:
+    def _links(self, title: str, links: list[Link], total: int | None = None) -> list[str]:
+        """A section of related records; `total`, when known, is how many there are in all."""
         if not links:
             return []
-        if len(links) >= RELATED_LIMIT:  # the repository lists no more than that
+        if total is not None and total > len(links):
+            out = [
+                f"<h3>{e(title)} ({total:,}; the first {len(links):,} listed)</h3>"
+                "<p style='color:#666'>Only the first ones are listed here.</p>"
+            ]
+        elif total is None and len(links) >= RELATED_LIMIT:  # the repository lists no more than that
             out = [
                 f"<h3>{e(title)} (the first {len(links):,})</h3>"
                 "<p style='color:#666'>Only the first ones are listed here; the table pages show all.</p>"
@@ -259,7 +265,7 @@ class DetailPane(QTextBrowser):
             out += self._links("Vendors", r.events.vendors(rid))
             out += self._links("Customers", r.events.customers(rid))
         elif entity == "sources":
-            out += self._links("Cited by", r.sources.cited_by(rid))
+            out += self._links("Cited by", r.sources.cited_by(rid), r.sources.cited_by_count(rid))
         return out
 
     def _figures(self, figures: list[Any]) -> list[str]:
