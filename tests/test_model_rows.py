@@ -430,3 +430,10 @@ def test_a_source_cited_by_thousands_says_how_many_and_lists_the_first(qtbot, re
     assert pane.show_record("sources", source_id)
     text = pane.toPlainText()
     assert f"Cited by ({n:,}; the first {RELATED_LIMIT} listed)" in text
+
+
+def test_a_vendors_listed_customers_and_events_agree_with_its_counts(repos: Repositories) -> None:
+    """The detail pane gives a long list's size from the vendor's own counts: they must agree."""
+    for vendor in repos.vendors.page(Query(), 0, 10_000):
+        assert len(repos.vendors.customers(vendor.id, 10_000)) == vendor.customer_count, vendor.id
+        assert len(repos.vendors.events(vendor.id, 10_000)) == vendor.event_count, vendor.id

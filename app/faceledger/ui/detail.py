@@ -244,11 +244,12 @@ class DetailPane(QTextBrowser):
         rid = rec.id
         out: list[str] = []
         if entity == "vendors":
-            out += self._links("Customers", r.vendors.customers(rid))
+            # The build counts each vendor's customers and events: a long list says how many in all.
+            out += self._links("Customers", r.vendors.customers(rid), rec.customer_count)
             out += self._links("Deployments", r.vendors.deployments(rid))
             out += self._links("Reported customer counts", r.vendors.counts(rid))
             out += self._links("Studies that evaluated it", r.vendors.studies(rid))
-            out += self._links("Events", r.vendors.events(rid))
+            out += self._links("Events", r.vendors.events(rid), rec.event_count)
         elif entity == "customers":
             out += self._links("Parent organisation", r.customers.parent(rid))
             out += self._links("Vendors", r.customers.vendors(rid))
