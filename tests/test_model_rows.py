@@ -437,3 +437,40 @@ def test_a_vendors_listed_customers_and_events_agree_with_its_counts(repos: Repo
     for vendor in repos.vendors.page(Query(), 0, 10_000):
         assert len(repos.vendors.customers(vendor.id, 10_000)) == vendor.customer_count, vendor.id
         assert len(repos.vendors.events(vendor.id, 10_000)) == vendor.event_count, vendor.id
+
+
+def test_closing_the_palette_stops_its_search_and_reopening_runs_it_again(
+    qtbot,
+    repos: Repositories,
+    monkeypatch: pytest.MonkeyPatch,  # type: ignore[no-untyped-def]
+) -> None:
+    from faceledger.data.repositories import Searcher
+    from faceledger.ui import global_search
+    from faceledger.ui.global_search import GlobalSearch
+
+    monkeypatch.setattr(global_search, "OFF_THREAD_ROWS", 0)
+    slow = "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 1000000000) SELECT COUNT(*) FROM c"
+    plain = Searcher.search
+    calls: list[str] = []
+
+    def search(self: Searcher, text: str, per_type: int = 8, conn: object = None) -> object:
+        calls.append(text)
+        if conn is not None and len(calls) == 1:
+            conn.execute(slow).fetchall()  # type: ignore[attr-defined]  # ends only when interrupted
+        return plain(self, text, per_type, conn)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(Searcher, "search", search)
+    palette = GlobalSearch(repos.search)
+    qtbot.addWidget(palette)
+    palette.open_palette()
+    palette.set_query("idemia")
+    qtbot.wait(50)
+    started = time.monotonic()
+    palette.hide()  # Esc: the slow search is stopped, not waited for
+    wait_all()
+    assert time.monotonic() - started < 5
+    assert palette.hits() == []
+    palette.open_palette()  # the same input, searched again
+    qtbot.waitUntil(lambda: palette.summary.text() != "Searching…", timeout=8_000)
+    assert calls == ["idemia", "idemia"]
+    assert palette.hits() == plain(repos.search, "idemia")

@@ -7,7 +7,14 @@ import sqlite3
 from typing import Any
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRectF, QSize, Qt, Signal
-from PySide6.QtGui import QAbstractTextDocumentLayout, QKeyEvent, QPainter, QPalette, QTextDocument
+from PySide6.QtGui import (
+    QAbstractTextDocumentLayout,
+    QHideEvent,
+    QKeyEvent,
+    QPainter,
+    QPalette,
+    QTextDocument,
+)
 from PySide6.QtWidgets import (
     QDialog,
     QLabel,
@@ -98,6 +105,7 @@ class GlobalSearch(QDialog):
         self._off_thread = searcher.largest_table > OFF_THREAD_ROWS
         self._generation = 0
         self._running: dict[str, sqlite3.Connection] = {}
+        self._searching = False  # a search of the current input is on a worker (or was stopped)
         self.setObjectName("globalSearch")
         self.setWindowTitle("Search everything")
         self.resize(720, 520)
@@ -127,6 +135,8 @@ class GlobalSearch(QDialog):
 
     # -- public -------------------------------------------------------------------------------
     def open_palette(self) -> None:
+        if self._searching:  # closed while its search ran (which was stopped): search again
+            self._on_input_text_changed(self.input.text())
         self.show()
         self.raise_()
         self.activateWindow()
@@ -206,6 +216,7 @@ class GlobalSearch(QDialog):
             finally:
                 running.clear()
 
+        self._searching = True
         self._set_summary("Searching…")
         handle = run_job(job, self, report_errors=True)
         handle.signals.finished.connect(self._on_searched)
@@ -214,6 +225,12 @@ class GlobalSearch(QDialog):
         if result is None or result[0] != self._generation or self.searcher.repos.db.closed:
             return  # superseded by a newer keystroke
         self._show_hits(result[1], result[2])
+
+    def hideEvent(self, event: QHideEvent) -> None:
+        """Closed (Esc, Enter on a hit, the window closing): a search still running is stopped."""
+        self._generation += 1
+        self._interrupt()
+        super().hideEvent(event)
 
     def _interrupt(self) -> None:
         conn = self._running.get("conn")
@@ -224,6 +241,7 @@ class GlobalSearch(QDialog):
                 pass  # it just finished
 
     def _show_hits(self, text: str, hits: list[Hit]) -> None:
+        self._searching = False
         self._show(hits)
         if not text.strip():
             self._set_summary("Type to search every record. Enter opens the selected hit; Esc closes.")
