@@ -9,6 +9,7 @@ at its next yield.
 from __future__ import annotations
 
 import logging
+import sqlite3
 import sys
 import threading
 import traceback
@@ -139,6 +140,46 @@ def run_job(
         handle.signals.failed.connect(handle._on_failed)
     pool().start(_Runnable(fn, handle))
     return handle
+
+
+class ReadJob:
+    """`read(conn)` on a worker, on a connection of its own to `db` (`Database.reader()`), that the
+    GUI thread can stop: `interrupt()` ends a read SQLite is running, or one not yet started.
+    `handle.signals.finished` delivers the read's result, or None when it was interrupted (an
+    interrupted read reports no error); any other failure goes to `sys.excepthook`."""
+
+    def __init__(
+        self, db: Any, read: Callable[[sqlite3.Connection], Any], parent: QObject | None = None
+    ) -> None:
+        self._lock = threading.Lock()
+        self._conn: sqlite3.Connection | None = None
+        self._stopped = False
+        self.handle = run_job(lambda _h: self._run(db, read), parent, report_errors=True)
+
+    def _run(self, db: Any, read: Callable[[sqlite3.Connection], Any]) -> Any:
+        try:
+            with db.reader() as conn:
+                with self._lock:
+                    if self._stopped:
+                        return None
+                    self._conn = conn
+                return read(conn)
+        except Exception:
+            if self._stopped:
+                return None  # interrupted: nothing to report
+            raise
+        finally:
+            with self._lock:
+                self._conn = None
+
+    def interrupt(self) -> None:
+        with self._lock:
+            self._stopped = True
+            if self._conn is not None:
+                try:
+                    self._conn.interrupt()  # SQLite allows this from another thread
+                except sqlite3.Error:
+                    pass  # the read just ended
 
 
 def wait_all(msecs: int = 10_000) -> bool:

@@ -9,7 +9,6 @@ for a count over a million rows. Sorting is done by SQL on raw values.
 
 from __future__ import annotations
 
-import sqlite3
 from collections import OrderedDict
 from collections.abc import Callable
 from typing import Any
@@ -29,7 +28,7 @@ from PySide6.QtGui import QBrush, QColor, QFont
 
 from faceledger.data.entities import Field
 from faceledger.data.repositories import PAGE_SIZE, Query, Repository
-from faceledger.jobs import JobHandle, run_job
+from faceledger.jobs import JobHandle, ReadJob, run_job
 
 RecordRole = int(Qt.ItemDataRole.UserRole) + 1
 SortRole = int(Qt.ItemDataRole.UserRole) + 2
@@ -119,9 +118,9 @@ class EntityTableModel(QAbstractTableModel):
         # The page the last cell came from: (first row, end row, rows), for data()'s common path.
         self._hot: tuple[int, int, list[tuple[Any, ...]]] | None = None
         self._last_record: tuple[str, Any] | None = None
-        self._pending: tuple[int, Query, dict[str, sqlite3.Connection]] | None = None
+        self._pending: tuple[int, Query, ReadJob] | None = None
         # Pages being read on a worker (queries that scan a large table), by page number.
-        self._loads: dict[int, dict[str, sqlite3.Connection]] = {}
+        self._loads: dict[int, ReadJob] = {}
         self._scan = False
         self._query = Query()
         self._pages: OrderedDict[int, list[tuple[Any, ...]]] = OrderedDict()
@@ -202,42 +201,21 @@ class EntityTableModel(QAbstractTableModel):
         self._cancel_pending()
         self._generation += 1  # results of the previous query's jobs are dropped from now on
         self._stop_loads()
-        running: dict[str, sqlite3.Connection] = {}
-        self._pending = (self._generation, query, running)
-        handle = self._read_page_off_thread(query, 0, None, running)
-        handle.signals.finished.connect(lambda result: self._on_first_page_read(result, defer_count))
+        read = self._read_page_off_thread(query, 0, None)
+        self._pending = (self._generation, query, read)
+        read.handle.signals.finished.connect(lambda result: self._on_first_page_read(result, defer_count))
         self.busy_changed.emit(True)
 
-    def _read_page_off_thread(
-        self, query: Query, page_no: int, count: int | None, running: dict[str, sqlite3.Connection]
-    ) -> JobHandle:
+    def _read_page_off_thread(self, query: Query, page_no: int, count: int | None) -> ReadJob:
         """A page of `query` read on a worker. Its result is (generation, page number, rows), or
-        None when a newer query interrupted it (`_interrupt(running)`) meanwhile."""
+        None when a newer query interrupted it meanwhile."""
         gen = self._generation
         repo = self.repository
-
-        def job(_h: JobHandle) -> tuple[int, int, list[tuple[Any, ...]]] | None:
-            try:
-                with repo.db.reader() as conn:
-                    running["conn"] = conn
-                    return gen, page_no, repo.rows(query, page_no * PAGE_SIZE, PAGE_SIZE, count, conn=conn)
-            except Exception:
-                if gen != self._generation:
-                    return None  # interrupted by a newer query: nothing to report
-                raise
-            finally:
-                running.clear()
-
-        return run_job(job, self, report_errors=True)
-
-    @staticmethod
-    def _interrupt(running: dict[str, sqlite3.Connection]) -> None:
-        conn = running.get("conn")
-        if conn is not None:
-            try:
-                conn.interrupt()  # SQLite allows this from another thread; the job drops its result
-            except sqlite3.Error:
-                pass  # the job just finished and closed it
+        return ReadJob(
+            repo.db,
+            lambda conn: (gen, page_no, repo.rows(query, page_no * PAGE_SIZE, PAGE_SIZE, count, conn=conn)),
+            self,
+        )
 
     def _on_first_page_read(
         self, result: tuple[int, int, list[tuple[Any, ...]]] | None, defer_count: bool
@@ -255,10 +233,10 @@ class EntityTableModel(QAbstractTableModel):
     def _cancel_pending(self) -> None:
         if self._pending is None:
             return
-        running = self._pending[2]
+        read = self._pending[2]
         self._pending = None
         self._generation += 1
-        self._interrupt(running)
+        read.interrupt()
         self.busy_changed.emit(False)
 
     def release_count(self) -> None:
@@ -376,10 +354,9 @@ class EntityTableModel(QAbstractTableModel):
     def _load_page_off_thread(self, page_no: int) -> None:
         if page_no in self._loads or self.repository.db.closed:
             return
-        running: dict[str, sqlite3.Connection] = {}
-        self._loads[page_no] = running
-        handle = self._read_page_off_thread(self._query, page_no, self._count, running)
-        handle.signals.finished.connect(self._on_page_loaded)
+        read = self._read_page_off_thread(self._query, page_no, self._count)
+        self._loads[page_no] = read
+        read.handle.signals.finished.connect(self._on_page_loaded)
 
     def _on_page_loaded(self, result: tuple[int, int, list[tuple[Any, ...]]] | None) -> None:
         if result is None or self.repository.db.closed:
@@ -397,8 +374,8 @@ class EntityTableModel(QAbstractTableModel):
             self.dataChanged.emit(self.index(first, 0), self.index(last, len(self.fields) - 1))
 
     def _stop_loads(self) -> None:
-        for running in self._loads.values():
-            self._interrupt(running)
+        for read in self._loads.values():
+            read.interrupt()
         self._loads.clear()
 
     def _row(self, row: int) -> tuple[Any, ...] | None:

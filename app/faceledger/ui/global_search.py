@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import html
-import sqlite3
 from typing import Any
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRectF, QSize, Qt, Signal
@@ -30,7 +29,7 @@ from PySide6.QtWidgets import (
 
 from faceledger.data.entities import ENTITIES
 from faceledger.data.repositories import Hit, Searcher
-from faceledger.jobs import JobHandle, run_job
+from faceledger.jobs import ReadJob
 
 # Above this many rows in its largest table, a database is searched on a worker.
 OFF_THREAD_ROWS = 20_000
@@ -104,7 +103,7 @@ class GlobalSearch(QDialog):
         # a whole table: it runs on a worker, and a newer keystroke interrupts it.
         self._off_thread = searcher.largest_table > OFF_THREAD_ROWS
         self._generation = 0
-        self._running: dict[str, sqlite3.Connection] = {}
+        self._read: ReadJob | None = None
         self._searching = False  # a search of the current input is on a worker (or was stopped)
         self.setObjectName("globalSearch")
         self.setWindowTitle("Search everything")
@@ -200,26 +199,13 @@ class GlobalSearch(QDialog):
         if not self._off_thread or not text.strip():
             self._show_hits(text, self.searcher.search(text))
             return
-        gen, searcher, db = self._generation, self.searcher, self.searcher.repos.db
-        running: dict[str, sqlite3.Connection] = {}
-        self._running = running
-
-        def job(_h: JobHandle) -> tuple[int, str, list[Hit]] | None:
-            try:
-                with db.reader() as conn:
-                    running["conn"] = conn
-                    return gen, text, searcher.search(text, conn=conn)
-            except Exception:
-                if gen != self._generation:
-                    return None  # interrupted by a newer keystroke: nothing to report
-                raise
-            finally:
-                running.clear()
-
+        gen, searcher = self._generation, self.searcher
         self._searching = True
         self._set_summary("Searching…")
-        handle = run_job(job, self, report_errors=True)
-        handle.signals.finished.connect(self._on_searched)
+        self._read = ReadJob(
+            searcher.repos.db, lambda conn: (gen, text, searcher.search(text, conn=conn)), self
+        )
+        self._read.handle.signals.finished.connect(self._on_searched)
 
     def _on_searched(self, result: tuple[int, str, list[Hit]] | None) -> None:
         if result is None or result[0] != self._generation or self.searcher.repos.db.closed:
@@ -233,12 +219,9 @@ class GlobalSearch(QDialog):
         super().hideEvent(event)
 
     def _interrupt(self) -> None:
-        conn = self._running.get("conn")
-        if conn is not None:
-            try:
-                conn.interrupt()  # SQLite allows this from another thread; the job reports nothing
-            except sqlite3.Error:
-                pass  # it just finished
+        if self._read is not None:
+            self._read.interrupt()  # its result, None, is dropped
+            self._read = None
 
     def _show_hits(self, text: str, hits: list[Hit]) -> None:
         self._searching = False
