@@ -19,6 +19,24 @@ from faceledger.data.manifest import manifest_path
 APP = Path(__file__).resolve().parents[1] / "app"
 
 
+def _probe(code: str, home: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    """Run `code` in a fresh Python with the app on its path, offscreen, its own home folder."""
+    return subprocess.run(
+        [sys.executable, "-c", code, *args],
+        env={
+            "PYTHONPATH": str(APP),
+            "HOME": str(home),
+            "XDG_DATA_HOME": str(home / "data"),
+            "XDG_CONFIG_HOME": str(home / "config"),
+            "QT_QPA_PLATFORM": "offscreen",
+            "FACELEDGER_NO_ERROR_DIALOG": "1",
+        },
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
 @pytest.mark.parametrize(
     ("argv", "expected"),
     [
@@ -66,14 +84,8 @@ NOT_AT_START = (
 )
 
 
-def test_the_start_path_imports_only_what_the_first_paint_needs() -> None:
-    result = subprocess.run(
-        [sys.executable, "-c", START_PATH],
-        env={"PYTHONPATH": str(APP), "HOME": str(Path.cwd()), "QT_QPA_PLATFORM": "offscreen"},
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+def test_the_start_path_imports_only_what_the_first_paint_needs(tmp_path: Path) -> None:
+    result = _probe(START_PATH, tmp_path)
     loaded = set(result.stdout.split())
     assert "faceledger.ui.main_window" in loaded, result.stdout + result.stderr
     assert [m for m in NOT_AT_START if m in loaded] == []
@@ -170,15 +182,9 @@ except Stop:
 """
 
 
-def test_the_command_opens_its_database_before_qt_loads() -> None:
+def test_the_command_opens_its_database_before_qt_loads(tmp_path: Path) -> None:
     """So that the file is hashed on another core while PySide6 loads."""
-    result = subprocess.run(
-        [sys.executable, "-c", OPEN_ORDER],
-        env={"PYTHONPATH": str(APP), "HOME": str(Path.cwd()), "QT_QPA_PLATFORM": "offscreen"},
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    result = _probe(OPEN_ORDER, tmp_path)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "QT_LOADED False CHECKSUM_THREAD True" in result.stdout, result.stdout + result.stderr
 
@@ -231,20 +237,7 @@ sys.exit(code)
 
 
 def test_the_garbage_collector_is_paused_for_the_start_only(tmp_path: Path) -> None:
-    result = subprocess.run(
-        [sys.executable, "-c", GC_PROBE],
-        env={
-            "PYTHONPATH": str(APP),
-            "HOME": str(tmp_path),
-            "XDG_DATA_HOME": str(tmp_path / "data"),
-            "XDG_CONFIG_HOME": str(tmp_path / "config"),
-            "QT_QPA_PLATFORM": "offscreen",
-            "FACELEDGER_NO_ERROR_DIALOG": "1",
-        },
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    result = _probe(GC_PROBE, tmp_path)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "GC False False True True" in result.stdout, result.stdout + result.stderr
 
@@ -298,20 +291,7 @@ def test_a_long_check_of_a_db_file_shows_a_checking_window_first(
     path = tmp_path / "other.db"
     shutil.copy(db_path, path)
     shutil.copy(manifest_path(db_path), manifest_path(path))
-    result = subprocess.run(
-        [sys.executable, "-c", CHECKING_PROBE, str(path), action],
-        env={
-            "PYTHONPATH": str(APP),
-            "HOME": str(tmp_path),
-            "XDG_DATA_HOME": str(tmp_path / "data"),
-            "XDG_CONFIG_HOME": str(tmp_path / "config"),
-            "QT_QPA_PLATFORM": "offscreen",
-            "FACELEDGER_NO_ERROR_DIALOG": "1",
-        },
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    result = _probe(CHECKING_PROBE, tmp_path, str(path), action)
     assert result.returncode == 0, result.stdout + result.stderr
     if action == "wait":
         expected = (
