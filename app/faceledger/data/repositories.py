@@ -222,8 +222,8 @@ class Repository(Generic[T]):
         return self._cached[sql]
 
     def total(self) -> int:
-        row = self.db.query_one(f'SELECT COUNT(*) FROM "{self.table}"')
-        return int(row[0]) if row else 0
+        """Every row of the table (counted once: the database never changes while open)."""
+        return self._cached_int(f'SELECT COUNT(*) FROM "{self.table}"')
 
     @property
     def columns(self) -> tuple[str, ...]:
