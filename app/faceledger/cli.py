@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn, TextIO
 
-from faceledger.data.errors import DatabaseProblem, FaceLedgerError
+from faceledger.data.errors import FaceLedgerError
 
 if TYPE_CHECKING:
     from faceledger.data.database import CheckReport, Database
@@ -145,10 +145,7 @@ def start_gui(db_path: Path | None) -> int:
         from faceledger.data import links, repositories  # noqa: F401, PLC0415
         from faceledger.data.database import Database  # noqa: PLC0415
 
-        try:
-            opened: Database | DatabaseProblem = Database.open(db_path, checksum_in_background=True)
-        except DatabaseProblem as problem:
-            opened = problem  # shown in a dialog once Qt is up
+        opened = Database.open_for_window(db_path)
         from faceledger.main import run_gui  # noqa: PLC0415
     except BaseException:
         gc.enable()

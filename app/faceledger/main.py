@@ -261,10 +261,7 @@ def run_gui(
     previous_hook, sys.excepthook = sys.excepthook, reporter
     try:
         if opened is None:
-            try:
-                opened = Database.open(db_path, checksum_in_background=True)
-            except DatabaseProblem as problem:
-                opened = problem
+            opened = Database.open_for_window(db_path)
         if isinstance(opened, DatabaseProblem):
             make_application()
             return _refuse(opened)

@@ -158,6 +158,15 @@ class Database:
             raise
         return cls(p, conn, verify, checks, columns)
 
+    @classmethod
+    def open_for_window(cls, path: Path | str | None = None) -> Database | DatabaseProblem:
+        """`open(path, checksum_in_background=True)`, or the problem that stops it, which the app
+        shows in a dialog once Qt is up."""
+        try:
+            return cls.open(path, checksum_in_background=True)
+        except DatabaseProblem as problem:
+            return problem
+
     def checks_done(self, timeout: float | None = 0) -> bool:
         """Whether the background checks have finished (waiting at most `timeout` seconds);
         True when none were started."""
