@@ -1,4 +1,4 @@
-"""Checks on the data encoded from research/studies-and-events.md (files *_se.toml and studies.toml)."""
+"""Checks on the studies, their figures and the events (incidents, policies, regulator actions)."""
 
 from __future__ import annotations
 

@@ -1,5 +1,4 @@
-"""Data checks for sections 0-4 of vendors-and-customers.md (June 2020 claims, Amazon,
-Microsoft, IBM, Clearview AI) and for the 15 vendor records."""
+"""Data checks on the June 2020 claims, Amazon, Microsoft, IBM, Clearview AI and the vendor records."""
 
 from __future__ import annotations
 
@@ -36,7 +35,7 @@ VENDORS = {
 
 @pytest.fixture(scope="module")
 def conn(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
-    tmp_path = tmp_path_factory.mktemp("vc1")
+    tmp_path = tmp_path_factory.mktemp("vendors_us")
     build.build(tmp_path / "t.db", importers=[])
     c = sqlite3.connect(str(tmp_path / "t.db"))
     c.row_factory = sqlite3.Row

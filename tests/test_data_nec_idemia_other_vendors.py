@@ -1,5 +1,4 @@
-"""Data checks for sections 5-11 of vendors-and-customers.md (NEC, Ayonix, iOmniscient,
-Herta Security, Idemia, other vendors, sector-wide counts) and the June 2020 claims."""
+"""Data checks on NEC, Ayonix, iOmniscient, Herta Security, Idemia, other vendors and sector-wide counts."""
 
 from __future__ import annotations
 
@@ -17,7 +16,7 @@ from db import build  # noqa: E402
 
 @pytest.fixture(scope="module")
 def conn(tmp_path_factory):
-    out = tmp_path_factory.mktemp("vc2") / "t.db"
+    out = tmp_path_factory.mktemp("vendors_nec") / "t.db"
     build.build(out, importers=[])
     c = sqlite3.connect(str(out))
     c.row_factory = sqlite3.Row
