@@ -368,6 +368,34 @@ def validate(coll: Collection) -> None:
         spec = FIELDS[kind]
         for rec in coll.records[kind]:
             _validate_record(coll, rec, spec)
+    validate_identities(coll)
+
+
+def validate_identities(coll: Collection) -> None:
+    """One organisation, one id, whatever roles it plays: a vendor and a customer that share a name
+    or alias must be the same record id (the detail pane then shows both roles), and a vendor and a
+    customer with the same id must share a name (the id never joins two different organisations)."""
+    vendor_names = coll._names["vendor"]
+    for key, cid in sorted(coll._names["customer"].items()):
+        vid = vendor_names.get(key)
+        if vid is not None and vid != cid:
+            rec = coll.get("customer", cid)
+            where = rec.where() if rec else f"customer '{cid}'"
+            raise BuildError(
+                f"{where}: name or alias {key!r} also belongs to vendor '{vid}'; one organisation "
+                "needs one id in both roles"
+            )
+    for rec in coll.records["customer"]:
+        vendor = coll.get("vendor", rec.id)
+        if vendor is None:
+            continue
+        names = {org_key(n) for n in [rec.data.get("name", ""), *(rec.data.get("aliases") or [])]}
+        other = {org_key(n) for n in [vendor.data.get("name", ""), *(vendor.data.get("aliases") or [])]}
+        if not (names & other) - {""}:
+            raise BuildError(
+                f"{rec.where()}: vendor '{rec.id}' has the same id but no name in common; "
+                "an id shared across roles must name one organisation"
+            )
 
 
 def _validate_record(coll: Collection, rec: Record, spec: dict[str, tuple[bool, str]]) -> None:
