@@ -25,7 +25,16 @@ sys.path.insert(0, str(ROOT / "app"))
 
 import sqlite_utils  # noqa: E402
 
-from faceledger.data.entities import ALL_SPECS, ENTITIES  # noqa: E402
+from faceledger.data.entities import (  # noqa: E402
+    ALL_SPECS,
+    ENTITIES,
+    KNOWN_BENCHMARK,
+    KNOWN_CUSTOMERS,
+    KNOWN_EVENTS,
+    KNOWN_PROFILE,
+    KNOWN_STUDIES,
+    SECTOR_OF_TYPE,
+)
 from faceledger.data.manifest import write_manifest  # noqa: E402
 from faceledger.data.text import fold  # noqa: E402
 
@@ -543,6 +552,7 @@ def rows_for(coll: Collection) -> dict[str, list[dict[str, Any]]]:
             vendor_events[v] = vendor_events.get(v, 0) + 1
         for c in set(rec.data.get("customers", [])):
             customer_events[c] = customer_events.get(c, 0) + 1
+    known_from = vendors_known_from(coll, vendor_customers, vendor_events)
     out["vendors"] = [
         {
             "id": d["id"],
@@ -558,6 +568,7 @@ def rows_for(coll: Collection) -> dict[str, list[dict[str, Any]]]:
             "origin": d.get("origin", "curated"),
             "customer_count": len(vendor_customers.get(d["id"], ())),
             "event_count": vendor_events.get(d["id"], 0),
+            "known_from": known_from[d["id"]],
             **_base(d),
         }
         for d in recs("vendor")
@@ -575,6 +586,7 @@ def rows_for(coll: Collection) -> dict[str, list[dict[str, Any]]]:
             "origin": d.get("origin", "curated"),
             "vendor_count": len(customer_vendors.get(d["id"], ())),
             "event_count": customer_events.get(d["id"], 0),
+            "sector": SECTOR_OF_TYPE[d["type"]],
             **_base(d),
         }
         for d in recs("customer")
@@ -700,6 +712,40 @@ def rows_for(coll: Collection) -> dict[str, list[dict[str, Any]]]:
     return out
 
 
+def vendors_known_from(
+    coll: Collection, vendor_customers: Mapping[str, set[str]], vendor_events: Mapping[str, int]
+) -> dict[str, str]:
+    """What FaceLedger knows each vendor from (vendors.known_from): customers or counts, events,
+    studies, only NIST's benchmark tables (an imported study by NIST), or only its own profile."""
+    counted = {r.data["vendor"] for r in coll.records["count"] if r.data.get("vendor")}
+    studies = {r.id: r.data for r in coll.records["study"]}
+    in_studies: dict[str, set[str]] = {}
+    for r in coll.records["study"]:
+        for v in r.data.get("vendors", []):
+            in_studies.setdefault(v, set()).add(r.id)
+    for r in coll.records["figure"]:
+        if r.data.get("vendor"):
+            in_studies.setdefault(r.data["vendor"], set()).add(r.data["study"])
+
+    def benchmark(study: str) -> bool:
+        d = studies[study]
+        return bool(d.get("dataset")) and d.get("org") == "NIST"
+
+    out = {}
+    for r in coll.records["vendor"]:
+        vid = r.id
+        if vendor_customers.get(vid) or vid in counted:
+            out[vid] = KNOWN_CUSTOMERS
+        elif vendor_events.get(vid):
+            out[vid] = KNOWN_EVENTS
+        elif vid in in_studies:
+            nist_only = all(benchmark(s) for s in in_studies[vid]) and r.data.get("origin")
+            out[vid] = KNOWN_BENCHMARK if nist_only else KNOWN_STUDIES
+        else:
+            out[vid] = KNOWN_PROFILE
+    return out
+
+
 def _num_text(v: float | int | None) -> str:
     if v is None:
         return ""
@@ -749,6 +795,7 @@ SCHEMA: dict[str, list[str]] = {
         "origin",
         "customer_count",
         "event_count",
+        "known_from",
         *_BASE_COLS,
     ],
     "customers": [
@@ -763,6 +810,7 @@ SCHEMA: dict[str, list[str]] = {
         "origin",
         "vendor_count",
         "event_count",
+        "sector",
         *_BASE_COLS,
     ],
     "deployments": [

@@ -341,7 +341,50 @@ def test_nist_prefix_map_links_curated_vendors(full_db: sqlite3.Connection) -> N
         "Mugshot",
     )
     vendor = full_db.execute("SELECT * FROM vendors WHERE id = 'nist-3divi'").fetchone()
-    assert vendor["name"] == "3divi" and vendor["origin"] == "nist-frvt"
+    assert vendor["name"] == "3Divi" and vendor["origin"] == "nist-frvt"
+    assert vendor["known_from"] == "NIST benchmark only"
+
+
+def test_nist_developers_carry_the_name_nist_gives(full_db: sqlite3.Connection) -> None:
+    rows = {r["id"]: r for r in full_db.execute("SELECT * FROM vendors WHERE origin = 'nist-frvt'")}
+    assert rows["nist-yuan"]["name"] == "Yuan High-Tech Development"
+    assert rows["nist-vd"]["name"] == "Visidon" and rows["nist-vd"]["aliases"] == "vd"
+    assert rows["nist-upc"]["name"] == "China University of Petroleum"
+    assert rows["nist-vd"]["hq_country"] == "FI"
+    cited = {
+        r[0]
+        for r in full_db.execute(
+            "SELECT source_id FROM citations WHERE entity = 'vendors' AND record_id = 'nist-vd'"
+        )
+    }
+    assert "id-s01" in cited
+    # Every name comes from the NIST page read; prefixes it does not list stay as NIST writes them.
+    unnamed = {vid for vid, r in rows.items() if r["name"] == vid.removeprefix("nist-")}
+    assert unnamed == {"nist-hr", "nist-mt", "nist-ultinous"}
+    assert full_db.execute("SELECT kind FROM sources WHERE id = 'id-s01'").fetchone()[0] == "primary"
+
+
+def test_vendors_known_from_and_customer_sectors(full_db: sqlite3.Connection) -> None:
+    known = dict(full_db.execute("SELECT id, known_from FROM vendors").fetchall())
+    assert known["clearview-ai"] == "Customers or counts"
+    assert known["nist-yuan"] == "NIST benchmark only"
+    # A curated vendor NIST also measured is not benchmark-only.
+    assert known["idemia"] == "Customers or counts"
+    benchmark_only = [v for v, k in known.items() if k == "NIST benchmark only"]
+    for vid in benchmark_only:
+        assert (
+            full_db.execute(
+                "SELECT (SELECT COUNT(*) FROM deployments WHERE vendor_id = ?) + "
+                "(SELECT COUNT(*) FROM event_vendors WHERE vendor_id = ?) + "
+                "(SELECT COUNT(*) FROM customer_counts WHERE vendor_id = ?)",
+                (vid, vid, vid),
+            ).fetchone()[0]
+            == 0
+        ), vid
+    sector = dict(full_db.execute("SELECT id, sector FROM customers").fetchall())
+    assert sector["new-york-city-police-department"] == "Police and government"
+    assert sector["bmw"] == "Companies"
+    assert sector["ballarat-clarendon-college"] == "Education"
 
 
 # -- common rules --------------------------------------------------------------------------------
