@@ -191,6 +191,7 @@ FIELDS: dict[str, dict[str, tuple[bool, str]]] = {
         "status": (True, "enum"),
         "start": (False, "date"),
         "end": (False, "date"),
+        "end_not_known": (False, "bool"),
         "summary": (False, "str"),
     },
     "count": {
@@ -426,6 +427,9 @@ def _validate_record(coll: Collection, rec: Record, spec: dict[str, tuple[bool, 
         elif typ == "list":
             if not isinstance(value, list) or not all(isinstance(x, str) for x in value):
                 raise BuildError(f"{rec.where()}: field '{key}' must be a list of text")
+        elif typ == "bool":
+            if not isinstance(value, bool):
+                raise BuildError(f"{rec.where()}: field '{key}' must be true or false")
         elif typ == "int":
             if not isinstance(value, int) or isinstance(value, bool):
                 raise BuildError(f"{rec.where()}: field '{key}' must be a whole number")
@@ -463,6 +467,18 @@ def _validate_record(coll: Collection, rec: Record, spec: dict[str, tuple[bool, 
             raise BuildError(f"{rec.where()}: qualifier {q!r} must not carry a number")
         if q not in WORD_QUALIFIERS and v is None:
             raise BuildError(f"{rec.where()}: qualifier {q!r} needs a value")
+    if rec.kind == "deployment" and d.get("end_not_known") and d.get("end"):
+        raise BuildError(f"{rec.where()}: has an end and says the end is not known")
+    if (
+        rec.kind == "deployment"
+        and d.get("status") == "ended"
+        and not d.get("end")
+        and not d.get("end_not_known")
+    ):
+        raise BuildError(
+            f"{rec.where()}: ended with no end date: give the date or 'end_not_known = true' "
+            "(the pane then shows 'end not known')"
+        )
     if rec.kind == "deployment" and d.get("start") and d.get("end"):
         if str(d["end"]) < str(d["start"])[: len(str(d["end"]))]:
             raise BuildError(f"{rec.where()}: end {d['end']} is before start {d['start']}")

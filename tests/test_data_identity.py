@@ -221,3 +221,82 @@ def test_no_two_events_with_the_same_person_place_and_year(conn: sqlite3.Connect
         key = (org_key(r["person"]), r["kind"], r["year"])
         assert key not in seen, (r["id"], seen.get(key))
         seen[key] = r["id"]
+
+
+# -- both roles on the detail pane ----------------------------------------------------------------
+def test_repositories_link_the_two_roles_of_one_organisation(repos) -> None:  # type: ignore[no-untyped-def]
+    [customer] = repos.vendors.as_customer("amazon")
+    assert (customer.entity, customer.record_id, customer.label) == ("customers", "amazon", "Amazon")
+    assert customer.note.startswith("private company")
+    [vendor] = repos.customers.as_vendor("clearview-ai")
+    assert (vendor.entity, vendor.record_id) == ("vendors", "clearview-ai")
+    assert "customers" in vendor.note and "events" in vendor.note
+    assert repos.vendors.as_customer("idemia") == []
+    assert repos.customers.as_vendor("new-york-city-police-department") == []
+
+
+def test_detail_pane_shows_both_roles(qtbot, repos) -> None:  # type: ignore[no-untyped-def]
+    from faceledger.ui.detail import DetailPane, internal_href
+
+    pane = DetailPane(repos)
+    qtbot.addWidget(pane)
+    assert pane.show_record("vendors", "amazon")
+    html = pane.toHtml()
+    assert "Also a customer" in html and internal_href("customers", "amazon") in html
+    assert pane.show_record("customers", "amazon")
+    html = pane.toHtml()
+    assert "Also a vendor" in html and internal_href("vendors", "amazon") in html
+    assert pane.show_record("vendors", "idemia")
+    assert "Also a customer" not in pane.toHtml()
+
+
+# -- smaller corrections ----------------------------------------------------------------------
+def test_eu_lisa_framework_has_no_end_that_contradicts_active(conn: sqlite3.Connection) -> None:
+    row = conn.execute("SELECT status, end, note FROM deployments WHERE id = 'idemia--eu-lisa'").fetchone()
+    assert row["status"] == "active" and row["end"] is None
+    assert "six" in row["note"] and "2025-10-12" in row["note"]
+
+
+def test_ended_deployments_have_an_end_or_say_it_is_not_known(conn: sqlite3.Connection) -> None:
+    open_ended = {
+        r[0] for r in conn.execute("SELECT id FROM deployments WHERE status = 'ended' AND end IS NULL")
+    }
+    assert open_ended == {
+        f"clearview-ai--{c}"
+        for c in (
+            "edmonton-police-service",
+            "halton-regional-police-service",
+            "international-criminal-police-organization",
+            "metropolitan-police-service",
+            "national-crime-agency",
+        )
+    }
+    with pytest.raises(BuildError, match="end not known"):
+        build.validate(
+            _collection(
+                ("vendor", {"id": "acme", "name": "Acme"}),
+                ("customer", {"id": "zpd", "name": "Zenith Police", "type": "local police"}),
+                ("deployment", {"id": "acme--zpd", "vendor": "acme", "customer": "zpd", "status": "ended"}),
+            )
+        )
+
+
+def test_detail_pane_says_end_not_known(qtbot, repos) -> None:  # type: ignore[no-untyped-def]
+    from faceledger.ui.detail import DetailPane
+
+    pane = DetailPane(repos)
+    qtbot.addWidget(pane)
+    assert pane.show_record("deployments", "clearview-ai--edmonton-police-service")
+    assert "not known" in pane.toPlainText()
+    assert pane.show_record("deployments", "idemia--eu-lisa")
+    assert "not known" not in pane.toPlainText()
+
+
+def test_every_source_is_cited(conn: sqlite3.Connection) -> None:
+    uncited = [
+        r[0]
+        for r in conn.execute(
+            "SELECT id FROM sources WHERE id NOT IN (SELECT source_id FROM citations) ORDER BY id"
+        )
+    ]
+    assert uncited == []
