@@ -32,6 +32,8 @@ LABELS = {
     "website": "Website",
     "summary": "Summary",
     "origin": "Origin",
+    "known_from": "Known from",
+    "sector": "Sector",
     "aliases": "Also known as",
     "type": "Type",
     "country": "Country",
