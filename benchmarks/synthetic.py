@@ -29,6 +29,8 @@ sys.path[:0] = [str(ROOT), str(ROOT / "app")]
 
 from db import build  # noqa: E402
 
+from faceledger.data.entities import KNOWN_CUSTOMERS, KNOWN_EVENTS, SECTOR_OF_TYPE  # noqa: E402
+
 DEFAULT_OUT = Path("/tmp/faceledger-1m.db")
 DATASET = "synthetic-benchmark"
 SOURCE_COUNT = 5_000
@@ -789,6 +791,7 @@ class Synthetic:
                 "origin": "synthetic",
                 "customer_count": self.v_customer_count[i],
                 "event_count": self.v_event_count[i],
+                "known_from": KNOWN_CUSTOMERS if self.v_customer_count[i] else KNOWN_EVENTS,
                 **self._base(rng),
             }
 
@@ -810,6 +813,7 @@ class Synthetic:
                 "origin": "synthetic",
                 "vendor_count": self.c_vendor_count[i],
                 "event_count": self.c_event_count.get(i, 0),
+                "sector": SECTOR_OF_TYPE[self.c_type[i]],
                 **self._base(rng),
             }
 

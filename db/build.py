@@ -25,7 +25,16 @@ sys.path.insert(0, str(ROOT / "app"))
 
 import sqlite_utils  # noqa: E402
 
-from faceledger.data.entities import ALL_SPECS, ENTITIES  # noqa: E402
+from faceledger.data.entities import (  # noqa: E402
+    ALL_SPECS,
+    ENTITIES,
+    KNOWN_BENCHMARK,
+    KNOWN_CUSTOMERS,
+    KNOWN_EVENTS,
+    KNOWN_PROFILE,
+    KNOWN_STUDIES,
+    SECTOR_OF_TYPE,
+)
 from faceledger.data.manifest import write_manifest  # noqa: E402
 from faceledger.data.text import fold  # noqa: E402
 
@@ -187,6 +196,7 @@ FIELDS: dict[str, dict[str, tuple[bool, str]]] = {
         "status": (True, "enum"),
         "start": (False, "date"),
         "end": (False, "date"),
+        "end_not_known": (False, "bool"),
         "summary": (False, "str"),
     },
     "count": {
@@ -376,6 +386,7 @@ def validate(coll: Collection) -> None:
     for kind in FACT_KINDS:
         for rec in coll.records[kind]:
             _check_verified_has_primary(coll, rec)
+    validate_identities(coll)
 
 
 def _check_verified_has_primary(coll: Collection, rec: Record) -> None:
@@ -389,6 +400,33 @@ def _check_verified_has_primary(coll: Collection, rec: Record) -> None:
             f"(kind {' or '.join(PRIMARY_SOURCE_KINDS)}); cite one, or mark it partial with a "
             "verification_note naming the copy it rests on"
         )
+
+
+def validate_identities(coll: Collection) -> None:
+    """One organisation, one id, whatever roles it plays: a vendor and a customer that share a name
+    or alias must be the same record id (the detail pane then shows both roles), and a vendor and a
+    customer with the same id must share a name (the id never joins two different organisations)."""
+    vendor_names = coll._names["vendor"]
+    for key, cid in sorted(coll._names["customer"].items()):
+        vid = vendor_names.get(key)
+        if vid is not None and vid != cid:
+            rec = coll.get("customer", cid)
+            where = rec.where() if rec else f"customer '{cid}'"
+            raise BuildError(
+                f"{where}: name or alias {key!r} also belongs to vendor '{vid}'; one organisation "
+                "needs one id in both roles"
+            )
+    for rec in coll.records["customer"]:
+        vendor = coll.get("vendor", rec.id)
+        if vendor is None:
+            continue
+        names = {org_key(n) for n in [rec.data.get("name", ""), *(rec.data.get("aliases") or [])]}
+        other = {org_key(n) for n in [vendor.data.get("name", ""), *(vendor.data.get("aliases") or [])]}
+        if not (names & other) - {""}:
+            raise BuildError(
+                f"{rec.where()}: vendor '{rec.id}' has the same id but no name in common; "
+                "an id shared across roles must name one organisation"
+            )
 
 
 def _validate_record(coll: Collection, rec: Record, spec: dict[str, tuple[bool, str]]) -> None:
@@ -410,6 +448,9 @@ def _validate_record(coll: Collection, rec: Record, spec: dict[str, tuple[bool, 
         elif typ == "list":
             if not isinstance(value, list) or not all(isinstance(x, str) for x in value):
                 raise BuildError(f"{rec.where()}: field '{key}' must be a list of text")
+        elif typ == "bool":
+            if not isinstance(value, bool):
+                raise BuildError(f"{rec.where()}: field '{key}' must be true or false")
         elif typ == "int":
             if not isinstance(value, int) or isinstance(value, bool):
                 raise BuildError(f"{rec.where()}: field '{key}' must be a whole number")
@@ -447,6 +488,18 @@ def _validate_record(coll: Collection, rec: Record, spec: dict[str, tuple[bool, 
             raise BuildError(f"{rec.where()}: qualifier {q!r} must not carry a number")
         if q not in WORD_QUALIFIERS and v is None:
             raise BuildError(f"{rec.where()}: qualifier {q!r} needs a value")
+    if rec.kind == "deployment" and d.get("end_not_known") and d.get("end"):
+        raise BuildError(f"{rec.where()}: has an end and says the end is not known")
+    if (
+        rec.kind == "deployment"
+        and d.get("status") == "ended"
+        and not d.get("end")
+        and not d.get("end_not_known")
+    ):
+        raise BuildError(
+            f"{rec.where()}: ended with no end date: give the date or 'end_not_known = true' "
+            "(the pane then shows 'end not known')"
+        )
     if rec.kind == "deployment" and d.get("start") and d.get("end"):
         if str(d["end"]) < str(d["start"])[: len(str(d["end"]))]:
             raise BuildError(f"{rec.where()}: end {d['end']} is before start {d['start']}")
@@ -536,6 +589,7 @@ def rows_for(coll: Collection) -> dict[str, list[dict[str, Any]]]:
             vendor_events[v] = vendor_events.get(v, 0) + 1
         for c in set(rec.data.get("customers", [])):
             customer_events[c] = customer_events.get(c, 0) + 1
+    known_from = vendors_known_from(coll, vendor_customers, vendor_events)
     out["vendors"] = [
         {
             "id": d["id"],
@@ -551,6 +605,7 @@ def rows_for(coll: Collection) -> dict[str, list[dict[str, Any]]]:
             "origin": d.get("origin", "curated"),
             "customer_count": len(vendor_customers.get(d["id"], ())),
             "event_count": vendor_events.get(d["id"], 0),
+            "known_from": known_from[d["id"]],
             **_base(d),
         }
         for d in recs("vendor")
@@ -568,6 +623,7 @@ def rows_for(coll: Collection) -> dict[str, list[dict[str, Any]]]:
             "origin": d.get("origin", "curated"),
             "vendor_count": len(customer_vendors.get(d["id"], ())),
             "event_count": customer_events.get(d["id"], 0),
+            "sector": SECTOR_OF_TYPE[d["type"]],
             **_base(d),
         }
         for d in recs("customer")
@@ -693,6 +749,40 @@ def rows_for(coll: Collection) -> dict[str, list[dict[str, Any]]]:
     return out
 
 
+def vendors_known_from(
+    coll: Collection, vendor_customers: Mapping[str, set[str]], vendor_events: Mapping[str, int]
+) -> dict[str, str]:
+    """What FaceLedger knows each vendor from (vendors.known_from): customers or counts, events,
+    studies, only NIST's benchmark tables (an imported study by NIST), or only its own profile."""
+    counted = {r.data["vendor"] for r in coll.records["count"] if r.data.get("vendor")}
+    studies = {r.id: r.data for r in coll.records["study"]}
+    in_studies: dict[str, set[str]] = {}
+    for r in coll.records["study"]:
+        for v in r.data.get("vendors", []):
+            in_studies.setdefault(v, set()).add(r.id)
+    for r in coll.records["figure"]:
+        if r.data.get("vendor"):
+            in_studies.setdefault(r.data["vendor"], set()).add(r.data["study"])
+
+    def benchmark(study: str) -> bool:
+        d = studies[study]
+        return bool(d.get("dataset")) and d.get("org") == "NIST"
+
+    out = {}
+    for r in coll.records["vendor"]:
+        vid = r.id
+        if vendor_customers.get(vid) or vid in counted:
+            out[vid] = KNOWN_CUSTOMERS
+        elif vendor_events.get(vid):
+            out[vid] = KNOWN_EVENTS
+        elif vid in in_studies:
+            nist_only = all(benchmark(s) for s in in_studies[vid]) and r.data.get("origin")
+            out[vid] = KNOWN_BENCHMARK if nist_only else KNOWN_STUDIES
+        else:
+            out[vid] = KNOWN_PROFILE
+    return out
+
+
 def _num_text(v: float | int | None) -> str:
     if v is None:
         return ""
@@ -742,6 +832,7 @@ SCHEMA: dict[str, list[str]] = {
         "origin",
         "customer_count",
         "event_count",
+        "known_from",
         *_BASE_COLS,
     ],
     "customers": [
@@ -756,6 +847,7 @@ SCHEMA: dict[str, list[str]] = {
         "origin",
         "vendor_count",
         "event_count",
+        "sector",
         *_BASE_COLS,
     ],
     "deployments": [

@@ -22,6 +22,7 @@ if str(ROOT) not in sys.path:
 
 from db import build  # noqa: E402
 from db.importers import IMPORTERS, aiaaic, federal_inventory, nist_frvt  # noqa: E402
+from db.importers.aiaaic_review import SAME_HAPPENING  # noqa: E402
 
 EXTERNAL = ROOT / "db" / "external"
 AIAAIC_RAW = EXTERNAL / "aiaaic" / "aiaaic-repository-incidents.csv"
@@ -159,13 +160,29 @@ def test_aiaaic_events_one_per_dated_entry(full_db: sqlite3.Connection) -> None:
     raw = raw_aiaaic_rows()
     dated = [r for r in raw if re.match(r"^\d{4}", r[2].strip())]
     assert len(raw) - len(dated) == 44  # entries without an Occurred year: skipped, never dated by us
-    assert scalar(full_db, "SELECT COUNT(*) FROM events WHERE dataset_id = ?", "aiaaic") == len(dated)
+    # An entry repeating a happening another event records is a source of that event instead.
+    merged = {s.entry: s.event for s in SAME_HAPPENING}
+    assert len(merged) >= 9
+    own = [r for r in dated if r[0] not in merged]
+    assert scalar(full_db, "SELECT COUNT(*) FROM events WHERE dataset_id = ?", "aiaaic") == len(own)
     got = {
         r["id"]: (r["date"], r["link"], r["title"])
         for r in full_db.execute("SELECT id, date, link, title FROM events WHERE dataset_id = 'aiaaic'")
     }
     for r in dated:
         eid = "aiaaic-" + r[0].removeprefix("AIAAIC")
+        if r[0] in merged:
+            assert eid not in got
+            source = eid if r[19].strip() else "aiaaic-repository"
+            cited = {
+                row[0]
+                for row in full_db.execute(
+                    "SELECT source_id FROM citations WHERE entity = 'events' AND record_id = ?",
+                    (merged[r[0]],),
+                )
+            }
+            assert source in cited, (r[0], merged[r[0]])
+            continue
         date, link, title = got[eid]
         assert date == r[2].strip()[:4]
         assert link == r[19].strip()
@@ -324,7 +341,50 @@ def test_nist_prefix_map_links_curated_vendors(full_db: sqlite3.Connection) -> N
         "Mugshot",
     )
     vendor = full_db.execute("SELECT * FROM vendors WHERE id = 'nist-3divi'").fetchone()
-    assert vendor["name"] == "3divi" and vendor["origin"] == "nist-frvt"
+    assert vendor["name"] == "3Divi" and vendor["origin"] == "nist-frvt"
+    assert vendor["known_from"] == "NIST benchmark only"
+
+
+def test_nist_developers_carry_the_name_nist_gives(full_db: sqlite3.Connection) -> None:
+    rows = {r["id"]: r for r in full_db.execute("SELECT * FROM vendors WHERE origin = 'nist-frvt'")}
+    assert rows["nist-yuan"]["name"] == "Yuan High-Tech Development"
+    assert rows["nist-vd"]["name"] == "Visidon" and rows["nist-vd"]["aliases"] == "vd"
+    assert rows["nist-upc"]["name"] == "China University of Petroleum"
+    assert rows["nist-vd"]["hq_country"] == "FI"
+    cited = {
+        r[0]
+        for r in full_db.execute(
+            "SELECT source_id FROM citations WHERE entity = 'vendors' AND record_id = 'nist-vd'"
+        )
+    }
+    assert "id-s01" in cited
+    # Every name comes from the NIST page read; prefixes it does not list stay as NIST writes them.
+    unnamed = {vid for vid, r in rows.items() if r["name"] == vid.removeprefix("nist-")}
+    assert unnamed == {"nist-hr", "nist-mt", "nist-ultinous"}
+    assert full_db.execute("SELECT kind FROM sources WHERE id = 'id-s01'").fetchone()[0] == "primary"
+
+
+def test_vendors_known_from_and_customer_sectors(full_db: sqlite3.Connection) -> None:
+    known = dict(full_db.execute("SELECT id, known_from FROM vendors").fetchall())
+    assert known["clearview-ai"] == "Customers or counts"
+    assert known["nist-yuan"] == "NIST benchmark only"
+    # A curated vendor NIST also measured is not benchmark-only.
+    assert known["idemia"] == "Customers or counts"
+    benchmark_only = [v for v, k in known.items() if k == "NIST benchmark only"]
+    for vid in benchmark_only:
+        assert (
+            full_db.execute(
+                "SELECT (SELECT COUNT(*) FROM deployments WHERE vendor_id = ?) + "
+                "(SELECT COUNT(*) FROM event_vendors WHERE vendor_id = ?) + "
+                "(SELECT COUNT(*) FROM customer_counts WHERE vendor_id = ?)",
+                (vid, vid, vid),
+            ).fetchone()[0]
+            == 0
+        ), vid
+    sector = dict(full_db.execute("SELECT id, sector FROM customers").fetchall())
+    assert sector["new-york-city-police-department"] == "Police and government"
+    assert sector["bmw"] == "Companies"
+    assert sector["ballarat-clarendon-college"] == "Education"
 
 
 # -- common rules --------------------------------------------------------------------------------
@@ -395,6 +455,9 @@ def test_importers_work_without_curated_data(
     ):
         bare = scalar(bare_db, f"SELECT COUNT(*) FROM {table} WHERE dataset_id = ?", did)
         full = scalar(full_db, f"SELECT COUNT(*) FROM {table} WHERE dataset_id = ?", did)
+        if table == "events":
+            # Entries merged into a curated event keep an event of their own without the curated data.
+            full += sum(1 for s in SAME_HAPPENING if not s.event.startswith("aiaaic-"))
         assert bare == full > 0
     # Vendors the federal rows name are created when no curated record exists.
     assert scalar(bare_db, "SELECT COUNT(*) FROM vendors WHERE id IN ('nec', 'clearview-ai')") == 2

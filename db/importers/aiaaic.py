@@ -21,6 +21,7 @@ from typing import Any
 
 from db.build import Collection, Dataset, org_key, slug
 from db.importers._common import clean, fail, free_id, read_csv
+from db.importers.aiaaic_review import NOT_LINKED, PUBLIC_BODY_DEVELOPERS, SAME_HAPPENING
 
 DATASET_ID = "aiaaic"
 ORIGIN = "aiaaic"
@@ -103,6 +104,10 @@ NAME_FIXES: dict[str, tuple[str, ...]] = {
     "US Social Security Adminstration": ("US Social Security Administration",),
     "US Inland Revenue Service (IRS)": ("US Internal Revenue Service (IRS)",),
     "Northrup Grumman": ("Northrop Grumman",),
+    # One school under two names in AIAAIC0280: the trial was at Ballarat Clarendon College (The Courier,
+    # Ballarat, "Ballarat Clarendon College to use face scan technology for class roll-call"); the Herald
+    # Sun's wording "Ballarat, and Clarendon College" split its name in two.
+    "Clarendon College": ("Ballarat Clarendon College",),
     "University of Massachussets, Amherst": ("University of Massachusetts Amherst",),
 }
 
@@ -206,6 +211,8 @@ _TYPES: dict[str, tuple[str, ...]] = {
         "Department of Homeland Security",
         "Customs and Border Protection",
         "Federal Bureau of Investigation",
+        "Iarpa",  # the US Intelligence Advanced Research Projects Activity
+        "US Immigration and Customs Enforcement",
     ),
     "national government": (
         "Argentine Ministry of Justice and Security",
@@ -223,10 +230,15 @@ _TYPES: dict[str, tuple[str, ...]] = {
         "Ministry of Justice of South Korea",
         "Ministry of Science and ICT of South Korea",
         "Ministry of Social Development and Human Security",
+        "National e-Governance Division",
+        "National Health Authority",
+        "Unique Identification Authority of India",
+        "UK Home Office",
     ),
     "state government": (
         "Department of Health Victoria",
         "NSW Health",
+        "Government of Delhi",
     ),
     "local government": (
         "City of Bucheon",
@@ -239,6 +251,7 @@ _TYPES: dict[str, tuple[str, ...]] = {
         "Beijing Municipal Commission of Transportation",
         "Nanning Natural Resources Bureau",
         "Government of the City of Buenos Aires",
+        "Metropolitan Washington Council of Government",
     ),
     "supranational agency": ("EUROPOL",),
     "military": ("Israel Defense Forces",),
@@ -532,6 +545,101 @@ def organisations(cell: str) -> tuple[list[str], list[str]]:
     return orgs, skipped
 
 
+# -- Applying the review (db/importers/aiaaic_review.py) ----------------------------------------
+_PUBLIC_BODY_KEYS = {org_key(n) for n in PUBLIC_BODY_DEVELOPERS}
+
+
+def is_public_body(name: str) -> bool:
+    """Whether a developer name is a police force or government body (it is then a customer)."""
+    return org_key(base_name(name)) in _PUBLIC_BODY_KEYS
+
+
+def _not_linked(aid: str, role: str, name: str) -> bool:
+    for item in NOT_LINKED:
+        if item.entry == aid and item.role == role:
+            if "*" in item.names or org_key(base_name(name)) in {org_key(n) for n in item.names}:
+                return True
+    return False
+
+
+def entry_roles(row: list[str], report: Report) -> list[tuple[str, str]]:
+    """(kind, organisation name) pairs an entry links to its event: developers as vendors and
+    deployers as customers, except public bodies listed as developers (customers) and the reviewed
+    links not made."""
+    aid = row[COL_ID].strip()
+    out: list[tuple[str, str]] = []
+    for role, col in (("developer", COL_DEVELOPER), ("deployer", COL_DEPLOYER)):
+        names, skipped = organisations(row[col])
+        for s in skipped:
+            report.skipped_names[s] = report.skipped_names.get(s, 0) + 1
+        for name in names:
+            if _not_linked(aid, role, name):
+                report.not_linked.append((aid, role, name))
+                continue
+            kind = "vendor" if role == "developer" else "customer"
+            if role == "developer" and is_public_body(name):
+                report.public_developers.append((aid, name))
+                kind = "customer"
+            if (kind, name) not in out:
+                out.append((kind, name))
+    return out
+
+
+def review_notes(aid: str, report: Report) -> list[str]:
+    """Sentences for an event's note saying which listed organisations are linked otherwise or not."""
+    notes: list[str] = []
+    public = [n for a, n in report.public_developers if a == aid]
+    if public:
+        notes.append(
+            f"AIAAIC lists {', '.join(base_name(n) for n in public)} as developer; FaceLedger links "
+            "public bodies as customers that built or ran the system."
+        )
+    for item in NOT_LINKED:
+        if item.entry == aid:
+            names = [n for a, r, n in report.not_linked if a == aid and r == item.role]
+            if names:
+                notes.append(
+                    f"Listed as {item.role}s by AIAAIC but not linked: {', '.join(names)}. {item.reason}"
+                )
+    return notes
+
+
+def check_review(coll: Collection, rows: list[list[str]]) -> None:
+    """Fail when a reviewed decision names an entry, a name or an event that is not there."""
+    by_id = {r[COL_ID].strip(): r for r in rows}
+    for item in NOT_LINKED:
+        row = by_id.get(item.entry)
+        if row is None:
+            fail(
+                coll, f"{ORIGIN_FILE}: review names entry {item.entry}, which is not a face recognition entry"
+            )
+            return
+        cell = row[COL_DEPLOYER if item.role == "deployer" else COL_DEVELOPER]
+        present = {org_key(base_name(n)) for n in organisations(cell)[0]}
+        for n in item.names:
+            if n != "*" and org_key(n) not in present:
+                fail(coll, f"{ORIGIN_FILE}: review says {item.entry} lists {n!r} as {item.role}; it does not")
+    for same in SAME_HAPPENING:
+        if same.entry not in by_id:
+            fail(
+                coll, f"{ORIGIN_FILE}: review names entry {same.entry}, which is not a face recognition entry"
+            )
+        if same.event.startswith("aiaaic-") and same.event.removeprefix("aiaaic-") not in {
+            entry_number(a) for a in by_id
+        }:
+            fail(coll, f"{ORIGIN_FILE}: review merges {same.entry} into {same.event!r}, which is no entry")
+
+
+def merge_targets(coll: Collection) -> dict[str, str]:
+    """AIAAIC id -> the event that records its happening, for the targets present: without the
+    curated events (an importer run on its own) an entry whose event is absent keeps its own."""
+    return {
+        s.entry: s.event
+        for s in SAME_HAPPENING
+        if s.event.startswith("aiaaic-") or coll.has("event", s.event)
+    }
+
+
 # -- Building ------------------------------------------------------------------------------------
 @dataclass
 class _NewOrg:
@@ -552,6 +660,9 @@ class Report:
     skipped_names: dict[str, int] = field(default_factory=dict)
     unmapped_countries: dict[str, int] = field(default_factory=dict)
     resolved: dict[str, str] = field(default_factory=dict)  # "kind:raw name" -> existing id
+    not_linked: list[tuple[str, str, str]] = field(default_factory=list)  # (entry, role, name)
+    public_developers: list[tuple[str, str]] = field(default_factory=list)  # (entry, name)
+    merged: dict[str, str] = field(default_factory=dict)  # entry -> the event that records it
 
 
 LAST_REPORT = Report()
@@ -660,6 +771,8 @@ def run(coll: Collection, external_dir: Path) -> None:
                 return rid
         return None
 
+    check_review(coll, rows)
+    same_as = merge_targets(coll)
     for row in rows:
         aid = row[COL_ID].strip()
         date, date_note = event_date(row[COL_OCCURRED])
@@ -670,39 +783,40 @@ def run(coll: Collection, external_dir: Path) -> None:
         source_id = event_id(aid) if link else repo_source
         if not link:
             report.no_link.append(aid)
+        if aid in same_as:
+            # Another event records this happening: the entry is one of its sources, nothing more.
+            report.merged[aid] = same_as[aid]
+            planned.append((row, date, date_note, source_id, {"vendor": [], "customer": []}))
+            continue
         codes = country_codes(row[COL_COUNTRY])
         for c in unmapped_countries(row[COL_COUNTRY]):
             report.unmapped_countries[c] = report.unmapped_countries.get(c, 0) + 1
         single = codes[0] if len(codes) == 1 else ""
         refs: dict[str, list[str]] = {"vendor": [], "customer": []}
-        for kind, col in (("vendor", COL_DEVELOPER), ("customer", COL_DEPLOYER)):
-            names, skipped = organisations(row[col])
-            for s in skipped:
-                report.skipped_names[s] = report.skipped_names.get(s, 0) + 1
-            for name in names:
-                rid = resolve_existing(kind, name)
-                if rid is not None:
-                    report.resolved[f"{kind}:{name}"] = rid
-                    ref = f"id:{rid}"
-                else:
-                    key = lookup_new(kind, name)
-                    if key is None:
-                        key = org_key(base_name(name))
-                        org = _NewOrg(name=base_name(name))
-                        first = [abbreviation(name)] if abbreviation(name) else []
-                        first += list(EXTRA_ALIASES.get(base_name(name), ()))
-                        org.aliases = [a for a in first if org_key(a) and org_key(a) != key]
-                        new_orgs[kind][key] = org
-                        for known in [org.name, *org.aliases]:
-                            new_keys[kind].setdefault(org_key(known), key)
-                    org = new_orgs[kind][key]
-                    org.entries.append(aid)
-                    org.sources.append(source_id)
-                    org.countries.append(single)
-                    org.spellings[base_name(name)] = org.spellings.get(base_name(name), 0) + 1
-                    ref = f"new:{key}"
-                if ref not in refs[kind]:
-                    refs[kind].append(ref)
+        for kind, name in entry_roles(row, report):
+            rid = resolve_existing(kind, name)
+            if rid is not None:
+                report.resolved[f"{kind}:{name}"] = rid
+                ref = f"id:{rid}"
+            else:
+                key = lookup_new(kind, name)
+                if key is None:
+                    key = org_key(base_name(name))
+                    org = _NewOrg(name=base_name(name))
+                    first = [abbreviation(name)] if abbreviation(name) else []
+                    first += list(EXTRA_ALIASES.get(base_name(name), ()))
+                    org.aliases = [a for a in first if org_key(a) and org_key(a) != key]
+                    new_orgs[kind][key] = org
+                    for known in [org.name, *org.aliases]:
+                        new_keys[kind].setdefault(org_key(known), key)
+                org = new_orgs[kind][key]
+                org.entries.append(aid)
+                org.sources.append(source_id)
+                org.countries.append(single)
+                org.spellings[base_name(name)] = org.spellings.get(base_name(name), 0) + 1
+                ref = f"new:{key}"
+            if ref not in refs[kind]:
+                refs[kind].append(ref)
         planned.append((row, date, date_note, source_id, refs))
 
     # Sources: one per entry with a page link, plus the dataset-level one when needed.
@@ -780,6 +894,8 @@ def run(coll: Collection, external_dir: Path) -> None:
     # Pass 3: the events.
     for row, date, date_note, source_id, refs in planned:
         aid = row[COL_ID].strip()
+        if aid in report.merged:
+            continue
         ids: dict[str, list[str]] = {}
         for kind in ("vendor", "customer"):
             out = []
@@ -808,10 +924,24 @@ def run(coll: Collection, external_dir: Path) -> None:
             "dataset": DATASET_ID,
             "link": clean(row[COL_LINK]),
         }
-        if date_note:
-            data["note"] = date_note
+        notes = [date_note] if date_note else []
+        notes += review_notes(aid, report)
+        if notes:
+            data["note"] = " ".join(notes)
         add("event", {k: v for k, v in data.items() if v not in ("", [])})
         report.imported += 1
+
+    # Entries that repeat a happening another event records: their page becomes its source.
+    for row, _date, _note, source_id, _refs in planned:
+        target = report.merged.get(row[COL_ID].strip())
+        if target is None:
+            continue
+        event = coll.get("event", target)
+        if event is None:  # checked by check_review; defensive
+            fail(coll, f"{ORIGIN_FILE}: no event {target!r} to merge {row[COL_ID].strip()} into")
+            return
+        if source_id not in event.data["sources"]:
+            event.data["sources"] = [*event.data["sources"], source_id]
 
     dataset.rows.update(added)
     LAST_REPORT = report

@@ -19,8 +19,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from db.build import Collection, Dataset, slug
+from db.build import Collection, Dataset, org_key, slug
 from db.importers._common import clean, fail, read_csv
+from db.importers.nist_frvt_developers import DEVELOPER_NAMES
+from db.importers.nist_frvt_developers import SOURCE as NAMES_SOURCE
 
 DATASET_ID = "nist-frvt-11-2020"
 ORIGIN = "nist-frvt"
@@ -95,6 +97,35 @@ def pair_label(code: str) -> str:
 def normalise_name(name: str) -> str:
     """Algorithm IDs as NIST writes them; the PDF extraction sometimes has a Unicode minus for '-'."""
     return clean(name).replace("\u2212", "-").casefold()
+
+
+def nist_vendor(prefix: str, named: tuple[str, str] | None) -> dict[str, Any]:
+    """The vendor record for a developer FaceLedger knows only from NIST's tables."""
+    data: dict[str, Any] = {
+        "id": f"nist-{slug(prefix)}",
+        "name": prefix,
+        "summary": VENDOR_SUMMARY + f" Its algorithms carry the prefix '{prefix}'.",
+        "origin": ORIGIN,
+        "dataset": DATASET_ID,
+        "sources": [SOURCE_ID],
+        "verification": "partial",
+        "verification_note": (
+            "Name as it appears in NIST's algorithm IDs (2020 FRVT 1:1 extract); NIST's 2021 leaderboard "
+            "does not list this prefix, so the company behind it has not been identified."
+        ),
+    }
+    if named is not None:
+        name, country = named
+        data["name"] = name
+        if org_key(prefix) != org_key(name):
+            data["aliases"] = [prefix]
+        data["hq_country"] = country
+        data["sources"] = [SOURCE_ID, NAMES_SOURCE["id"]]
+        data["verification_note"] = (
+            "Name and country as NIST's FRVT 1:1 leaderboard gives them for this algorithm prefix "
+            "(2021-05-24); NIST's tables are the only source FaceLedger has for this developer."
+        )
+    return data
 
 
 def prefix_of(algorithm: str) -> str:
@@ -174,6 +205,8 @@ class Report:
     mapped: dict[str, str] = field(default_factory=dict)  # prefix -> vendor id
     mapped_missing: list[str] = field(default_factory=list)  # mapped prefix whose vendor is absent
     new_vendors: list[str] = field(default_factory=list)
+    named: dict[str, str] = field(default_factory=dict)  # prefix -> the developer name NIST gives
+    mapped_by_name: dict[str, str] = field(default_factory=dict)  # prefix -> existing vendor of that name
     name_clashes: list[str] = field(default_factory=list)
 
 
@@ -231,7 +264,11 @@ def run(coll: Collection, external_dir: Path) -> None:
     )
 
     vendor_of: dict[str, str] = {}
-    for prefix in sorted({prefix_of(c.algorithm) for c in cells}):
+    prefixes = sorted({prefix_of(c.algorithm) for c in cells})
+    if any(p in DEVELOPER_NAMES for p in prefixes):
+        # NIST's own page, not part of the extracted dataset: not counted among its rows.
+        coll.add("source", dict(NAMES_SOURCE), "db/importers/nist_frvt_developers.py")
+    for prefix in prefixes:
         target: str | None = None
         if prefix in PREFIX_MAP:
             vid, *names = PREFIX_MAP[prefix]
@@ -250,27 +287,26 @@ def run(coll: Collection, external_dir: Path) -> None:
         if coll.has("vendor", vid):  # e.g. a re-run or a curated record with this id
             vendor_of[prefix] = vid
             continue
-        name = prefix
-        if coll.resolve("vendor", name) is not None:
+        named = DEVELOPER_NAMES.get(prefix)
+        if named is not None:
+            # The developer under the exact name NIST gives it may already be a vendor (curated or
+            # imported): that is the same company, so its figures go there.
+            existing = coll.resolve("vendor", named[0])
+            if existing is not None:
+                report.mapped_by_name[prefix] = existing
+                vendor_of[prefix] = existing
+                continue
+        data = nist_vendor(prefix, named)
+        if coll.resolve("vendor", data["name"]) is not None:
             # Same name as an unrelated record: keep them apart and flag it for review.
             report.name_clashes.append(prefix)
-            name = f"{prefix} (NIST FRVT developer prefix)"
-        add(
-            "vendor",
-            {
-                "id": vid,
-                "name": name,
-                "summary": VENDOR_SUMMARY,
-                "origin": ORIGIN,
-                "dataset": DATASET_ID,
-                "sources": [SOURCE_ID],
-                "verification": "partial",
-                "verification_note": (
-                    "Name as it appears in NIST's algorithm IDs (2020 FRVT 1:1 extract); the company behind the "
-                    "prefix has not been identified."
-                ),
-            },
-        )
+            data["name"] = f"{prefix} (NIST FRVT developer prefix)"
+        aliases = data.get("aliases", [])
+        if aliases and coll.resolve("vendor", aliases[0]) is not None:
+            del data["aliases"]
+        if named is not None:
+            report.named[prefix] = named[0]
+        add("vendor", data)
         report.new_vendors.append(vid)
         vendor_of[prefix] = vid
 

@@ -21,6 +21,8 @@ class Field(NamedTuple):
     sort: str = ""
     facet: bool = False
     visible: bool = True
+    # Facet values a page leaves out until the user asks for them (e.g. benchmark-only developers).
+    default_off: tuple[str, ...] = ()
 
     @property
     def sort_key(self) -> str:
@@ -53,6 +55,62 @@ class EntitySpec(NamedTuple):
     def facets(self) -> tuple[Field, ...]:
         return tuple(f for f in self.fields if f.facet)
 
+    @property
+    def default_filters(self) -> tuple[tuple[str, tuple[str, ...]], ...]:
+        """The filters a page starts with (a Query's `filters`): every known value of each field
+        with `default_off`, except those values."""
+        out = []
+        for f in self.fields:
+            if f.default_off:
+                values = FACET_VALUES.get((self.table, f.key), ())
+                out.append((f.key, tuple(v for v in values if v not in f.default_off)))
+        return tuple(out)
+
+
+# What FaceLedger knows a vendor from (vendors.known_from, computed by the build), most substantial
+# first. Developers known only from NIST's benchmark tables are left out of the Vendors page until
+# the user asks for them.
+KNOWN_CUSTOMERS = "Customers or counts"
+KNOWN_EVENTS = "Events"
+KNOWN_STUDIES = "Studies only"
+KNOWN_BENCHMARK = "NIST benchmark only"
+KNOWN_PROFILE = "Profile only"
+KNOWN_FROM = (KNOWN_CUSTOMERS, KNOWN_EVENTS, KNOWN_STUDIES, KNOWN_BENCHMARK, KNOWN_PROFILE)
+
+# Customer types grouped by sector (customers.sector): "Police and government" is the Customers
+# page's one-click choice; companies, schools and others stay listed.
+POLICE_AND_GOVERNMENT = "Police and government"
+SECTOR_OF_TYPE: dict[str, str] = {
+    **dict.fromkeys(
+        (
+            "local police",
+            "sheriff",
+            "state police",
+            "regional police force",
+            "national police",
+            "federal agency",
+            "national government",
+            "supranational agency",
+            "prosecutor",
+            "corrections",
+            "military",
+            "local government",
+            "state government",
+        ),
+        POLICE_AND_GOVERNMENT,
+    ),
+    "private company": "Companies",
+    "education": "Education",
+    "other": "Other",
+}
+SECTORS = (POLICE_AND_GOVERNMENT, "Companies", "Education", "Other")
+
+# The values a facet can take, where the build fixes them (for default filters and tests).
+FACET_VALUES: dict[tuple[str, str], tuple[str, ...]] = {
+    ("vendors", "known_from"): KNOWN_FROM,
+    ("customers", "sector"): SECTORS,
+}
+
 
 V = Field("verification", "Verification", "status", 100, facet=True)
 
@@ -71,6 +129,7 @@ ENTITIES: dict[str, EntitySpec] = {
             Field("founded", "Founded", "date", 80),
             Field("products", "Products", width=300),
             Field("origin", "Origin", width=110, facet=True),
+            Field("known_from", "Known from", width=140, facet=True, default_off=(KNOWN_BENCHMARK,)),
             V,
         ),
         label="name",
@@ -86,6 +145,7 @@ ENTITIES: dict[str, EntitySpec] = {
             Field("name", "Customer", width=280),
             Field("vendor_count", "Vendors", "int", 70),
             Field("event_count", "Events", "int", 60),
+            Field("sector", "Sector", width=150, facet=True),
             Field("type", "Type", width=150, facet=True),
             Field("country", "Country", width=70, facet=True),
             Field("region", "Region", width=140),

@@ -67,6 +67,7 @@ class Vendor(NamedTuple):
     origin: str = ""
     customer_count: int = 0
     event_count: int = 0
+    known_from: str = ""
 
 
 class Customer(NamedTuple):
@@ -86,6 +87,7 @@ class Customer(NamedTuple):
     origin: str = ""
     vendor_count: int = 0
     event_count: int = 0
+    sector: str = ""
 
 
 class Deployment(NamedTuple):

@@ -508,6 +508,26 @@ class VendorRepository(Repository[r.Vendor]):
         )
         return [Link("events", i, t, _join(d, k), v) for i, t, d, k, v in rows]
 
+    def as_customer(self, vendor_id: str) -> list[Link]:
+        """The same organisation in its customer role (one id across roles; the build checks it)."""
+        rows = self.db.query(
+            "SELECT id, name, type, vendor_count, event_count, verification FROM customers WHERE id = ?",
+            (vendor_id,),
+        )
+        return [
+            Link("customers", i, n, _role_note(t, "vendor", vc, "event", ec), v)
+            for i, n, t, vc, ec, v in rows
+        ]
+
+
+def _role_note(kind: str, first: str, n: int, second: str, m: int) -> str:
+    """'private company · 2 vendors · 1 event'."""
+    return _join(kind, *(_plural(k, w) for k, w in ((n, first), (m, second)) if k))
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n:,} {word}" + ("" if n == 1 else "s")
+
 
 class CustomerRepository(Repository[r.Customer]):
     def deployments(self, customer_id: str, limit: int = RELATED_LIMIT) -> list[Link]:
@@ -542,6 +562,17 @@ class CustomerRepository(Repository[r.Customer]):
             (customer_id,),
         )
         return [Link("customers", i, n, "parent organisation", v) for i, n, v in rows]
+
+    def as_vendor(self, customer_id: str) -> list[Link]:
+        """The same organisation in its vendor role (one id across roles; the build checks it)."""
+        rows = self.db.query(
+            "SELECT id, name, customer_count, event_count, verification FROM vendors WHERE id = ?",
+            (customer_id,),
+        )
+        return [
+            Link("vendors", i, n, _role_note("vendor", "customer", cc, "event", ec), v)
+            for i, n, cc, ec, v in rows
+        ]
 
 
 class DeploymentRepository(Repository[r.Deployment]):

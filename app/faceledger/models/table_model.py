@@ -135,7 +135,7 @@ class EntityTableModel(QAbstractTableModel):
         self._count_timer.setSingleShot(True)
         self._count_timer.setInterval(0)
         self._count_timer.timeout.connect(self._start_count)
-        self.set_query(Query())
+        self.set_query(Query(filters=repository.spec.default_filters))
 
     # -- query --------------------------------------------------------------------------------
     @property

@@ -32,6 +32,8 @@ LABELS = {
     "website": "Website",
     "summary": "Summary",
     "origin": "Origin",
+    "known_from": "Known from",
+    "sector": "Sector",
     "aliases": "Also known as",
     "type": "Type",
     "country": "Country",
@@ -180,6 +182,8 @@ class DetailPane(QTextBrowser):
             if name in HIDDEN:
                 continue
             value = getattr(rec, name)
+            if name == "end" and entity == "deployments" and not value and rec.status == "ended":
+                value = "not known"  # the build accepts an ended deployment without end only so
             if value in (None, ""):
                 continue
             if name == "value" and entity == "customer_counts":
@@ -245,12 +249,14 @@ class DetailPane(QTextBrowser):
         out: list[str] = []
         if entity == "vendors":
             # The build counts each vendor's customers and events: a long list says how many in all.
+            out += self._links("Also a customer", r.vendors.as_customer(rid))
             out += self._links("Customers", r.vendors.customers(rid), rec.customer_count)
             out += self._links("Deployments", r.vendors.deployments(rid))
             out += self._links("Reported customer counts", r.vendors.counts(rid))
             out += self._links("Studies that evaluated it", r.vendors.studies(rid))
             out += self._links("Events", r.vendors.events(rid), rec.event_count)
         elif entity == "customers":
+            out += self._links("Also a vendor", r.customers.as_vendor(rid))
             out += self._links("Parent organisation", r.customers.parent(rid))
             out += self._links("Vendors", r.customers.vendors(rid))
             out += self._links("Deployments", r.customers.deployments(rid))

@@ -45,21 +45,44 @@ class SearchBox(QLineEdit):
         super().keyPressEvent(event)
 
 
-class FilterBox(QComboBox):
-    """A single-choice filter on one field, each value shown with its row count."""
+DEFAULT_CHOICE = "\x00default"  # FilterBox item data: the field's default values (Field.default_off)
 
-    def __init__(self, key: str, header: str, parent: QWidget | None = None) -> None:
+
+class FilterBox(QComboBox):
+    """A single-choice filter on one field, each value shown with its row count. A field with
+    `default` values (all but Field.default_off) starts on a choice showing just those."""
+
+    def __init__(
+        self,
+        key: str,
+        header: str,
+        parent: QWidget | None = None,
+        default: tuple[str, ...] = (),
+        default_off: tuple[str, ...] = (),
+    ) -> None:
         super().__init__(parent)
         self.key = key
         self.header = header
+        self.default = default
+        self._default_text = f"{header}: all but {', '.join(default_off)}" if default else ""
         self.setObjectName(f"filter_{key}")
         self.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         self.setToolTip(f"Filter by {header.lower()}")
         self.addItem(f"{header}: all", None)
+        if default:
+            self.addItem(self._default_text, DEFAULT_CHOICE)
+            self.setCurrentIndex(1)
 
     def selected(self) -> str | None:
         data = self.currentData()
         return None if data is None else str(data)
+
+    def values(self) -> tuple[str, ...] | None:
+        """The values accepted (None: all)."""
+        data = self.selected()
+        if data is None:
+            return None
+        return self.default if data == DEFAULT_CHOICE else (data,)
 
     def set_counts(self, counts: list[tuple[str, int]]) -> None:
         current = self.selected()
@@ -67,7 +90,10 @@ class FilterBox(QComboBox):
         self.clear()
         total = sum(n for _, n in counts)
         self.addItem(f"{self.header}: all ({total:,})", None)
-        present = False
+        if self.default:
+            shown = sum(n for v, n in counts if v in self.default)
+            self.addItem(f"{self._default_text} ({shown:,})", DEFAULT_CHOICE)
+        present = current == DEFAULT_CHOICE
         for value, n in counts:
             self.addItem(f"{value or '(none)'} ({n:,})", value)
             present = present or value == current
@@ -148,7 +174,10 @@ class EntityPage(QWidget):
             f"Search {self.spec.title.lower()} (Ctrl+F) — part of a word is enough"
         )
         self.search.setClearButtonEnabled(True)
-        self.filters: list[FilterBox] = [FilterBox(f.key, f.header, self) for f in self.spec.facets]
+        defaults = dict(self.spec.default_filters)
+        self.filters: list[FilterBox] = [
+            FilterBox(f.key, f.header, self, defaults.get(f.key, ()), f.default_off) for f in self.spec.facets
+        ]
         self.year_from = self.year_to = None
         bounds = self.repository.year_bounds()
         if bounds is not None:
@@ -244,7 +273,7 @@ class EntityPage(QWidget):
 
     # -- public -------------------------------------------------------------------------------
     def current_query(self) -> Query:
-        filters = tuple((fb.key, (v,)) for fb in self.filters if (v := fb.selected()) is not None)
+        filters = tuple((fb.key, v) for fb in self.filters if (v := fb.values()) is not None)
         if self._pinned is not None:
             filters += ((self._pinned[0], (self._pinned[1],)),)
         yf = self.year_from.value() if self.year_from is not None else ANY_YEAR

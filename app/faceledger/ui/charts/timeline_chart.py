@@ -70,11 +70,12 @@ class TimelineChart(ChartView):
             )
         self._range(self.plot, y=(0, max(totals.values(), default=1) * 1.12))
         self._legend(self.legend, [(kind, kind_colour(kind)) for kind in sorted(kinds_seen, key=_kind_order)])
-        self._text(self.title, "Events per year, by kind")
+        self._text(self.title, "Events FaceLedger records, per year and kind")
         self._text(
             self.footer,
             esc(
-                f"{sum(totals.values()):,} dated events; each has its sources on the Events page. "
+                f"{sum(totals.values()):,} dated events, each happening counted once: what FaceLedger records, "
+                "not everything that happened. Each has its sources on the Events page. "
                 "Click a bar to list that year's events of that kind."
             ),
         )

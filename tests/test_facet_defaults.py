@@ -1,0 +1,52 @@
+"""Pages start on the records that matter: developers known only from NIST's benchmark are off the
+Vendors page until asked for, and the Customers page has "Police and government" one click away."""
+
+from __future__ import annotations
+
+from faceledger.data.entities import ENTITIES, KNOWN_BENCHMARK, POLICE_AND_GOVERNMENT
+from faceledger.data.repositories import Query
+from faceledger.ui.main_window import MainWindow
+
+
+def test_vendors_default_filter_leaves_out_benchmark_only_developers(repos) -> None:  # type: ignore[no-untyped-def]
+    spec = ENTITIES["vendors"]
+    filters = dict(spec.default_filters)
+    assert KNOWN_BENCHMARK not in filters["known_from"]
+    repo = repos.vendors
+    everything = repo.count(Query())
+    shown = repo.count(Query(filters=spec.default_filters))
+    benchmark = repo.count(Query(filters=(("known_from", (KNOWN_BENCHMARK,)),)))
+    assert benchmark >= 100 and shown == everything - benchmark
+
+
+def test_vendors_page_first_screen_and_the_way_back_to_all(qtbot, window: MainWindow) -> None:  # type: ignore[no-untyped-def]
+    page = window.show_page("vendors")
+    page.model.count_now()
+    names = [page.model.record(r).known_from for r in range(page.model.rowCount())]
+    assert names and KNOWN_BENCHMARK not in names
+    box = next(f for f in page.filters if f.key == "known_from")
+    qtbot.waitUntil(lambda: box.count() > 2)
+    assert box.currentText().startswith("Known from: all but NIST benchmark only (")
+    box.setCurrentIndex(box.findData(KNOWN_BENCHMARK))
+    n = page.model.count_now()
+    assert n >= 100
+    assert all(page.model.record(r).known_from == KNOWN_BENCHMARK for r in range(n))
+    box.setCurrentIndex(0)  # "Known from: all"
+    assert page.model.count_now() == n + len(names)
+    # Opening a benchmark-only developer from elsewhere shows it, whatever the filter.
+    box.setCurrentIndex(1)
+    assert page.show_record("nist-yuan")
+    assert page.current_record().id == "nist-yuan"
+
+
+def test_customers_police_and_government_is_one_choice(qtbot, window: MainWindow) -> None:  # type: ignore[no-untyped-def]
+    page = window.show_page("customers")
+    total = page.model.count_now()
+    box = next(f for f in page.filters if f.key == "sector")
+    qtbot.waitUntil(lambda: box.findData(POLICE_AND_GOVERNMENT) > 0)
+    box.setCurrentIndex(box.findData(POLICE_AND_GOVERNMENT))
+    n = page.model.count_now()
+    assert 0 < n < total
+    records = [page.model.record(r) for r in range(n)]
+    assert all(r.sector == POLICE_AND_GOVERNMENT for r in records)
+    assert "Companies" not in {r.sector for r in records}
