@@ -67,6 +67,8 @@ class Vendor(NamedTuple):
     origin: str = ""
     customer_count: int = 0
     event_count: int = 0
+    reported_customers: str = ""
+    reported_customers_sort: int | None = None
 
 
 class Customer(NamedTuple):
@@ -125,6 +127,9 @@ class CustomerCount(NamedTuple):
     as_of: str | None = None
     reported_by: str = ""
     kind: str = ""
+    counted: str = ""
+    product: str = ""
+    scope: str = ""
 
 
 class Study(NamedTuple):
