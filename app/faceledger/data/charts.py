@@ -464,6 +464,9 @@ def deployment_filter_values(db: Database) -> FilterValues:
 
 
 # -- study figures ------------------------------------------------------------------------------
+DEFAULT_STUDY = "gender-shades-2018"  # the study the Charts page and `faceledger chart studies` open on
+
+
 @dataclass(frozen=True)
 class StudyMeasure:
     """One measure of a study (metric and unit) with numeric figures to chart."""

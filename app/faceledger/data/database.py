@@ -380,6 +380,8 @@ def _quick_check(conn: sqlite3.Connection, lock: threading.RLock | None = None) 
             rows = conn.execute("PRAGMA quick_check").fetchall()
     except sqlite3.Error as exc:
         return str(exc)
+    except UnicodeDecodeError:  # a damaged byte in the text of the report itself
+        return "the database's text is damaged"
     if rows and rows[0][0] == "ok":
         return "ok"
     lines = "\n".join(str(r[0]) for r in rows).splitlines()
@@ -590,4 +592,6 @@ def _check_schema(conn: sqlite3.Connection, p: Path) -> dict[str, list[str]]:
                 )
     except sqlite3.DatabaseError as exc:
         raise DatabaseProblem(p, f"The database is damaged ({exc})") from exc
+    except UnicodeDecodeError as exc:  # a damaged byte in the schema's text
+        raise DatabaseProblem(p, "The database is damaged (its schema is not readable text)") from exc
     return columns

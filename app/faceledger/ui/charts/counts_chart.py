@@ -112,7 +112,9 @@ class CountsChart(RowChart):
         self.number_plot.hideAxis("left")
         for plot in (self.words_plot, self.number_plot):
             plot.getAxis("bottom").setHeight(48)
-        self.view.ci.layout.setColumnFixedWidth(0, LABEL_PIXELS + 140)
+        self.view.ci.layout.setColumnFixedWidth(
+            0, LABEL_PIXELS + 230
+        )  # room for "not disclosed · partly verified"
         self.number_bars = self._track(BarsItem())
         self.word_bars = self._track(BarsItem())
         self.number_plot.addItem(self.number_bars)
@@ -237,16 +239,11 @@ class CountsChart(RowChart):
         if self.no_count:
             when = f" in or before {self.as_of_year}" if self.as_of_year else ""
             foot.append(f"No count of this kind{when}: {', '.join(self.no_count)}.")
-        foot.append(
-            "Only counts of the vendors' face recognition covering their customers overall are "
-            "compared; counts of other products, of other things or of one region only are on the "
-            "Counts page"
-            + (
-                f"; {self.vendors_without_counts:,} vendors have no reported count."
-                if self.vendors_without_counts
-                else "."
-            )
-        )
+        foot.append("Compared: counts of the vendors' face recognition covering their customers overall.")
+        others = "Counts of other products, of other things or of one region only are on the Counts page"
+        if self.vendors_without_counts:
+            others += f"; {self.vendors_without_counts:,} vendors have no reported count"
+        foot.append(others + ".")
         foot.append(SOURCE_NOTE)
         if any(c.verification == "unverified" for c in rows):
             foot.append("Dashed outline: unverified.")

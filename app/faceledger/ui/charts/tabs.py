@@ -261,7 +261,7 @@ class StudyTab(QWidget):
         self.study.currentIndexChanged.connect(self._on_study_changed)
         self.measure.currentIndexChanged.connect(self.refresh)
         self.chart_view.activated.connect(self._on_figure_activated)
-        default = self.study.findData("gender-shades-2018")
+        default = self.study.findData(data.DEFAULT_STUDY)
         if default >= 0:
             self.study.setCurrentIndex(default)
         self._on_study_changed()
