@@ -792,6 +792,8 @@ class Synthetic:
                 "customer_count": self.v_customer_count[i],
                 "event_count": self.v_event_count[i],
                 "known_from": KNOWN_CUSTOMERS if self.v_customer_count[i] else KNOWN_EVENTS,
+                "reported_customers": "",  # the build fills these in from the counts
+                "reported_customers_sort": None,
                 **self._base(rng),
             }
 
@@ -851,13 +853,12 @@ class Synthetic:
             v = rng.randrange(len(self.vendor_names)) if rng.random() < 0.9 else None
             q = rng.choice(qualifiers)
             value = rng.randint(1, 3000)
+            subject = rng.choice(("law enforcement agencies", "police departments", "government customers"))
             yield {
                 "id": f"syn-n{i:05d}",
                 "vendor_id": self.vendor_ids[v] if v is not None else None,
                 "vendor_name": self.vendor_names[v] if v is not None else "all vendors",
-                "subject": rng.choice(
-                    ("law enforcement agencies", "police departments", "government customers")
-                ),
+                "subject": subject,
                 "qualifier": q,
                 "value": value,
                 "value_text": build.count_display({"qualifier": q, "value": value}),
@@ -865,6 +866,11 @@ class Synthetic:
                 "as_of": _date(rng, 2015, 2025),
                 "reported_by": rng.choice(PUBLISHERS),
                 "kind": rng.choice(("company claim", "journalism", "government record", "research")),
+                "counted": "other government agencies"
+                if subject == "government customers"
+                else "law-enforcement agencies",
+                "product": "face recognition",
+                "scope": "overall",
                 **self._base(rng),
             }
 

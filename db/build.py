@@ -25,6 +25,7 @@ sys.path.insert(0, str(ROOT / "app"))
 
 import sqlite_utils  # noqa: E402
 
+from faceledger.data import charts, schema  # noqa: E402
 from faceledger.data.entities import (  # noqa: E402
     ALL_SPECS,
     ENTITIES,
@@ -43,79 +44,19 @@ EXTERNAL_DIR = HERE / "external"
 DEFAULT_OUT = ROOT / "app" / "faceledger" / "bundled" / "faceledger.db"
 SCHEMA_VERSION = 1
 
-VERIFICATION = ("verified", "partial", "unverified")
+VERIFICATION = schema.VERIFICATION.values
 
+# Every enumerated field, from the one declaration the app also uses (faceledger.data.schema).
 ENUMS: dict[tuple[str, str], tuple[str, ...]] = {
-    ("source", "kind"): (
-        "primary",
-        "press",
-        "relay-or-mirror",
-        "aggregator",
-        "dataset",
-    ),
-    ("customer", "type"): (
-        "local police",
-        "sheriff",
-        "state police",
-        "regional police force",
-        "national police",
-        "federal agency",
-        "national government",
-        "supranational agency",
-        "prosecutor",
-        "corrections",
-        "military",
-        "local government",
-        "state government",
-        "private company",
-        "education",
-        "other",
-    ),
-    ("deployment", "status"): (
-        "active",
-        "ended",
-        "trial",
-        "paused",
-        "declined",
-        "pitch-only",
-        "barred",
-        "unknown",
-    ),
-    ("count", "qualifier"): (
-        "exact",
-        "about",
-        "at least",
-        "more than",
-        "up to",
-        "a handful",
-        "several",
-        "dozens",
-        "hundreds",
-        "not disclosed",
-    ),
-    ("count", "kind"): ("company claim", "journalism", "government record", "research"),
-    ("event", "kind"): (
-        "announcement",
-        "audit",
-        "ban",
-        "contract",
-        "data breach",
-        "exit",
-        "fine",
-        "incident",
-        "law",
-        "lawsuit",
-        "misuse",
-        "moratorium",
-        "order",
-        "policy",
-        "product change",
-        "report",
-        "ruling",
-        "settlement",
-        "wrongful arrest",
-        "other",
-    ),
+    ("source", "kind"): schema.SOURCE_KINDS.values,
+    ("customer", "type"): schema.CUSTOMER_TYPES.values,
+    ("deployment", "status"): schema.DEPLOYMENT_STATUSES.values,
+    ("count", "qualifier"): schema.QUALIFIERS.values,
+    ("count", "kind"): schema.COUNT_KINDS.values,
+    ("count", "counted"): schema.COUNTED.values,
+    ("count", "product"): schema.PRODUCTS.values,
+    ("count", "scope"): schema.SCOPES.values,
+    ("event", "kind"): schema.EVENT_KINDS.values,
 }
 
 # Source kinds that can make a record "verified": an official record, court or regulator document,
@@ -124,7 +65,7 @@ ENUMS: dict[tuple[str, str], tuple[str, ...]] = {
 PRIMARY_SOURCE_KINDS = ("primary", "press")
 
 # Qualifiers that never carry a number: "a handful" stays words.
-WORD_QUALIFIERS = ("a handful", "several", "dozens", "hundreds", "not disclosed")
+WORD_QUALIFIERS = schema.WORD_QUALIFIERS
 
 DATE_RE = re.compile(r"^\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?$")
 ID_RE = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
@@ -209,6 +150,9 @@ FIELDS: dict[str, dict[str, tuple[bool, str]]] = {
         "as_of": (False, "date"),
         "reported_by": (True, "str"),
         "kind": (True, "enum"),
+        "counted": (True, "enum"),
+        "product": (True, "enum"),
+        "scope": (True, "enum"),
     },
     "study": {
         **COMMON,
@@ -606,6 +550,8 @@ def rows_for(coll: Collection) -> dict[str, list[dict[str, Any]]]:
             "customer_count": len(vendor_customers.get(d["id"], ())),
             "event_count": vendor_events.get(d["id"], 0),
             "known_from": known_from[d["id"]],
+            "reported_customers": "",  # filled in from the counts once they are written
+            "reported_customers_sort": None,
             **_base(d),
         }
         for d in recs("vendor")
@@ -660,6 +606,9 @@ def rows_for(coll: Collection) -> dict[str, list[dict[str, Any]]]:
             "as_of": d.get("as_of") or None,
             "reported_by": d["reported_by"],
             "kind": d["kind"],
+            "counted": d["counted"],
+            "product": d["product"],
+            "scope": d["scope"],
             **_base(d),
         }
         for d in recs("count")
@@ -833,6 +782,8 @@ SCHEMA: dict[str, list[str]] = {
         "customer_count",
         "event_count",
         "known_from",
+        "reported_customers",
+        "reported_customers_sort",
         *_BASE_COLS,
     ],
     "customers": [
@@ -877,6 +828,9 @@ SCHEMA: dict[str, list[str]] = {
         "as_of",
         "reported_by",
         "kind",
+        "counted",
+        "product",
+        "scope",
         *_BASE_COLS,
     ],
     "studies": [
@@ -974,7 +928,7 @@ FKS: dict[str, list[tuple[str, str, str]]] = {
 }
 COLUMN_TYPES: dict[str, dict[str, type]] = {
     "customer_counts": {"value": int},
-    "vendors": {"customer_count": int, "event_count": int},
+    "vendors": {"customer_count": int, "event_count": int, "reported_customers_sort": int},
     "customers": {"vendor_count": int, "event_count": int},
     "study_figures": {"value": float},
     "events": {"amount": float, "year": int},
@@ -1104,6 +1058,7 @@ def write_database(out: Path, tables: Mapping[str, Iterable[dict[str, Any]]], me
             _insert_in_page_order(db, name, columns, rows)
         else:
             _insert_rows(db.conn, name, rows)
+    _store_reported_customers(db.conn)
     for table, cols in INDEXES:
         db[table].create_index(cols)
     for table, col in SORT_INDEXES:
@@ -1150,6 +1105,23 @@ def write_database(out: Path, tables: Mapping[str, Iterable[dict[str, Any]]], me
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp.replace(out)
     write_manifest(out)
+
+
+def _store_reported_customers(conn: sqlite3.Connection) -> None:
+    """Each vendor's "Reported customers": the count the default count chart shows for it, by
+    the chart's own query (faceledger.data.charts), with its year and verification."""
+    sql, params = charts.chosen_counts_sql()
+    rows = conn.execute(
+        f"SELECT vendor_id, qualifier, value, value_text, as_of, verification FROM ({sql})", params
+    ).fetchall()
+    conn.executemany(
+        "UPDATE vendors SET reported_customers = ?, reported_customers_sort = ? WHERE id = ?",
+        [
+            (charts.reported_text(text, as_of, ver), charts.reported_sort_key(q, value), vid)
+            for vid, q, value, text, as_of, ver in rows
+        ],
+    )
+    conn.commit()
 
 
 def _insert_in_page_order(

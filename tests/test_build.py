@@ -84,8 +84,27 @@ def build_from(tmp_path: Path, text: str) -> Path:
         ),
         (
             '[[count]]\nid = "c"\nvendor = "acme"\nsubject = "police"\nqualifier = "a handful"\nvalue = 3\n'
-            'as_of = "2020"\nreported_by = "X"\nkind = "journalism"\nsources = ["s1"]\nverification = "verified"\n',
+            'as_of = "2020"\nreported_by = "X"\nkind = "journalism"\ncounted = "countries"\nproduct = "face recognition"\nscope = "overall"\n'
+            'sources = ["s1"]\nverification = "verified"\n',
             "qualifier 'a handful' must not carry a number",
+        ),
+        (
+            '[[count]]\nid = "c"\nvendor = "acme"\nsubject = "police"\nqualifier = "a handful"\n'
+            'reported_by = "X"\nkind = "journalism"\nproduct = "face recognition"\nscope = "overall"\n'
+            'sources = ["s1"]\nverification = "verified"\n',
+            "count 'c': missing required field 'counted'",
+        ),
+        (
+            '[[count]]\nid = "c"\nvendor = "acme"\nsubject = "police"\nqualifier = "a handful"\n'
+            'reported_by = "X"\nkind = "journalism"\ncounted = "police"\nproduct = "face recognition"\n'
+            'scope = "overall"\nsources = ["s1"]\nverification = "verified"\n',
+            "unknown counted 'police' (expected one of: law-enforcement agencies,",
+        ),
+        (
+            '[[count]]\nid = "c"\nvendor = "acme"\nsubject = "police"\nqualifier = "a handful"\n'
+            'reported_by = "X"\nkind = "journalism"\ncounted = "countries"\nproduct = "LPR"\n'
+            'scope = "overall"\nsources = ["s1"]\nverification = "verified"\n',
+            "unknown product 'LPR'",
         ),
     ],
 )

@@ -7,7 +7,7 @@ from collections import defaultdict
 
 import pytest
 
-from faceledger.data import charts
+from faceledger.data import charts, schema
 from faceledger.data.charts import DeploymentFilter
 from faceledger.data.database import Database
 
@@ -20,11 +20,15 @@ def _all_counts(db: Database) -> list[dict[str, object]]:
     return [dict(zip(cols, row, strict=True)) for row in db.query("SELECT * FROM customer_counts")]
 
 
-def _expected_choice(rows: list[dict[str, object]], year: int | None, picks: set[str]) -> dict[str, str]:
+def _expected_choice(
+    rows: list[dict[str, object]], year: int | None, picks: set[str], counted: str = schema.DEFAULT_COUNTED
+) -> dict[str, str]:
     """COUNT_CHOICE_RULE written out in Python: vendor id -> the count id the chart must show."""
     by_vendor: dict[str, list[dict[str, object]]] = defaultdict(list)
     for r in rows:
         if not r["vendor_id"]:
+            continue
+        if (r["counted"], r["product"], r["scope"]) != (counted, "face recognition", "overall"):
             continue
         as_of = str(r["as_of"] or "")
         if year is not None and (not as_of or int(as_of[:4]) > year):
@@ -47,14 +51,67 @@ def _expected_choice(rows: list[dict[str, object]], year: int | None, picks: set
     return {v: str(min(rs, key=key)["id"]) for v, rs in by_vendor.items()}
 
 
+@pytest.mark.parametrize("counted", charts.CHART_MEASURES)
 @pytest.mark.parametrize("year", [None, 2023, 2020, 2019, 2013])
-def test_one_count_per_vendor_by_the_documented_rule(db: Database, year: int | None) -> None:
+def test_one_count_per_vendor_by_the_documented_rule(db: Database, year: int | None, counted: str) -> None:
     rows = _all_counts(db)
-    got = charts.reported_counts(db, year)
+    got = charts.reported_counts(db, year, counted=counted)
     assert len({c.vendor_id for c in got}) == len(got)
-    assert {c.vendor_id: c.count_id for c in got} == _expected_choice(rows, year, set())
+    assert {c.vendor_id: c.count_id for c in got} == _expected_choice(rows, year, set(), counted)
     if year is not None:
         assert all(c.as_of and int(c.as_of[:4]) <= year for c in got)
+
+
+@pytest.mark.parametrize("counted", charts.CHART_MEASURES)
+@pytest.mark.parametrize("year", [None, 2023, 2020, 2013])
+def test_every_bar_of_a_chart_counts_the_same_thing_of_face_recognition(
+    db: Database, year: int | None, counted: str
+) -> None:
+    raw = {str(r["id"]): r for r in _all_counts(db)}
+    chart = charts.count_chart(db, counted, year)
+    for c in chart.counts:
+        r = raw[c.count_id]
+        assert (r["counted"], r["product"], r["scope"]) == (counted, "face recognition", "overall")
+        assert (c.counted, c.product) == (counted, "face recognition")
+    # no bar of any face-recognition chart comes from another product, whatever the user picks
+    others = [i for i, r in raw.items() if r["product"] != "face recognition" and r["vendor_id"]]
+    assert others, "the bundled data has counts of other products (Ring, licence-plate recognition)"
+    picked = charts.count_chart(db, counted, year, chosen=others)
+    assert not {c.count_id for c in picked.counts} & set(others)
+    assert {c.count_id for c in picked.counts} == {c.count_id for c in chart.counts}
+
+
+def test_the_june_2020_picture(db: Database) -> None:
+    """As of 2020 the default chart shows what the June 2020 reporting gave, from the database."""
+    chart = charts.count_chart(db, as_of_year=2020)
+    got = [(c.vendor_name, c.value, c.qualifier, c.value_text, c.verification) for c in chart.counts]
+    assert got == [
+        ("Clearview AI", 2400, "exact", "2,400", "unverified"),
+        ("NEC", 20, "exact", "20", "unverified"),
+        ("Microsoft", 0, "exact", "0", "verified"),
+        ("Ayonix", None, "a handful", "a handful", "partial"),
+        ("Herta Security", None, "a handful", "a handful", "partial"),
+        ("iOmniscient", None, "a handful", "a handful", "partial"),
+        ("Amazon", None, "not disclosed", "not disclosed", "partial"),
+    ]
+    by_name = {c.vendor_name: c for c in chart.counts}
+    assert "The Batch" in by_name["Clearview AI"].reported_by
+    assert by_name["Microsoft"].kind == "company claim"
+    # vendors with counts, but none of this kind, are named rather than dropped
+    assert chart.no_count == ("Idemia", "Vigilant Solutions")
+    assert chart.title == (
+        "Law-enforcement agencies using each vendor's face recognition: as reported in or before 2020"
+    )
+
+
+def test_the_default_chart_is_law_enforcement_agencies_of_face_recognition(db: Database) -> None:
+    chart = charts.count_chart(db)
+    assert chart.counted == "law-enforcement agencies" and chart.as_of_year is None
+    assert chart.title.startswith("Law-enforcement agencies using each vendor's face recognition")
+    names = {c.vendor_name for c in chart.counts}
+    assert "Vigilant Solutions" not in names  # its 2,500 agencies use licence-plate recognition
+    assert all(c.subject.find("Ring") < 0 for c in chart.counts)
+    assert {c.vendor_id: c.count_id for c in chart.counts}["clearview-ai"] == "clearview-ai-2023-03-us"
 
 
 def test_counts_keep_the_database_values_and_qualifiers(db: Database) -> None:
@@ -104,7 +161,7 @@ def test_the_user_picks_another_count_for_a_vendor(db: Database) -> None:
     default = {c.vendor_id: c for c in charts.reported_counts(db)}
     options = charts.vendor_count_options(db, "clearview-ai")
     assert options[0].count_id == default["clearview-ai"].count_id  # the default comes first
-    assert len(options) == default["clearview-ai"].counts_for_vendor > 5
+    assert len(options) == default["clearview-ai"].counts_for_vendor == 3
     got = {c.vendor_id: c for c in charts.reported_counts(db, chosen=["clearview-ai-2020-06-wsj"])}
     assert got["clearview-ai"].count_id == "clearview-ai-2020-06-wsj" and got["clearview-ai"].chosen
     assert got["clearview-ai"].value == 2400 and got["clearview-ai"].verification == "unverified"
@@ -116,15 +173,26 @@ def test_the_user_picks_another_count_for_a_vendor(db: Database) -> None:
     assert "clearview-ai" not in in_2019 or in_2019["clearview-ai"].count_id != "clearview-ai-2020-06-wsj"
 
 
-def test_count_years_are_the_dated_years(db: Database) -> None:
-    years = charts.count_years(db)
+@pytest.mark.parametrize("counted", charts.CHART_MEASURES)
+def test_count_years_are_the_dated_years_of_the_measure(db: Database, counted: str) -> None:
+    years = charts.count_years(db, counted)
     assert years == sorted(years, reverse=True)
     raw = {
         int(str(a)[:4])
-        for (a,) in db.query("SELECT as_of FROM customer_counts WHERE vendor_id IS NOT NULL")
+        for (a,) in db.query(
+            "SELECT as_of FROM customer_counts WHERE vendor_id IS NOT NULL AND counted = ? "
+            "AND product = 'face recognition' AND scope = 'overall'",
+            (counted,),
+        )
         if a
     }
     assert set(years) == raw
+
+
+def test_measures_offered_are_those_with_counts(db: Database) -> None:
+    measures = dict(charts.count_measures(db))
+    assert list(measures)[0] == "law-enforcement agencies" and measures["law-enforcement agencies"] == 7
+    assert "unclear" not in measures and set(measures) <= set(charts.CHART_MEASURES)
 
 
 def _raw_deployments(db: Database, flt: DeploymentFilter) -> dict[tuple[str, str], tuple[int, int]]:

@@ -83,8 +83,9 @@ def test_charts_page_is_in_the_navigation_and_on_ctrl_9(window: MainWindow, qtbo
 def test_each_bar_length_equals_the_database_value(charts_page, db: Database) -> None:  # type: ignore[no-untyped-def]
     tab = charts_page.tab("counts")
     chart = tab.counts_chart
+    tab.as_of.setCurrentIndex(tab.as_of.findData(2020))
     numbers = chart.number_bars.bars
-    assert len(numbers) >= 5
+    assert len(numbers) >= 3
     for log_scale in (False, True):
         tab.log_box.setChecked(log_scale)
         for bar in chart.number_bars.bars:
@@ -100,10 +101,13 @@ def test_each_bar_length_equals_the_database_value(charts_page, db: Database) ->
 
 
 def _every_count(db: Database) -> list[data.ReportedCount]:
-    """Every vendor count in the database, each as the chart would receive it."""
+    """Every vendor count a chart can show, each as the chart would receive it."""
     out = []
-    for cid, vid in db.query("SELECT id, vendor_id FROM customer_counts WHERE vendor_id IS NOT NULL"):
-        got = [c for c in data.reported_counts(db, chosen=[cid]) if c.vendor_id == vid]
+    for cid, vid, counted in db.query(
+        "SELECT id, vendor_id, counted FROM customer_counts WHERE vendor_id IS NOT NULL "
+        "AND product = 'face recognition' AND scope = 'overall' AND counted != 'unclear'"
+    ):
+        got = [c for c in data.reported_counts(db, chosen=[cid], counted=counted) if c.vendor_id == vid]
         assert got[0].count_id == cid
         out.append(got[0])
     return out
@@ -114,7 +118,7 @@ def test_qualifiers_are_words_never_bars_of_an_invented_height(charts_page, db: 
     counts = _every_count(db)
     # and every qualifier the data model allows, even those the bundled data does not use yet
     template = next(c for c in counts if c.in_words)
-    for q in data.WORD_QUALIFIERS + (data.UNDISCLOSED,):
+    for q in (*data.SIZE_WORDS, data.UNDISCLOSED):
         counts.append(
             replace(template, count_id=f"t-{q}", vendor_name=f"Test {q}", qualifier=q, value_text=q)
         )
@@ -136,15 +140,16 @@ def test_qualifiers_are_words_never_bars_of_an_invented_height(charts_page, db: 
             assert c.count_id in words
             assert words[c.count_id].label.startswith(c.qualifier)
             assert words[c.count_id].brush.color().alpha() == 0 and words[c.count_id].hatch is not None
-        if c.undisclosed:
-            assert c.count_id not in words
-            assert c.vendor_name in chart.undisclosed_text() and "Not disclosed" in chart.undisclosed_text()
+        if c.undisclosed:  # words too, but no size: no hatching, a dotted outline, muted words
+            assert c.count_id in words and words[c.count_id].label.startswith("not disclosed")
+            assert words[c.count_id].hatch is None and words[c.count_id].brush.color().alpha() == 0
+            assert words[c.count_id].pen.style() == Qt.PenStyle.DotLine
     # words sit in their own column, all the same size whatever they say
     assert {(b.rect.width(), b.rect.height()) for b in words.values()} == {(0.92, 0.72)}
     assert chart.words_plot is not chart.number_plot
-    assert {q for q in data.WORD_QUALIFIERS} <= {b.key.qualifier for b in words.values()}
+    assert {*data.SIZE_WORDS, data.UNDISCLOSED} <= {b.key.qualifier for b in words.values()}
     labels = chart.word_bars.label_texts()
-    for q in data.WORD_QUALIFIERS:
+    for q in (*data.SIZE_WORDS, data.UNDISCLOSED):
         assert any(text.startswith(q) for text in labels)
 
 
@@ -156,7 +161,7 @@ def test_unverified_counts_are_marked(charts_page, db: Database) -> None:  # typ
     assert unverified
     for b in bars:
         dashed = b.pen.style() == Qt.PenStyle.DashLine
-        assert dashed == (b.key.verification == "unverified")
+        assert dashed == (b.key.verification == "unverified" and not b.key.undisclosed)
         assert ("unverified" in b.label) == (b.key.verification == "unverified")
         assert ("partly verified" in b.label) == (b.key.verification == "partial")
 
@@ -249,8 +254,8 @@ def test_deployment_segments_follow_filters_and_open_filtered(
 def test_picking_another_count_from_the_menu(charts_page) -> None:  # type: ignore[no-untyped-def]
     tab = charts_page.tab("counts")
     chart = tab.counts_chart
-    i = next(n for n, b in enumerate(chart.number_bars.bars) if b.key.vendor_id == "clearview-ai")
-    menu = chart.build_context_menu(_bar_point(chart, chart.number_bars, i))
+    i = next(n for n, b in enumerate(chart.word_bars.bars) if b.key.vendor_id == "clearview-ai")
+    menu = chart.build_context_menu(_bar_point(chart, chart.word_bars, i))
     texts = [a.text() for a in menu.actions()]
     assert any(t.startswith("Open Clearview AI") for t in texts)
     assert "Export chart as PNG…" in texts and "Export chart as SVG…" in texts
@@ -348,8 +353,7 @@ def test_a_chart_survives_3000_renders(charts_page, db: Database) -> None:  # ty
     for i in range(3000):
         chart.set_counts(counts[: 1 + i % len(counts)], log_scale=bool(i % 2))
     chart.set_counts(counts)
-    shown = [c for c in counts if not c.undisclosed]
-    assert len(chart.number_bars.bars) + len(chart.word_bars.bars) == len(shown)
+    assert len(chart.number_bars.bars) + len(chart.word_bars.bars) == len(counts)
 
 
 def test_export_buttons_ask_for_a_file_and_report_failure(charts_page, tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
@@ -367,3 +371,50 @@ def test_export_buttons_ask_for_a_file_and_report_failure(charts_page, tmp_path:
     charts_page.export_png.click()
     assert warnings and "could not be written" in warnings[0]
     assert not missing.parent.exists()
+
+
+def _shown(chart) -> list[data.ReportedCount]:  # type: ignore[no-untyped-def]
+    """The counts a count chart draws, top row first."""
+    bars = chart.number_bars.bars + chart.word_bars.bars
+    return [b.key for b in sorted(bars, key=lambda b: b.rect.center().y())]
+
+
+def test_every_count_chart_compares_one_measure_of_face_recognition(charts_page, db: Database) -> None:  # type: ignore[no-untyped-def]
+    tab = charts_page.tab("counts")
+    chart = tab.counts_chart
+    assert tab.counted_kind() == "law-enforcement agencies"  # the default measure
+    assert tab.counted.count() == len(data.count_measures(db)) >= 2
+    for i in range(tab.counted.count()):
+        tab.counted.setCurrentIndex(i)
+        for j in range(tab.as_of.count()):
+            tab.as_of.setCurrentIndex(j)
+            shown = _shown(chart)
+            assert shown, (tab.counted.currentText(), tab.as_of.currentText())
+            ids = [c.count_id for c in shown]
+            rows = db.query(
+                f"SELECT DISTINCT counted, product, scope FROM customer_counts "
+                f"WHERE id IN ({', '.join('?' for _ in ids)})",
+                ids,
+            )
+            assert rows == [(tab.counted_kind(), "face recognition", "overall")]
+            assert data.MEASURE_TITLES[tab.counted_kind()] in chart.title.text
+
+
+def test_the_2020_chart_on_the_page(charts_page, db: Database) -> None:  # type: ignore[no-untyped-def]
+    tab = charts_page.tab("counts")
+    tab.show_counted("law-enforcement agencies", 2020)
+    chart = tab.counts_chart
+    numbers = [(b.key.vendor_name, b.label) for b in chart.number_bars.bars]
+    words = [(b.key.vendor_name, b.label) for b in chart.word_bars.bars]
+    assert numbers == [("Clearview AI", "2,400 · unverified"), ("NEC", "20 · unverified"), ("Microsoft", "0")]
+    assert words == [
+        ("Ayonix", "a handful · partly verified"),
+        ("Herta Security", "a handful · partly verified"),
+        ("iOmniscient", "a handful · partly verified"),
+        ("Amazon", "not disclosed · partly verified"),
+    ]
+    assert [c.count_id for c in _shown(chart)] == [
+        c.count_id for c in data.count_chart(db, "law-enforcement agencies", 2020).counts
+    ]
+    assert "No count of this kind in or before 2020: Idemia, Vigilant Solutions." in chart.footer_text()
+    assert "as reported in or before 2020" in chart.title.text

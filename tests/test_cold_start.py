@@ -140,7 +140,13 @@ def test_background_checksum_refuses_a_modified_file(db_path: Path, tmp_path: Pa
     path = _modified_copy(db_path, tmp_path)
     with pytest.raises(DatabaseProblem) as sync:
         Database.open(path)
-    db = Database.open(path, checksum_in_background=True)
+    try:
+        db = Database.open(path, checksum_in_background=True)
+    except DatabaseProblem as at_open:
+        # The changed byte can fall in text that opening reads (the schema): the checksum
+        # mismatch is still what the user is told, at once.
+        assert at_open.what == sync.value.what and "checksum manifest" in at_open.what
+        return
     try:
         with pytest.raises(DatabaseProblem) as later:
             db.wait_checks()

@@ -136,6 +136,9 @@ value = -5
 as_of = "2020-06"
 reported_by = "-Reporter"
 kind = "journalism"
+counted = "law-enforcement agencies"
+product = "face recognition"
+scope = "overall"
 sources = ["s1"]
 verification = "verified"
 
@@ -146,6 +149,9 @@ subject = "Polizeibehörden"
 qualifier = "a handful"
 reported_by = "Zeitung"
 kind = "journalism"
+counted = "law-enforcement agencies"
+product = "face recognition"
+scope = "overall"
 sources = ["s1"]
 verification = "partial"
 

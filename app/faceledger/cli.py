@@ -4,6 +4,7 @@ faceledger [--db PATH]                       start the GUI
 faceledger doctor [--db PATH]                check an install
 faceledger stats [--db PATH]                 counts per entity, status and dataset
 faceledger search QUERY [--type T] [--limit N] [--format table|csv|json] [--db PATH]
+faceledger chart counts|deployments|studies|events [...]   a chart's numbers, or the chart drawn
 """
 
 from __future__ import annotations
@@ -70,6 +71,9 @@ def build_parser() -> argparse.ArgumentParser:
         add_export_parser(sub, _add_db)
     except ImportError:
         pass
+    from faceledger.chart_cli import add_chart_parser  # noqa: PLC0415
+
+    add_chart_parser(sub, _add_db)
     return parser
 
 
@@ -115,6 +119,10 @@ def main(argv: Sequence[str] | None = None, stdout: TextIO | None = None) -> int
             from faceledger.export_cli import run_export  # noqa: PLC0415
 
             return int(run_export(args, out))
+        if command == "chart":
+            from faceledger.chart_cli import run_chart  # noqa: PLC0415
+
+            return run_chart(args, out)
         raise CliError(f"unknown command {command}")
     except CliError as exc:
         print(f"faceledger: {exc}", file=sys.stderr)

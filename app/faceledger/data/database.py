@@ -27,10 +27,21 @@ EXPECTED_SCHEMA: dict[str, set[str]] = {
     "meta": {"key", "value"},
     "datasets": {"id", "name", "licence", "attribution", "url", "retrieved"},
     "sources": {"id", "url", "publisher", "title", "date", "kind", "dataset_id"},
-    "vendors": {"id", "name", "aliases", "hq_country", "origin", "verification"},
+    "vendors": {"id", "name", "aliases", "hq_country", "origin", "verification", "reported_customers"},
     "customers": {"id", "name", "aliases", "type", "country", "region", "verification"},
     "deployments": {"id", "vendor_id", "customer_id", "status", "start", "end", "verification"},
-    "customer_counts": {"id", "vendor_id", "qualifier", "value", "value_text", "as_of", "kind"},
+    "customer_counts": {
+        "id",
+        "vendor_id",
+        "qualifier",
+        "value",
+        "value_text",
+        "as_of",
+        "kind",
+        "counted",
+        "product",
+        "scope",
+    },
     "studies": {"id", "title", "date", "year", "verification"},
     "study_vendors": {"study_id", "vendor_id"},
     "study_figures": {"id", "study_id", "vendor_id", "metric", "value", "unit", "verification"},
@@ -380,6 +391,8 @@ def _quick_check(conn: sqlite3.Connection, lock: threading.RLock | None = None) 
             rows = conn.execute("PRAGMA quick_check").fetchall()
     except sqlite3.Error as exc:
         return str(exc)
+    except UnicodeDecodeError:  # a damaged byte in the text of the report itself
+        return "the database's text is damaged"
     if rows and rows[0][0] == "ok":
         return "ok"
     lines = "\n".join(str(r[0]) for r in rows).splitlines()
@@ -590,4 +603,6 @@ def _check_schema(conn: sqlite3.Connection, p: Path) -> dict[str, list[str]]:
                 )
     except sqlite3.DatabaseError as exc:
         raise DatabaseProblem(p, f"The database is damaged ({exc})") from exc
+    except UnicodeDecodeError as exc:  # a damaged byte in the schema's text
+        raise DatabaseProblem(p, "The database is damaged (its schema is not readable text)") from exc
     return columns

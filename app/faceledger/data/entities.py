@@ -122,7 +122,8 @@ ENTITIES: dict[str, EntitySpec] = {
         r.Vendor,
         (
             Field("name", "Vendor", width=190),
-            Field("customer_count", "Customers", "int", 80),
+            Field("customer_count", "Documented customers", "int", 175),
+            Field("reported_customers", "Reported customers", "int", 230, sort="reported_customers_sort"),
             Field("event_count", "Events", "int", 60),
             Field("hq_country", "Country", width=70, facet=True),
             Field("hq_city", "Headquarters", width=150),
@@ -184,6 +185,8 @@ ENTITIES: dict[str, EntitySpec] = {
             Field("vendor_name", "Vendor", width=150),
             Field("value_text", "Count", "int", 110, sort="value"),
             Field("subject", "What was counted", width=260),
+            Field("counted", "Counted", width=150, facet=True),
+            Field("product", "Product", width=130, facet=True),
             Field("region", "Region", width=120),
             Field("as_of", "As of", "date", 80),
             Field("reported_by", "Reported by", width=200),

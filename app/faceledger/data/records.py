@@ -68,6 +68,8 @@ class Vendor(NamedTuple):
     customer_count: int = 0
     event_count: int = 0
     known_from: str = ""
+    reported_customers: str = ""
+    reported_customers_sort: int | None = None
 
 
 class Customer(NamedTuple):
@@ -127,6 +129,9 @@ class CustomerCount(NamedTuple):
     as_of: str | None = None
     reported_by: str = ""
     kind: str = ""
+    counted: str = ""
+    product: str = ""
+    scope: str = ""
 
 
 class Study(NamedTuple):

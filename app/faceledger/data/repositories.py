@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from typing import Any, Generic, NamedTuple, TypeVar
 
 from faceledger.data import records as r
+from faceledger.data import schema
 from faceledger.data.database import Database
 from faceledger.data.entities import ALL_SPECS, ENTITIES, FIGURES, EntitySpec
 from faceledger.data.errors import UnknownName
@@ -491,6 +492,30 @@ class VendorRepository(Repository[r.Vendor]):
             (vendor_id, limit),
         )
         return [Link("customer_counts", i, f"{vt} {s}", _join(a, rg), v) for i, vt, s, a, rg, v in rows]
+
+    def counts_by_counted(self, vendor_id: str) -> list[tuple[str, list[Link]]]:
+        """A vendor's counts grouped by what was counted (in the vocabulary's order), each with
+        its date, region and sources; a count of another product than face recognition says so."""
+        rows = self.db.query(
+            "SELECT c.id, c.value_text, c.subject, c.as_of, c.region, c.verification, c.counted, "
+            "c.product, c.scope, (SELECT group_concat(publisher, '; ') FROM (SELECT DISTINCT s.publisher "
+            "FROM citations ci JOIN sources s ON s.id = ci.source_id "
+            "WHERE ci.entity = 'customer_counts' AND ci.record_id = c.id ORDER BY s.publisher)) "
+            f"FROM customer_counts c WHERE c.vendor_id = ? ORDER BY {schema.COUNTED.sql_rank('c.counted')}, "
+            "c.as_of, c.id LIMIT ?",
+            (vendor_id, RELATED_LIMIT),
+        )
+        groups: dict[str, list[Link]] = {}
+        for i, vt, s, a, rg, v, counted, product, scope, publishers in rows:
+            other = (
+                ""
+                if product == schema.FACE_RECOGNITION
+                else f"another product: {schema.PRODUCTS.label(product)}"
+            )
+            part = "one region or group only" if scope == "part" else ""
+            note = _join(a, rg, part, other, f"source: {publishers}" if publishers else "no source")
+            groups.setdefault(str(counted), []).append(Link("customer_counts", i, f"{vt} {s}", note, v))
+        return list(groups.items())
 
     def studies(self, vendor_id: str) -> list[Link]:
         rows = self.db.query(

@@ -17,6 +17,7 @@ from faceledger.data.citation import citation_text
 from faceledger.data.entities import ALL_SPECS, ENTITIES
 from faceledger.data.records import record_fields
 from faceledger.data.repositories import RELATED_LIMIT, Citation, Link, Repositories
+from faceledger.data.schema import COUNTED
 
 INTERNAL_SCHEME = "faceledger"
 
@@ -45,6 +46,9 @@ LABELS = {
     "start": "Start",
     "end": "End",
     "subject": "What was counted",
+    "counted": "Kind of thing counted",
+    "scope": "Scope",
+    "reported_customers": "Reported customers",
     "qualifier": "Qualifier",
     "value": "Number",
     "value_text": "Count",
@@ -89,6 +93,7 @@ HIDDEN = {
     "customer_count",
     "vendor_count",
     "event_count",
+    "reported_customers_sort",
 }
 URL_FIELDS = {"url", "website", "licence_url", "link"}
 
@@ -252,7 +257,8 @@ class DetailPane(QTextBrowser):
             out += self._links("Also a customer", r.vendors.as_customer(rid))
             out += self._links("Customers", r.vendors.customers(rid), rec.customer_count)
             out += self._links("Deployments", r.vendors.deployments(rid))
-            out += self._links("Reported customer counts", r.vendors.counts(rid))
+            for counted, links in r.vendors.counts_by_counted(rid):
+                out += self._links(f"Reported counts of {COUNTED.label(counted)}", links)
             out += self._links("Studies that evaluated it", r.vendors.studies(rid))
             out += self._links("Events", r.vendors.events(rid), rec.event_count)
         elif entity == "customers":

@@ -8,7 +8,8 @@ are drawn:
 - "a handful", "several", "dozens", "hundreds" have no number, so they get no bar on the number
   axis at all: they sit in a separate column headed "given in words", as a hatched outline of the
   same fixed size for every vendor, labelled with the words;
-- "not disclosed" gets no bar and is listed under the chart;
+- "not disclosed" has no number either: its row in the words column says so, without hatching;
+- vendors with counts, but none of the measure shown, are named under the chart;
 - counts not verified have a dashed outline, a pale fill and "unverified" in their label.
 """
 
@@ -25,11 +26,13 @@ from PySide6.QtGui import QAction, QBrush, QFont, QFontMetrics, QPen
 from PySide6.QtWidgets import QMenu, QWidget
 
 from faceledger.data import charts as data
+from faceledger.data import schema
 from faceledger.data.charts import ReportedCount
 from faceledger.ui.charts.bars import Bar, BarsItem
 from faceledger.ui.charts.style import (
     BAR,
     BAR_PALE,
+    MUTED,
     SOURCE_NOTE,
     VERIFICATION_WORDS,
     WORDS_FILL,
@@ -51,19 +54,25 @@ def count_tooltip(c: ReportedCount) -> str:
         bound = " (an upper bound)"
     elif c.in_words:
         bound = " (given only in words; no number was reported)"
+    elif c.undisclosed:
+        bound = " (the number was not disclosed)"
     elif c.qualifier == "about":
         bound = " (approximate)"
     note = f"<br><i>{esc(c.verification_note)}</i>" if c.verification_note else ""
     others = ""
     if c.counts_for_vendor > 1:
-        others = f"<br>{c.counts_for_vendor} counts on record for this vendor; right-click to show another."
+        others = (
+            f"<br>{c.counts_for_vendor} counts of this kind on record for this vendor; "
+            "right-click to show another."
+        )
     return (
         f"<qt><b>{esc(c.vendor_name)}: {esc(c.value_text)}</b>{esc(bound)}"
-        f"<br><b>What was counted:</b> {esc(c.subject)}"
+        f"<br><b>What was counted:</b> {esc(schema.COUNTED.label(c.counted))}: {esc(c.subject)}"
+        f"<br><b>Product:</b> {esc(schema.PRODUCTS.label(c.product))}"
         f"<br><b>Region:</b> {esc(c.region or 'not stated')}"
         f"<br><b>As of:</b> {esc(c.as_of or 'no date given')}"
         f"<br><b>Reported by:</b> {esc(c.reported_by)}"
-        f"<br><b>Kind:</b> {esc(c.kind)}"
+        f"<br><b>Reporter:</b> {esc(c.kind)}"
         f"<br><b>Verification:</b> {esc(VERIFICATION_WORDS.get(c.verification, c.verification))}{note}"
         f"{sources_html(c.sources)}{others}"
         "<br>Click to open this vendor's deployments.</qt>"
@@ -72,7 +81,7 @@ def count_tooltip(c: ReportedCount) -> str:
 
 # -- reported customer counts -------------------------------------------------------------------
 class CountsChart(RowChart):
-    """One row per vendor: its reported count as a bar, in words, or listed as not disclosed."""
+    """One row per vendor: its reported count as a bar, or in words (a size, or not disclosed)."""
 
     title_text = "Reported customer counts"
     row_pixels = 50
@@ -80,6 +89,9 @@ class CountsChart(RowChart):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.counts: list[ReportedCount] = []
+        self.no_count: tuple[str, ...] = ()
+        self.vendors_without_counts = 0
+        self.as_of_year: int | None = None
         self.log_scale = False
         self._row_labels: dict[tuple[str, str, str], str] = {}
         self.options_for: Callable[[str], list[data.CountOption]] | None = None
@@ -100,7 +112,9 @@ class CountsChart(RowChart):
         self.number_plot.hideAxis("left")
         for plot in (self.words_plot, self.number_plot):
             plot.getAxis("bottom").setHeight(48)
-        self.view.ci.layout.setColumnFixedWidth(0, LABEL_PIXELS + 140)
+        self.view.ci.layout.setColumnFixedWidth(
+            0, LABEL_PIXELS + 230
+        )  # room for "not disclosed · partly verified"
         self.number_bars = self._track(BarsItem())
         self.word_bars = self._track(BarsItem())
         self.number_plot.addItem(self.number_bars)
@@ -120,6 +134,14 @@ class CountsChart(RowChart):
         self._text(self.title, esc(title or "Reported customer counts per vendor"))
         self._render()
 
+    def set_chart(self, chart: data.CountChart, *, log_scale: bool | None = None) -> None:
+        """Show one measure's counts (`faceledger.data.charts.count_chart`): its title, its bars
+        and, under the chart, the vendors that have no count of this kind."""
+        self.no_count = chart.no_count
+        self.vendors_without_counts = chart.vendors_without_counts
+        self.as_of_year = chart.as_of_year
+        self.set_counts(chart.counts, log_scale=log_scale, title=chart.title)
+
     def set_log_scale(self, on: bool) -> None:
         self.log_scale = on
         self._render()
@@ -132,8 +154,7 @@ class CountsChart(RowChart):
         return float(value)
 
     def _render(self) -> None:
-        rows = [c for c in self.counts if not c.undisclosed]
-        hidden = [c for c in self.counts if c.undisclosed]
+        rows = self.counts
         base = LOG_FLOOR if self.log_scale else 0.0
         numbers: list[Bar] = []
         words: list[Bar] = []
@@ -164,6 +185,21 @@ class CountsChart(RowChart):
                         label_at=(end, y),
                         label_offset=(16.0 if c.lower_bound else 5.0, 0.0),
                         open_end="right" if c.lower_bound else "",
+                    )
+                )
+            elif c.undisclosed:
+                words.append(
+                    Bar(
+                        QRectF(0.04, y - 0.36, 0.92, 0.72),
+                        WORDS_FILL,
+                        UNDISCLOSED_PEN,
+                        tip,
+                        c,
+                        label=f"{c.value_text}{mark}",
+                        label_at=(0.5, y),
+                        label_anchor=(0.5, 0.5),
+                        label_offset=(0.0, 0.0),
+                        label_colour=MUTED,
                     )
                 )
             elif c.in_words:
@@ -199,18 +235,24 @@ class CountsChart(RowChart):
             self._ticks(axis, None)
             self._axis_label(self.number_plot, "bottom", "reported count")
         self.set_rows(len(rows))
-        foot = [SOURCE_NOTE]
-        if hidden:
-            listed = "; ".join(f"{c.vendor_name} ({c.subject}, {c.as_of or 'no date'})" for c in hidden)
-            foot.insert(0, f"Not disclosed (no bar): {listed}.")
+        foot = []
+        if self.no_count:
+            when = f" in or before {self.as_of_year}" if self.as_of_year else ""
+            foot.append(f"No count of this kind{when}: {', '.join(self.no_count)}.")
+        foot.append("Compared: counts of the vendors' face recognition covering their customers overall.")
+        others = "Counts of other products, of other things or of one region only are on the Counts page"
+        if self.vendors_without_counts:
+            others += f"; {self.vendors_without_counts:,} vendors have no reported count"
+        foot.append(others + ".")
+        foot.append(SOURCE_NOTE)
         if any(c.verification == "unverified" for c in rows):
             foot.append("Dashed outline: unverified.")
         if any(c.lower_bound for c in rows):
             foot.append("Arrowhead: a lower bound (\u201cat least\u201d, \u201cmore than\u201d).")
         self._text(self.footer, "<br>".join(esc(f) for f in foot))
 
-    def undisclosed_text(self) -> str:
-        return html.unescape(self.footer.text)
+    def footer_text(self) -> str:
+        return html.unescape(self.footer.text).replace("<br>", "\n")
 
     # -- menu ---------------------------------------------------------------------------------
     def _add_bar_actions(self, menu: QMenu, item: BarsItem, index: int) -> None:
@@ -234,6 +276,8 @@ class CountsChart(RowChart):
 
 
 _COUNT_PAINT: dict[bool, tuple[QBrush, QPen]] = {}
+UNDISCLOSED_PEN = make_pen(MUTED, 1.0)  # "not disclosed": words with no size at all, a dotted outline
+UNDISCLOSED_PEN.setStyle(Qt.PenStyle.DotLine)
 
 
 def _count_paint(dashed: bool) -> tuple[QBrush, QPen]:

@@ -34,6 +34,7 @@ class DeploymentsChart(RowChart):
         self.plot.getAxis("left").setStyle(tickLength=0)
         self.plot.setLabel("bottom", "customers documented in this database")
         self.plot.getAxis("bottom").setHeight(48)
+        self.plot.getAxis("bottom").enableAutoSIPrefix(False)  # plain numbers; no rescaling each range
         self.plot.getViewBox().sigResized.connect(self._update_window)
         self.bars = self._track(BarsItem())
         self.plot.addItem(self.bars)
@@ -62,17 +63,12 @@ class DeploymentsChart(RowChart):
             brush, pen = _status_paint(s.status)
             if s.status not in order:
                 order.append(s.status)
-            bars.append(
-                Bar(
-                    QRectF(x0, y - 0.32, s.customers, 0.64),
-                    brush,
-                    pen,
-                    partial(_segment_tooltip, s, filter_text),
-                    s,
-                    label=f"{s.vendor_total:,}" if last else "",
-                    label_at=(x0 + s.customers, y) if last else None,
-                )
-            )
+            tip = partial(_segment_tooltip, s, filter_text)
+            rect = QRectF(x0, y - 0.32, s.customers, 0.64)
+            if last:  # the vendor's total at the end of its row
+                bars.append(Bar(rect, brush, pen, tip, s, f"{s.vendor_total:,}", (x0 + s.customers, y)))
+            else:
+                bars.append(Bar(rect, brush, pen, tip, s))
         self.bars.set_bars(bars)
         self._ticks(self.plot.getAxis("left"), [ticks])
         top = max((s.vendor_total for s in chart.segments), default=1)

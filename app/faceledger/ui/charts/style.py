@@ -12,6 +12,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush, QColor, QPen
 
 from faceledger.data import charts as data
+from faceledger.data import schema
 from faceledger.data.charts import SourceRef
 
 SOURCE_NOTE = data.CHART_NOTE
@@ -58,28 +59,7 @@ PALETTE = (
     "#dbdb8d",
     "#9edae5",
 )
-EVENT_KINDS = (
-    "incident",
-    "ban",
-    "moratorium",
-    "law",
-    "fine",
-    "settlement",
-    "wrongful arrest",
-    "lawsuit",
-    "ruling",
-    "order",
-    "policy",
-    "announcement",
-    "audit",
-    "report",
-    "contract",
-    "exit",
-    "product change",
-    "misuse",
-    "data breach",
-    "other",
-)
+EVENT_KINDS = schema.EVENT_KINDS.values  # one order for colours and legends
 
 pg.setConfigOptions(antialias=False, background="w", foreground="k")
 
@@ -101,7 +81,7 @@ def sources_html(sources: Sequence[SourceRef]) -> str:
     return f"<br><b>Source{'s' if len(sources) > 1 else ''}:</b>{items}"
 
 
-VERIFICATION_WORDS = {"verified": "verified", "partial": "partly verified", "unverified": "unverified"}
+VERIFICATION_WORDS = {v: schema.VERIFICATION.label(v) for v in schema.VERIFICATION}
 
 
 def plain_details(rich: str) -> str:

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
 )
 
 from faceledger.data import charts as data
+from faceledger.data import schema
 from faceledger.data.charts import (
     DeploymentFilter,
     DeploymentSegment,
@@ -45,12 +46,21 @@ class CountsTab(QWidget):
         self.measure.addItem("Reported counts", "reported")
         self.measure.addItem("Documented deployments", "deployments")
         self.measure.setToolTip("What the bars show")
+        self.counted = QComboBox(self)
+        self.counted.setObjectName("chartCounted")
+        for kind, vendors in data.count_measures(db):
+            self.counted.addItem(
+                f"Counted: {schema.COUNTED.label(kind)} ({vendors} vendor{'s' if vendors != 1 else ''})", kind
+            )
+        default = self.counted.findData(schema.DEFAULT_COUNTED)
+        self.counted.setCurrentIndex(max(default, 0))
+        self.counted.setToolTip(
+            "What was counted: a chart compares counts of one kind of thing, for the vendors' face recognition"
+        )
         self.as_of = QComboBox(self)
         self.as_of.setObjectName("chartAsOf")
-        self.as_of.addItem("As of: latest", None)
-        for y in data.count_years(db):
-            self.as_of.addItem(f"As of: {y}", y)
         self.as_of.setToolTip("Show each vendor's latest count reported in or before this year")
+        self._fill_years()
         self.log_box = QCheckBox("&Log scale", self)
         self.log_box.setObjectName("chartLogScale")
         self.log_box.setToolTip("A logarithmic axis, so that 2,400 and 20 are both readable")
@@ -73,6 +83,7 @@ class CountsTab(QWidget):
             self.filters[key] = box
         bar = QHBoxLayout()
         bar.addWidget(self.measure)
+        bar.addWidget(self.counted)
         bar.addWidget(self.as_of)
         bar.addWidget(self.reset_picks)
         for box in self.filters.values():
@@ -80,7 +91,9 @@ class CountsTab(QWidget):
         bar.addWidget(self.log_box)
         bar.addStretch(1)
         self.counts_chart = CountsChart(self)
-        self.counts_chart.options_for = lambda vid: data.vendor_count_options(self.db, vid, self.year())
+        self.counts_chart.options_for = lambda vid: data.vendor_count_options(
+            self.db, vid, self.year(), self.counted_kind()
+        )
         self.counts_chart.pick_count = self.pick
         self.deployments_chart = DeploymentsChart(self)
         self.stack = QStackedWidget(self)
@@ -95,6 +108,7 @@ class CountsTab(QWidget):
 
     def _connect_signals(self) -> None:
         self.measure.currentIndexChanged.connect(self._on_measure_changed)
+        self.counted.currentIndexChanged.connect(self._on_counted_changed)
         self.as_of.currentIndexChanged.connect(self.refresh)
         self.log_box.toggled.connect(self.counts_chart.set_log_scale)
         self.reset_picks.clicked.connect(self._on_reset_picks)
@@ -112,6 +126,16 @@ class CountsTab(QWidget):
 
     def show_measure(self, measure: str) -> None:
         self.measure.setCurrentIndex(self.measure.findData(measure))
+
+    def counted_kind(self) -> str:
+        """What the count chart compares (a value of `schema.COUNTED`)."""
+        kind = self.counted.currentData()
+        return schema.DEFAULT_COUNTED if kind is None else str(kind)
+
+    def show_counted(self, kind: str, year: int | None = None) -> None:
+        """Show the count chart of one measure, as of a year (None: the latest)."""
+        self.counted.setCurrentIndex(self.counted.findData(kind))
+        self.as_of.setCurrentIndex(max(self.as_of.findData(year), 0))
 
     def year(self) -> int | None:
         y = self.as_of.currentData()
@@ -148,12 +172,8 @@ class CountsTab(QWidget):
             flt = self.current_filter()
             self.deployments_chart.set_segments(data.documented_deployments(self.db, flt), _filter_text(flt))
         else:
-            year = self.year()
-            counts = data.reported_counts(self.db, year, self.picks.values())
-            title = "Reported customer counts per vendor — " + (
-                f"latest reported in or before {year}" if year else "latest reported"
-            )
-            self.counts_chart.set_counts(counts, log_scale=self.log_box.isChecked(), title=title)
+            chart = data.count_chart(self.db, self.counted_kind(), self.year(), self.picks.values())
+            self.counts_chart.set_chart(chart, log_scale=self.log_box.isChecked())
 
     # -- slots --------------------------------------------------------------------------------
     def _on_measure_changed(self, *_args: object) -> None:
@@ -162,8 +182,24 @@ class CountsTab(QWidget):
         for box in self.filters.values():
             box.setVisible(deployments)
         self.as_of.setVisible(not deployments)
+        self.counted.setVisible(not deployments)
         self.log_box.setVisible(not deployments)
         self.reset_picks.setVisible(not deployments)
+        self.refresh()
+
+    def _fill_years(self) -> None:
+        """The as-of years of the measure shown (the year kept when the measure has it)."""
+        year = self.as_of.currentData()
+        self.as_of.blockSignals(True)
+        self.as_of.clear()
+        self.as_of.addItem("As of: latest", None)
+        for y in data.count_years(self.db, self.counted_kind()):
+            self.as_of.addItem(f"As of: {y}", y)
+        self.as_of.setCurrentIndex(max(self.as_of.findData(year), 0) if year is not None else 0)
+        self.as_of.blockSignals(False)
+
+    def _on_counted_changed(self, *_args: object) -> None:
+        self._fill_years()
         self.refresh()
 
     def _on_reset_picks(self) -> None:
@@ -225,7 +261,7 @@ class StudyTab(QWidget):
         self.study.currentIndexChanged.connect(self._on_study_changed)
         self.measure.currentIndexChanged.connect(self.refresh)
         self.chart_view.activated.connect(self._on_figure_activated)
-        default = self.study.findData("gender-shades-2018")
+        default = self.study.findData(data.DEFAULT_STUDY)
         if default >= 0:
             self.study.setCurrentIndex(default)
         self._on_study_changed()

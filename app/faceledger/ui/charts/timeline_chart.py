@@ -9,9 +9,10 @@ from PySide6.QtCore import QRectF
 from PySide6.QtGui import QBrush
 from PySide6.QtWidgets import QWidget
 
+from faceledger.data import schema
 from faceledger.data.charts import YearKindCount
 from faceledger.ui.charts.bars import Bar, BarsItem
-from faceledger.ui.charts.style import EVENT_KINDS, esc, kind_colour, make_pen
+from faceledger.ui.charts.style import esc, kind_colour, make_pen
 from faceledger.ui.charts.view import ChartView
 
 
@@ -89,4 +90,4 @@ def _event_tooltip(r: YearKindCount) -> str:
 
 
 def _kind_order(kind: str) -> int:
-    return EVENT_KINDS.index(kind) if kind in EVENT_KINDS else len(EVENT_KINDS)
+    return schema.EVENT_KINDS.rank(kind)

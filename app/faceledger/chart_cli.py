@@ -1,0 +1,403 @@
+"""`faceledger chart`: the numbers behind a chart of the Charts page, or the chart itself.
+
+faceledger chart counts|deployments|studies|events [--counted KIND] [--as-of YEAR] [--study ID]
+                 [--format table|csv|json] [-o FILE] [--size WxH] [--db PATH]
+
+Table, CSV and JSON give one row per bar, from the same query the Charts page draws
+(`faceledger.data.charts`); `-o chart.png` or `-o chart.svg` draws the chart headless with the
+page's own chart widgets, exactly as the page shows it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import io
+import json
+import logging
+import os
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TextIO
+
+from faceledger.cli import CliError
+from faceledger.data import charts, schema
+from faceledger.data.database import Database
+
+if TYPE_CHECKING:
+    from faceledger.ui.charts.view import ChartView
+
+log = logging.getLogger(__name__)
+
+CHARTS = ("counts", "deployments", "studies", "events")
+IMAGE_FORMATS = ("png", "svg")
+DEFAULT_SIZE = (1200, 800)
+
+EPILOG = (
+    "counts: each vendor's reported count of one kind of thing (--counted, default "
+    f"'{schema.DEFAULT_COUNTED}') for its face recognition, as of a year (--as-of; default the "
+    "latest); kinds: " + ", ".join(charts.CHART_MEASURES) + ". deployments: documented customers per "
+    "vendor and status. studies: one study's figures (--study ID, its first measure). events: events "
+    "per year and kind. -o FILE.png or FILE.svg draws the chart (--size WxH, default 1200x800)."
+)
+
+
+@dataclass(frozen=True)
+class ChartTable:
+    """One chart as rows: its title, column names, one row per bar, and notes under it."""
+
+    chart: str
+    title: str
+    columns: tuple[str, ...]
+    rows: tuple[dict[str, Any], ...]
+    extra: dict[str, Any]
+
+
+def add_chart_parser(sub: Any, add_db: Callable[[argparse.ArgumentParser], None]) -> None:
+    """Add the `chart` subcommand to the `faceledger` parser."""
+    p = sub.add_parser(
+        "chart",
+        help="a chart's numbers (table, CSV, JSON) or the chart itself (PNG, SVG)",
+        description="The numbers behind a chart of the Charts page, one row per bar, or the chart drawn.",
+        epilog=EPILOG,
+    )
+    p.add_argument("chart", choices=CHARTS, help="which chart")
+    p.add_argument(
+        "--counted",
+        default=schema.DEFAULT_COUNTED,
+        metavar="KIND",
+        help=f"counts: what was counted (default: {schema.DEFAULT_COUNTED})",
+    )
+    p.add_argument(
+        "--as-of", type=int, default=None, metavar="YEAR", help="counts: as reported in or before YEAR"
+    )
+    p.add_argument("--study", default=None, metavar="ID", help="studies: the study's id")
+    p.add_argument("--format", choices=("table", "csv", "json"), default="table")
+    p.add_argument(
+        "-o", "--output", default=None, metavar="FILE", help="write here (.png or .svg: the chart)"
+    )
+    p.add_argument(
+        "--size", default=None, metavar="WxH", help="the image's size in pixels (default 1200x800)"
+    )
+    add_db(p)
+
+
+def run_chart(args: argparse.Namespace, out: TextIO) -> int:
+    """Run `faceledger chart`; errors are one line (CliError or FaceLedgerError)."""
+    if args.counted not in charts.CHART_MEASURES:
+        raise CliError(
+            f"--counted: unknown kind '{args.counted}' (kinds: {', '.join(charts.CHART_MEASURES)})"
+        )
+    if args.chart != "counts" and (args.as_of is not None or args.counted != schema.DEFAULT_COUNTED):
+        raise CliError("--counted and --as-of apply to the counts chart only")
+    if args.chart != "studies" and args.study is not None:
+        raise CliError("--study applies to the studies chart only")
+    image = _image_format(args.output)
+    if args.size is not None and image is None:
+        raise CliError("--size applies to a PNG or SVG file (-o chart.png)")
+    size = parse_size(args.size) if args.size is not None else DEFAULT_SIZE
+    db = Database.open(getattr(args, "db", None))
+    try:
+        if image is not None:
+            path = render_chart(db, args.chart, Path(args.output), size, args.counted, args.as_of, args.study)
+            print(f"wrote {path}", file=out)
+            return 0
+        table = chart_table(db, args.chart, args.counted, args.as_of, args.study)
+        text = format_table(table, args.format)
+        if args.output is None or args.output == "-":
+            out.write(text)
+        else:
+            _write_text(Path(args.output), text)
+            print(
+                f"wrote {len(table.rows):,} row{'s' if len(table.rows) != 1 else ''} to {args.output}",
+                file=out,
+            )
+        return 0
+    finally:
+        db.close()
+
+
+def parse_size(text: str) -> tuple[int, int]:
+    m = re.fullmatch(r"\s*(\d+)\s*[xX×]\s*(\d+)\s*", text)
+    if not m or not (800 <= int(m[1]) <= 10000 and 400 <= int(m[2]) <= 10000):
+        # the count chart's vendor labels and words column need some 780 pixels across
+        raise CliError(f"--size: give WIDTHxHEIGHT in pixels, from 800x400 to 10000x10000, not '{text}'")
+    return int(m[1]), int(m[2])
+
+
+def _image_format(output: str | None) -> str | None:
+    if output is None or output == "-":
+        return None
+    suffix = Path(output).suffix.lower().lstrip(".")
+    return suffix if suffix in IMAGE_FORMATS else None
+
+
+# -- rows -----------------------------------------------------------------------------------------
+def _sources_text(sources: Sequence[charts.SourceRef]) -> str:
+    return "; ".join(s.line() for s in sources)
+
+
+def default_study(db: Database, study_id: str | None) -> charts.StudyChoice:
+    """The study a studies chart shows: `study_id`, else the one the Charts page opens on."""
+    studies = charts.studies_with_figures(db)
+    wanted = study_id or charts.DEFAULT_STUDY
+    for s in studies:
+        if s.study_id == wanted:
+            return s
+    if study_id is not None or not studies:
+        raise CliError(
+            f"--study: no study '{study_id}' with numeric figures" if study_id else "no study has figures"
+        )
+    return studies[0]
+
+
+def chart_table(
+    db: Database,
+    chart: str,
+    counted: str = schema.DEFAULT_COUNTED,
+    as_of_year: int | None = None,
+    study_id: str | None = None,
+) -> ChartTable:
+    """A chart's bars as rows, from the query the Charts page draws them from."""
+    if chart == "counts":
+        cc = charts.count_chart(db, counted, as_of_year)
+        rows: tuple[dict[str, Any], ...] = tuple(
+            {
+                "vendor": c.vendor_name,
+                "value": c.value,
+                "qualifier": c.qualifier,
+                "value_text": c.value_text,
+                "counted": c.counted,
+                "product": c.product,
+                "subject": c.subject,
+                "region": c.region,
+                "as_of": c.as_of,
+                "reported_by": c.reported_by,
+                "kind": c.kind,
+                "verification": c.verification,
+                "count_id": c.count_id,
+                "sources": _sources_text(c.sources),
+            }
+            for c in cc.counts
+        )
+        extra: dict[str, Any] = {
+            "counted": cc.counted,
+            "as_of": cc.as_of_year,
+            "no_count_of_this_kind": list(cc.no_count),
+            "vendors_without_counts": cc.vendors_without_counts,
+        }
+        return ChartTable("counts", cc.title, tuple(rows[0]) if rows else _COUNT_COLUMNS, rows, extra)
+    if chart == "deployments":
+        dc = charts.documented_deployments(db)
+        rows = tuple(
+            {
+                "vendor": s.vendor_name,
+                "status": s.status,
+                "customers": s.customers,
+                "deployments": s.deployments,
+                "vendor_customers": s.vendor_total,
+            }
+            for s in dc.segments
+        )
+        title = "Documented deployments in this database: customers per vendor, by deployment status"
+        extra = {"vendors_shown": dc.vendors_shown, "vendors_total": dc.vendors_total}
+        return ChartTable("deployments", title, _columns(rows, _DEPLOYMENT_COLUMNS), rows, extra)
+    if chart == "studies":
+        choice = default_study(db, study_id)
+        measure = choice.measures[0]
+        figures = charts.study_figures(db, choice.study_id, measure.metric, measure.unit)
+        rows = tuple(
+            {
+                "group": f.group,
+                "subgroup": f.subgroup,
+                "value": f.value,
+                "value_text": f.value_text,
+                "unit": f.unit,
+                "where": f.location,
+                "verification": f.verification,
+                "figure_id": f.figure_id,
+                "sources": _sources_text(f.sources),
+            }
+            for f in figures
+        )
+        extra = {"study": choice.study_id, "metric": measure.metric, "unit": measure.unit}
+        return ChartTable(
+            "studies", f"{choice.title}: {measure.metric}", _columns(rows, _STUDY_COLUMNS), rows, extra
+        )
+    if chart == "events":
+        rows = tuple({"year": r.year, "kind": r.kind, "events": r.events} for r in charts.events_per_year(db))
+        return ChartTable("events", "Events per year, by kind", ("year", "kind", "events"), rows, {})
+    raise CliError(f"unknown chart '{chart}' (charts: {', '.join(CHARTS)})")
+
+
+_COUNT_COLUMNS = (
+    "vendor",
+    "value",
+    "qualifier",
+    "value_text",
+    "counted",
+    "product",
+    "subject",
+    "region",
+    "as_of",
+    "reported_by",
+    "kind",
+    "verification",
+    "count_id",
+    "sources",
+)
+_DEPLOYMENT_COLUMNS = ("vendor", "status", "customers", "deployments", "vendor_customers")
+_STUDY_COLUMNS = (
+    "group",
+    "subgroup",
+    "value",
+    "value_text",
+    "unit",
+    "where",
+    "verification",
+    "figure_id",
+    "sources",
+)
+
+
+def _columns(rows: Sequence[dict[str, Any]], default: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(rows[0]) if rows else default
+
+
+def format_table(table: ChartTable, fmt: str) -> str:
+    """The rows as JSON (an object: title, notes, `bars`), CSV (a header, one line per bar) or
+    a plain-text table."""
+    if fmt == "json":
+        doc = {"chart": table.chart, "title": table.title, **table.extra, "bars": list(table.rows)}
+        return json.dumps(doc, ensure_ascii=False, indent=1) + "\n"
+    if fmt == "csv":
+        buf = io.StringIO()
+        w = csv.DictWriter(buf, fieldnames=table.columns, lineterminator="\r\n")
+        w.writeheader()
+        w.writerows({k: "" if v is None else v for k, v in row.items()} for row in table.rows)
+        return buf.getvalue()
+    return _plain_table(table)
+
+
+_TABLE_COLUMNS = {
+    "counts": ("vendor", "value_text", "as_of", "verification", "subject"),
+    "deployments": ("vendor", "status", "customers", "deployments"),
+    "studies": ("group", "subgroup", "value_text", "unit", "verification"),
+    "events": ("year", "kind", "events"),
+}
+
+
+def _plain_table(table: ChartTable) -> str:
+    cols = _TABLE_COLUMNS[table.chart]
+    cells = [[_cell(c, row.get(c)) for c in cols] for row in table.rows]
+    widths = [min(max([len(c), *(len(r[i]) for r in cells)]), 60) for i, c in enumerate(cols)]
+    lines = [table.title, ""]
+    lines.append("  ".join(c.replace("_", " ").ljust(w) for c, w in zip(cols, widths, strict=True)).rstrip())
+    for r in cells:
+        lines.append("  ".join(_fit(v, w) for v, w in zip(r, widths, strict=True)).rstrip())
+    if not cells:
+        lines.append("(no bars)")
+    no_count = table.extra.get("no_count_of_this_kind")
+    if no_count:
+        when = f" in or before {table.extra['as_of']}" if table.extra.get("as_of") else ""
+        lines.append(f"\nNo count of this kind{when}: {', '.join(no_count)}.")
+    n = len(table.rows)
+    lines.append(f"{n:,} bar{'s' if n != 1 else ''}. {charts.CHART_NOTE}")
+    return "\n".join(lines) + "\n"
+
+
+def _cell(column: str, value: object) -> str:
+    if value is None:
+        return ""
+    if column == "verification":
+        return schema.VERIFICATION.label(str(value))
+    if isinstance(value, int) and column != "year":
+        return f"{value:,}"
+    return str(value)
+
+
+def _fit(text: str, width: int) -> str:
+    return (text if len(text) <= width else text[: width - 1] + "…").ljust(width)
+
+
+def _write_text(path: Path, text: str) -> None:
+    """Write the whole file or nothing: beside the target, then renamed over it."""
+    tmp = path.with_name(f".{path.name}.part")
+    try:
+        with open(tmp, "w", encoding="utf-8", newline="") as fh:
+            fh.write(text)
+        tmp.replace(path)
+    except OSError as exc:
+        raise CliError(f"cannot write {path}: {exc.strerror or exc}") from exc
+    finally:
+        if tmp.exists():
+            tmp.unlink()
+
+
+# -- images ---------------------------------------------------------------------------------------
+def render_chart(
+    db: Database,
+    chart: str,
+    path: Path,
+    size: tuple[int, int],
+    counted: str = schema.DEFAULT_COUNTED,
+    as_of_year: int | None = None,
+    study_id: str | None = None,
+) -> Path:
+    """Draw a chart headless with the Charts page's own tab and chart widgets, at `size`."""
+    if chart == "studies":
+        study_id = default_study(db, study_id).study_id  # a one-line error before Qt starts
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from PySide6.QtCore import qInstallMessageHandler  # noqa: PLC0415 (Qt only for an image)
+
+    from faceledger.main import make_application  # noqa: PLC0415
+    from faceledger.ui.charts import tabs  # noqa: PLC0415
+
+    app = make_application()
+    qInstallMessageHandler(_quiet_qpa)
+    view: ChartView
+    holder: Any
+    if chart in ("counts", "deployments"):
+        holder = tabs.CountsTab(db)
+        if chart == "counts":
+            holder.show_counted(counted, as_of_year)
+        else:
+            holder.show_measure("deployments")
+        view = holder.chart()
+    elif chart == "studies":
+        holder = tabs.StudyTab(db)
+        assert study_id is not None
+        holder.show_study(study_id)
+        view = holder.chart()
+    else:
+        holder = tabs.TimelineTab(db)
+        view = holder.chart()
+    try:
+        view.setParent(None)  # the chart alone, at the size asked for
+        view.details.hide()  # the line under the chart that repeats a hovered bar's details
+        view.resize(*size)
+        view.show()
+        app.processEvents()
+        view.view.ci.setGeometry(0, 0, view.view.width(), view.view.height())
+        app.processEvents()
+        try:
+            return view.export_chart(path)
+        except (OSError, ValueError) as exc:
+            raise CliError(f"cannot write {path}: {exc}") from exc
+    finally:
+        view.close()
+        view.deleteLater()
+        holder.deleteLater()
+        app.processEvents()
+
+
+def _quiet_qpa(mode: Any, context: Any, message: str) -> None:
+    """Qt's messages while drawing headless: the offscreen platform's notices about window
+    features it lacks are dropped; anything else goes to the log."""
+    if "does not support" not in message:
+        log.warning("Qt: %s", message)
+
+
+__all__ = ["add_chart_parser", "chart_table", "format_table", "render_chart", "run_chart"]

@@ -1,0 +1,140 @@
+"""`faceledger chart`: one row per bar, equal to what the Charts page draws; CSV and table; the
+chart drawn headless as PNG or SVG at the size asked for; one-line errors."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import struct
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from faceledger.cli import main
+from faceledger.data import charts as data
+from faceledger.data.database import Database
+from faceledger.ui.main_window import MainWindow
+
+APP = Path(__file__).resolve().parents[1] / "app"
+
+
+def _run(*argv: str) -> str:
+    out = io.StringIO()
+    assert main(["chart", *argv], stdout=out) == 0
+    return out.getvalue()
+
+
+def _drawn_counts(chart) -> list[object]:  # type: ignore[no-untyped-def]
+    bars = chart.number_bars.bars + chart.word_bars.bars
+    return sorted(bars, key=lambda b: b.rect.center().y())
+
+
+@pytest.mark.parametrize("year", [None, 2020, 2023])
+def test_counts_json_equals_what_the_page_draws(window: MainWindow, qtbot, year: int | None) -> None:  # type: ignore[no-untyped-def]
+    page = window.charts.navigator.show()
+    tab = page.tab("counts")
+    tab.show_counted("law-enforcement agencies", year)
+    drawn = _drawn_counts(tab.counts_chart)
+    args = ["counts", "--format", "json"] + (["--as-of", str(year)] if year else [])
+    doc = json.loads(_run(*args))
+    assert doc["title"] in tab.counts_chart.title.text
+    assert len(doc["bars"]) == len(drawn) >= 7
+    for row, bar in zip(doc["bars"], drawn, strict=True):
+        c = bar.key
+        assert (row["vendor"], row["value"], row["qualifier"], row["value_text"]) == (
+            c.vendor_name,
+            c.value,
+            c.qualifier,
+            c.value_text,
+        )
+        assert bar.label.startswith(row["value_text"])
+        assert (row["counted"], row["product"]) == ("law-enforcement agencies", "face recognition")
+        assert (row["subject"], row["region"], row["as_of"], row["verification"]) == (
+            c.subject,
+            c.region,
+            c.as_of,
+            c.verification,
+        )
+        assert row["sources"] and all(s.url in row["sources"] for s in c.sources)
+        if c.has_number:  # a bar's length is the number in the JSON
+            assert bar.rect.width() == row["value"]
+        else:
+            assert row["value"] is None
+    assert doc["no_count_of_this_kind"] == list(tab.counts_chart.no_count)
+
+
+def test_the_2020_counts_from_the_command_line(db: Database) -> None:
+    doc = json.loads(_run("counts", "--as-of", "2020", "--format", "json"))
+    assert [(r["vendor"], r["value_text"], r["verification"]) for r in doc["bars"]] == [
+        ("Clearview AI", "2,400", "unverified"),
+        ("NEC", "20", "unverified"),
+        ("Microsoft", "0", "verified"),
+        ("Ayonix", "a handful", "partial"),
+        ("Herta Security", "a handful", "partial"),
+        ("iOmniscient", "a handful", "partial"),
+        ("Amazon", "not disclosed", "partial"),
+    ]
+    table = _run("counts", "--as-of", "2020")
+    assert table.splitlines()[0] == data.count_chart(db, as_of_year=2020).title
+    assert "No count of this kind in or before 2020: Idemia, Vigilant Solutions." in table
+    rows = list(csv.DictReader(io.StringIO(_run("counts", "--as-of", "2020", "--format", "csv"))))
+    assert [r["vendor"] for r in rows] == [r["vendor"] for r in doc["bars"]]
+    assert rows[3]["value"] == "" and rows[3]["qualifier"] == "a handful"
+
+
+def test_other_charts_json_equals_the_page(window: MainWindow, db: Database) -> None:
+    page = window.charts.navigator.show()
+    tab = page.tab("counts")
+    tab.show_measure("deployments")
+    segments = [b.key for b in tab.deployments_chart.bars.bars]
+    doc = json.loads(_run("deployments", "--format", "json"))
+    assert [(r["vendor"], r["status"], r["customers"]) for r in doc["bars"]] == [
+        (s.vendor_name, s.status, s.customers) for s in segments
+    ]
+    timeline = page.tab("timeline")
+    drawn = sorted((b.key.year, b.key.kind, b.key.events) for b in timeline.chart_view.bars.bars)
+    doc = json.loads(_run("events", "--format", "json"))
+    assert sorted((r["year"], r["kind"], r["events"]) for r in doc["bars"]) == drawn
+    study = page.tab("study")
+    figures = [b.key.figure_id for b in study.chart_view.bars.bars]
+    doc = json.loads(_run("studies", "--format", "json"))
+    assert [r["figure_id"] for r in doc["bars"]] == figures and doc["study"] == data.DEFAULT_STUDY
+
+
+def test_output_file_and_errors(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    target = tmp_path / "counts.csv"
+    out = _run("counts", "--format", "csv", "-o", str(target))
+    assert "wrote 7 rows" in out
+    assert target.read_text(encoding="utf-8").startswith("vendor,value,qualifier,value_text,counted,product")
+    for argv, message in (
+        (["counts", "--counted", "police"], "--counted: unknown kind 'police'"),
+        (["events", "--as-of", "2020"], "apply to the counts chart only"),
+        (["counts", "--size", "800x600"], "--size applies to a PNG or SVG file"),
+        (["counts", "-o", str(tmp_path / "c.png"), "--size", "big"], "--size: give WIDTHxHEIGHT"),
+    ):
+        assert main(["chart", *argv]) == 2
+        err = capsys.readouterr().err
+        assert err.count("\n") == 1 and message in err, err
+
+
+def test_png_and_svg_are_drawn_headless_at_the_size_asked(tmp_path: Path) -> None:
+    png, svg = tmp_path / "counts.png", tmp_path / "deployments.svg"
+    script = (
+        "import sys; from faceledger.cli import main\n"
+        f"a = main(['chart', 'counts', '--as-of', '2020', '-o', {str(png)!r}, '--size', '1000x600'])\n"
+        f"b = main(['chart', 'deployments', '-o', {str(svg)!r}])\n"
+        "sys.exit(a or b)\n"
+    )
+    env = {"PYTHONPATH": str(APP), "QT_QPA_PLATFORM": "offscreen", "HOME": str(tmp_path)}
+    result = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, env=env, timeout=120
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stderr == ""
+    head = png.read_bytes()[:24]
+    assert head[:8] == b"\x89PNG\r\n\x1a\n" and struct.unpack(">II", head[16:24]) == (1000, 600)
+    text = svg.read_text(encoding="utf-8")
+    assert "<svg" in text and "Documented deployments" in text
