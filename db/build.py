@@ -109,6 +109,11 @@ ENUMS: dict[tuple[str, str], tuple[str, ...]] = {
     ),
 }
 
+# Source kinds that can make a record "verified": an official record, court or regulator document,
+# paper or company statement ("primary"), or an outlet's own article on its own site ("press").
+# Copies, relays, aggregators and encyclopedias cannot; a record resting only on them is "partial".
+PRIMARY_SOURCE_KINDS = ("primary", "press")
+
 # Qualifiers that never carry a number: "a handful" stays words.
 WORD_QUALIFIERS = ("a handful", "several", "dozens", "hundreds", "not disclosed")
 
@@ -368,6 +373,22 @@ def validate(coll: Collection) -> None:
         spec = FIELDS[kind]
         for rec in coll.records[kind]:
             _validate_record(coll, rec, spec)
+    for kind in FACT_KINDS:
+        for rec in coll.records[kind]:
+            _check_verified_has_primary(coll, rec)
+
+
+def _check_verified_has_primary(coll: Collection, rec: Record) -> None:
+    """A record marked verified must cite at least one source whose kind is primary or press."""
+    if rec.data.get("verification") != "verified":
+        return
+    kinds = [src.data.get("kind") for s in rec.data["sources"] if (src := coll.get("source", s))]
+    if not any(k in PRIMARY_SOURCE_KINDS for k in kinds):
+        raise BuildError(
+            f"{rec.where()}: marked verified, but none of its sources is a primary source "
+            f"(kind {' or '.join(PRIMARY_SOURCE_KINDS)}); cite one, or mark it partial with a "
+            "verification_note naming the copy it rests on"
+        )
 
 
 def _validate_record(coll: Collection, rec: Record, spec: dict[str, tuple[bool, str]]) -> None:

@@ -75,7 +75,9 @@ def test_a_handful_counts(conn, cid, vendor):
     assert row["region"] == "US"
     assert row["as_of"] == "2020-06"
     assert row["kind"] == "journalism"
-    assert row["verification"] == "verified"
+    # Read only in Biometric Update's summary of the Journal: partial, with a note saying so.
+    assert row["verification"] == "partial"
+    assert "Wall Street Journal" in row["verification_note"]
     assert "Wall Street Journal" in row["reported_by"]
     assert "Biometric Update" in row["reported_by"]
     assert "vc-s134" in _sources(conn, "customer_counts", cid)

@@ -91,12 +91,12 @@ HIDDEN = {
 URL_FIELDS = {"url", "website", "licence_url", "link"}
 
 BADGE = {
-    "verified": ("#166534", "#dcfce7", "✔ Verified", "Every stated field was seen in the cited sources."),
+    "verified": ("#166534", "#dcfce7", "✔ Verified", "A primary source cited below states it."),
     "partial": (
         "#854d0e",
         "#fef9c3",
         "◐ Partly verified",
-        "Some fields were seen in the sources; see the note.",
+        "Not all of it was confirmed in a primary source; see the note.",
     ),
     "unverified": ("#9a3412", "#ffedd5", "⚠ Unverified claim", "Not confirmed from a source actually read."),
 }

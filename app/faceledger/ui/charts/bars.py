@@ -1,0 +1,216 @@
+"""The one graphics item that draws all bars of a chart (`BarsItem`), with labels, hatching,
+arrowheads, hover tooltips and clicks; `Bar` is one rectangle and what it stands for."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import pyqtgraph as pg
+from PySide6.QtCore import QPointF, QRectF, Qt, Signal
+from PySide6.QtGui import QBrush, QColor, QPainter, QPen, QPolygonF
+
+from faceledger.ui.charts.style import HIGHLIGHT, INK
+
+
+# -- graphics items -----------------------------------------------------------------------------
+@dataclass(slots=True)
+class Bar:
+    """One rectangle of a chart, in data coordinates, with what it stands for."""
+
+    rect: QRectF  # normalised (width and height >= 0)
+    brush: QBrush
+    pen: QPen
+    describe: Callable[[], str]  # builds the tooltip (rich text) when it is first needed
+    key: Any
+    label: str = ""
+    label_at: tuple[float, float] | None = None  # data point the label is anchored to
+    label_anchor: tuple[float, float] = (0.0, 0.5)  # fraction of the label's size
+    label_offset: tuple[float, float] = (4.0, 0.0)  # pixels
+    open_end: str = ""  # "right" or "up": an arrowhead showing the value lies beyond
+    label_colour: QColor | None = None  # INK when None
+    hatch: QColor | None = None  # diagonal lines over the bar (words; figures not verified)
+    _tooltip: str | None = field(default=None, init=False, repr=False)
+
+    @property
+    def tooltip(self) -> str:
+        if self._tooltip is None:
+            self._tooltip = self.describe()
+        return self._tooltip
+
+
+class BarsItem(pg.GraphicsObject):  # type: ignore[misc]
+    """Any number of bars in one item: painted in one pass with their labels (only the bars in
+    view are drawn), hover tooltips, click to activate."""
+
+    sigHovered = Signal(int)
+    sigClicked = Signal(int, object)  # index, mouse button
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.bars: list[Bar] = []
+        self._bounds = QRectF()
+        self.current = -1
+
+    def set_bars(self, bars: Sequence[Bar]) -> None:
+        self.prepareGeometryChange()
+        self.bars = list(bars)
+        bounds = QRectF()
+        for b in self.bars:
+            bounds = bounds.united(b.rect)
+        self._bounds = bounds
+        self.current = -1
+        self.setToolTip("")
+        self.update()
+
+    def label_texts(self) -> list[str]:
+        return [b.label for b in self.bars if b.label and b.label_at is not None]
+
+    # -- geometry and painting ----------------------------------------------------------------
+    def boundingRect(self) -> QRectF:
+        # labels and arrowheads reach past the bars: claim the view too, so they are repainted
+        vb = self.getViewBox()
+        return self._bounds.united(vb.viewRect()) if vb is not None else self._bounds
+
+    def dataBounds(self, ax: int, frac: float = 1.0, orthoRange: Any = None) -> tuple[float, float] | None:
+        if not self.bars:
+            return None
+        r = self._bounds
+        return (r.left(), r.right()) if ax == 0 else (r.top(), r.bottom())
+
+    def paint(self, p: QPainter, *args: Any) -> None:
+        vb = self.getViewBox()
+        view = vb.viewRect() if vb is not None else self._bounds
+        top, bottom, left, right = view.top(), view.bottom(), view.left(), view.right()
+        shown = [  # the bars on screen (a bar of length 0 still counts: its label is drawn)
+            b
+            for b in self.bars
+            if b.rect.bottom() >= top
+            and b.rect.top() <= bottom
+            and b.rect.right() >= left
+            and b.rect.left() <= right
+        ]
+        p.setRenderHint(QPainter.RenderHint.Antialiasing, False)
+        for b in shown:
+            p.setPen(b.pen)
+            p.setBrush(b.brush)
+            p.drawRect(b.rect)
+            if b.hatch is not None:
+                _hatch(p, b.rect, b.hatch)
+        pw = self.pixelWidth() or 0.0
+        ph = self.pixelHeight() or 0.0
+        p.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+        for b in shown:
+            if b.open_end:
+                p.setPen(Qt.PenStyle.NoPen)
+                p.setBrush(QBrush(b.pen.color()))
+                p.drawPolygon(_arrowhead(b.rect, b.open_end, pw, ph))
+        if 0 <= self.current < len(self.bars):
+            pen = QPen(HIGHLIGHT, 3)
+            pen.setCosmetic(True)
+            p.setPen(pen)
+            p.setBrush(Qt.BrushStyle.NoBrush)
+            p.drawRect(self.bars[self.current].rect)
+        _draw_labels(p, [b for b in shown if b.label and b.label_at is not None])
+
+    # -- interaction --------------------------------------------------------------------------
+    def index_at(self, pos: QPointF) -> int:
+        """The bar under a point (with 3 pixels to spare, so that a bar of length 0 can be hovered)."""
+        dx = 3 * abs(self.pixelWidth() or 0.0)
+        dy = 3 * abs(self.pixelHeight() or 0.0)
+        for i in range(len(self.bars) - 1, -1, -1):
+            if self.bars[i].rect.adjusted(-dx, -dy, dx, dy).contains(pos):
+                return i
+        return -1
+
+    def set_current(self, index: int) -> None:
+        self.current = index if 0 <= index < len(self.bars) else -1
+        self.update()
+
+    def hoverEvent(self, ev: Any) -> None:
+        if ev.isExit():
+            self.setToolTip("")
+            self.sigHovered.emit(-1)
+            return
+        i = self.index_at(ev.pos())
+        if i >= 0:
+            ev.acceptClicks(Qt.MouseButton.LeftButton)
+            ev.acceptClicks(Qt.MouseButton.RightButton)
+        self.setToolTip(self.bars[i].tooltip if i >= 0 else "")
+        self.setCursor(Qt.CursorShape.PointingHandCursor if i >= 0 else Qt.CursorShape.ArrowCursor)
+        self.sigHovered.emit(i)
+
+    def mouseClickEvent(self, ev: Any) -> None:
+        i = self.index_at(ev.pos())
+        if i < 0:
+            ev.ignore()
+            return
+        ev.accept()
+        self.sigClicked.emit(i, ev.button())
+
+
+def _draw_labels(p: QPainter, bars: Sequence[Bar]) -> None:
+    """Each bar's label in screen pixels at its anchor point (text keeps its size and stays upright
+    whatever the axes' scales); words over hatching get a white box."""
+    if not bars:
+        return
+    to_screen = p.transform()
+    p.save()
+    p.resetTransform()
+    fm = p.fontMetrics()
+    height = fm.height()
+    for b in bars:
+        assert b.label_at is not None
+        at = to_screen.map(QPointF(*b.label_at))
+        width = fm.horizontalAdvance(b.label)
+        box = QRectF(
+            at.x() - b.label_anchor[0] * width + b.label_offset[0],
+            at.y() - b.label_anchor[1] * height + b.label_offset[1],
+            width + 2,
+            height,
+        )
+        if b.hatch is not None and b.brush.color().alpha() == 0:
+            p.fillRect(box.adjusted(-4, -1, 4, 1), QColor(255, 255, 255, 235))
+        p.setPen(b.label_colour or INK)
+        p.drawText(box, int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter), b.label)
+    p.restore()
+
+
+def _hatch(p: QPainter, rect: QRectF, colour: QColor, step: float = 7.0) -> None:
+    """Diagonal lines across a rectangle, spaced in screen pixels whatever the axes' scales. Real
+    lines cut to the rectangle by arithmetic (SVG keeps neither pattern brushes nor clipping)."""
+    dev = p.transform().mapRect(rect)
+    left, right, bottom, h = dev.left(), dev.right(), dev.bottom(), dev.height()
+    p.save()
+    p.resetTransform()
+    pen = QPen(colour, 1.2)
+    pen.setCosmetic(True)
+    p.setPen(pen)
+    c = left - h  # each line: x = c + (bottom - y), from the bottom edge up to the top edge
+    while c < right:
+        x0, x1 = max(c, left), min(c + h, right)
+        if x0 < x1:
+            p.drawLine(QPointF(x0, bottom - (x0 - c)), QPointF(x1, bottom - (x1 - c)))
+        c += step
+    p.restore()
+
+
+def _arrowhead(r: QRectF, direction: str, pw: float, ph: float) -> QPolygonF:
+    if direction == "up":
+        cx, top = r.center().x(), r.bottom()
+        return QPolygonF(
+            [QPointF(cx - 7 * pw, top), QPointF(cx + 7 * pw, top), QPointF(cx, top + 10 * abs(ph))]
+        )
+    cy, end = r.center().y(), r.right()
+    return QPolygonF(
+        [QPointF(end, cy - 7 * abs(ph)), QPointF(end, cy + 7 * abs(ph)), QPointF(end + 11 * pw, cy)]
+    )
+
+
+def make_pen(colour: QColor | str, width: float = 1.0, dashed: bool = False) -> QPen:
+    pen = QPen(QColor(colour), width)
+    pen.setCosmetic(True)
+    if dashed:
+        pen.setStyle(Qt.PenStyle.DashLine)
+    return pen

@@ -1,0 +1,120 @@
+"""Documented deployments: customers per vendor stacked by deployment status (`DeploymentsChart`)."""
+
+from __future__ import annotations
+
+from functools import partial
+from typing import Any
+
+from PySide6.QtCore import QRectF
+from PySide6.QtGui import QBrush, QColor, QPen
+from PySide6.QtWidgets import QWidget
+
+from faceledger.data import charts as data
+from faceledger.data.charts import DeploymentChart, DeploymentSegment
+from faceledger.ui.charts.bars import Bar, BarsItem
+from faceledger.ui.charts.style import STATUS_COLOURS, esc, make_pen
+from faceledger.ui.charts.view import RowChart
+
+
+# -- documented deployments ---------------------------------------------------------------------
+class DeploymentsChart(RowChart):
+    """One row per vendor: distinct customers, stacked by deployment status."""
+
+    title_text = "Documented deployments"
+    row_pixels = 28
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.chart: DeploymentChart | None = None
+        self.title = self._label(0, 0, "", colspan=2, size="11pt")
+        self.plot = self._plot(1, 0)
+        self.footer = self._label(2, 0, "", colspan=2)
+        self.plot.getViewBox().invertY(True)
+        self.plot.getAxis("left").setWidth(200)
+        self.plot.getAxis("left").setStyle(tickLength=0)
+        self.plot.setLabel("bottom", "customers documented in this database")
+        self.plot.getAxis("bottom").setHeight(48)
+        self.plot.getViewBox().sigResized.connect(self._update_window)
+        self.bars = self._track(BarsItem())
+        self.plot.addItem(self.bars)
+        self.legend = self._side_legend()
+
+    def row_plot(self) -> Any:
+        return self.plot
+
+    def set_segments(self, chart: DeploymentChart, filter_text: str = "") -> None:
+        self.chart = chart
+        bars: list[Bar] = []
+        ticks: list[tuple[float, str]] = []
+        order: list[str] = []
+        rows: dict[str, int] = {}
+        starts: dict[str, float] = {}
+        last_of = {s.vendor_id: n for n, s in enumerate(chart.segments)}
+        for n, s in enumerate(chart.segments):
+            if s.vendor_id not in rows:
+                rows[s.vendor_id] = len(rows)
+                starts[s.vendor_id] = 0.0
+                ticks.append((rows[s.vendor_id], s.vendor_name))
+            y = rows[s.vendor_id]
+            x0 = starts[s.vendor_id]
+            starts[s.vendor_id] = x0 + s.customers
+            last = last_of[s.vendor_id] == n
+            brush, pen = _status_paint(s.status)
+            if s.status not in order:
+                order.append(s.status)
+            bars.append(
+                Bar(
+                    QRectF(x0, y - 0.32, s.customers, 0.64),
+                    brush,
+                    pen,
+                    partial(_segment_tooltip, s, filter_text),
+                    s,
+                    label=f"{s.vendor_total:,}" if last else "",
+                    label_at=(x0 + s.customers, y) if last else None,
+                )
+            )
+        self.bars.set_bars(bars)
+        self._ticks(self.plot.getAxis("left"), [ticks])
+        top = max((s.vendor_total for s in chart.segments), default=1)
+        self._range(self.plot, x=(0, top * 1.12))
+        self.set_rows(len(rows))
+        # every status, always: a legend that stays put while the filters change
+        self._set_legend(
+            [*data.DEPLOYMENT_STATUSES, *(st for st in order if st not in data.DEPLOYMENT_STATUSES)]
+        )
+        title = "Documented deployments in this database: customers per vendor, by deployment status"
+        self._text(self.title, esc(title) + (f"<br><small>{esc(filter_text)}</small>" if filter_text else ""))
+        foot = [
+            "Distinct customers per vendor and status; a customer with deployments in two statuses "
+            "is counted in both. Click a bar to open those deployments."
+        ]
+        if chart.vendors_total > chart.vendors_shown:
+            foot.append(f"The {chart.vendors_shown} vendors with most customers of {chart.vendors_total:,}.")
+        if not chart.segments:
+            foot.append("No deployments match these filters.")
+        self._text(self.footer, "<br>".join(esc(f) for f in foot))
+
+    def _set_legend(self, statuses: list[str]) -> None:
+        self._legend(self.legend, [(st, QColor(STATUS_COLOURS.get(st, "#999999"))) for st in statuses])
+
+
+_STATUS_PAINT: dict[str, tuple[QBrush, QPen]] = {}
+
+
+def _status_paint(status: str) -> tuple[QBrush, QPen]:
+    """The fill and outline of a status (made once: a rebuild only places rectangles)."""
+    if status not in _STATUS_PAINT:
+        colour = QColor(STATUS_COLOURS.get(status, "#999999"))
+        _STATUS_PAINT[status] = (QBrush(colour), make_pen(colour.darker(140)))
+    return _STATUS_PAINT[status]
+
+
+def _segment_tooltip(s: DeploymentSegment, filter_text: str) -> str:
+    where = f"<br>{esc(filter_text)}" if filter_text else ""
+    return (
+        f"<qt><b>{esc(s.vendor_name)} — {esc(s.status)}</b>"
+        f"<br>{s.customers:,} customer{'s' if s.customers != 1 else ''} "
+        f"({s.deployments:,} deployment{'s' if s.deployments != 1 else ''}) documented in this database"
+        f"{where}<br>{s.vendor_total:,} customers across all statuses shown"
+        "<br>Click to open these deployments.</qt>"
+    )

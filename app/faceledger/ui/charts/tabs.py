@@ -1,0 +1,289 @@
+"""The Charts page's three tabs: each tab's controls and chart, reading `faceledger.data.charts`."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from faceledger.data import charts as data
+from faceledger.data.charts import (
+    DeploymentFilter,
+    DeploymentSegment,
+    ReportedCount,
+    StudyFigureBar,
+    YearKindCount,
+)
+from faceledger.data.database import Database
+from faceledger.ui.charts.counts_chart import CountsChart
+from faceledger.ui.charts.deployments_chart import DeploymentsChart
+from faceledger.ui.charts.study_chart import StudyChart
+from faceledger.ui.charts.timeline_chart import TimelineChart
+from faceledger.ui.charts.view import ChartView
+
+
+# -- the three tabs: controls + chart, reading the data layer -------------------------------------
+class CountsTab(QWidget):
+    """Reported counts or documented deployments, with the as-of year, log scale and filters."""
+
+    deployments_requested = Signal(str, str, object)  # vendor id, vendor name, DeploymentFilter
+
+    def __init__(self, db: Database, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.db = db
+        self.picks: dict[str, str] = {}  # vendor id -> count id the user chose
+        self.measure = QComboBox(self)
+        self.measure.setObjectName("chartMeasure")
+        self.measure.addItem("Reported counts", "reported")
+        self.measure.addItem("Documented deployments", "deployments")
+        self.measure.setToolTip("What the bars show")
+        self.as_of = QComboBox(self)
+        self.as_of.setObjectName("chartAsOf")
+        self.as_of.addItem("As of: latest", None)
+        for y in data.count_years(db):
+            self.as_of.addItem(f"As of: {y}", y)
+        self.as_of.setToolTip("Show each vendor's latest count reported in or before this year")
+        self.log_box = QCheckBox("&Log scale", self)
+        self.log_box.setObjectName("chartLogScale")
+        self.log_box.setToolTip("A logarithmic axis, so that 2,400 and 20 are both readable")
+        self.reset_picks = QPushButton("Reset count choices", self)
+        self.reset_picks.setToolTip("Show the default count for every vendor again")
+        self.reset_picks.setEnabled(False)
+        values = data.deployment_filter_values(db)
+        self.filters: dict[str, QComboBox] = {}
+        for key, header, options in (
+            ("customer_country", "Country", values.customer_country),
+            ("customer_type", "Customer type", values.customer_type),
+            ("status", "Status", values.status),
+        ):
+            box = QComboBox(self)
+            box.setObjectName(f"chartFilter_{key}")
+            box.addItem(f"{header}: all", None)
+            for value, n in options:
+                box.addItem(f"{value or '(none)'} ({n:,})", value)
+            box.setToolTip(f"Only deployments with this {header.lower()} (as on the Deployments page)")
+            self.filters[key] = box
+        bar = QHBoxLayout()
+        bar.addWidget(self.measure)
+        bar.addWidget(self.as_of)
+        bar.addWidget(self.reset_picks)
+        for box in self.filters.values():
+            bar.addWidget(box)
+        bar.addWidget(self.log_box)
+        bar.addStretch(1)
+        self.counts_chart = CountsChart(self)
+        self.counts_chart.options_for = lambda vid: data.vendor_count_options(self.db, vid, self.year())
+        self.counts_chart.pick_count = self.pick
+        self.deployments_chart = DeploymentsChart(self)
+        self.stack = QStackedWidget(self)
+        for chart in (self.counts_chart, self.deployments_chart):
+            self.stack.addWidget(chart)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 4, 0, 0)
+        layout.addLayout(bar)
+        layout.addWidget(self.stack, 1)
+        self._connect_signals()
+        self._on_measure_changed()
+
+    def _connect_signals(self) -> None:
+        self.measure.currentIndexChanged.connect(self._on_measure_changed)
+        self.as_of.currentIndexChanged.connect(self.refresh)
+        self.log_box.toggled.connect(self.counts_chart.set_log_scale)
+        self.reset_picks.clicked.connect(self._on_reset_picks)
+        for box in self.filters.values():
+            box.currentIndexChanged.connect(self.refresh)
+        self.counts_chart.activated.connect(self._on_count_activated)
+        self.deployments_chart.activated.connect(self._on_segment_activated)
+
+    # -- public -------------------------------------------------------------------------------
+    def chart(self) -> ChartView:
+        return self.deployments_chart if self.showing_deployments() else self.counts_chart
+
+    def showing_deployments(self) -> bool:
+        return bool(self.measure.currentData() == "deployments")
+
+    def show_measure(self, measure: str) -> None:
+        self.measure.setCurrentIndex(self.measure.findData(measure))
+
+    def year(self) -> int | None:
+        y = self.as_of.currentData()
+        return None if y is None else int(y)
+
+    def current_filter(self) -> DeploymentFilter:
+        v = {k: box.currentData() for k, box in self.filters.items()}
+        return DeploymentFilter(v["customer_country"], v["customer_type"], v["status"])
+
+    def set_filter(self, flt: DeploymentFilter) -> None:
+        """Take over the Deployments page's filters (country, customer type, status)."""
+        for key, value in (
+            ("customer_country", flt.customer_country),
+            ("customer_type", flt.customer_type),
+            ("status", flt.status),
+        ):
+            box = self.filters[key]
+            idx = box.findData(value) if value is not None else 0
+            if idx < 0:
+                box.addItem(f"{value} (0)", value)
+                idx = box.count() - 1
+            box.blockSignals(True)
+            box.setCurrentIndex(idx)
+            box.blockSignals(False)
+        self.refresh()
+
+    def pick(self, vendor_id: str, count_id: str) -> None:
+        self.picks[vendor_id] = count_id
+        self.reset_picks.setEnabled(True)
+        self.refresh()
+
+    def refresh(self) -> None:
+        if self.showing_deployments():
+            flt = self.current_filter()
+            self.deployments_chart.set_segments(data.documented_deployments(self.db, flt), _filter_text(flt))
+        else:
+            year = self.year()
+            counts = data.reported_counts(self.db, year, self.picks.values())
+            title = "Reported customer counts per vendor — " + (
+                f"latest reported in or before {year}" if year else "latest reported"
+            )
+            self.counts_chart.set_counts(counts, log_scale=self.log_box.isChecked(), title=title)
+
+    # -- slots --------------------------------------------------------------------------------
+    def _on_measure_changed(self, *_args: object) -> None:
+        deployments = self.showing_deployments()
+        self.stack.setCurrentIndex(1 if deployments else 0)
+        for box in self.filters.values():
+            box.setVisible(deployments)
+        self.as_of.setVisible(not deployments)
+        self.log_box.setVisible(not deployments)
+        self.reset_picks.setVisible(not deployments)
+        self.refresh()
+
+    def _on_reset_picks(self) -> None:
+        self.picks.clear()
+        self.reset_picks.setEnabled(False)
+        self.refresh()
+
+    def _on_count_activated(self, c: ReportedCount) -> None:
+        self.deployments_requested.emit(c.vendor_id, c.vendor_name, DeploymentFilter())
+
+    def _on_segment_activated(self, s: DeploymentSegment) -> None:
+        flt = self.current_filter()
+        self.deployments_requested.emit(
+            s.vendor_id, s.vendor_name, DeploymentFilter(flt.customer_country, flt.customer_type, s.status)
+        )
+
+
+def _filter_text(flt: DeploymentFilter) -> str:
+    parts = [
+        f"{label}: {value or '(none)'}"
+        for label, value in (
+            ("customer country", flt.customer_country),
+            ("customer type", flt.customer_type),
+            ("status", flt.status),
+        )
+        if value is not None
+    ]
+    return ("Filtered by " + ", ".join(parts)) if parts else ""
+
+
+class StudyTab(QWidget):
+    record_requested = Signal(str, str)  # entity, record id: a bar opens its study
+
+    def __init__(self, db: Database, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.db = db
+        self.studies = data.studies_with_figures(db)
+        self.study = QComboBox(self)
+        self.study.setObjectName("chartStudy")
+        self.study.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.study.setMinimumContentsLength(50)
+        for s in self.studies:
+            self.study.addItem(f"{s.title} ({s.year or 'no date'})", s.study_id)
+        self.measure = QComboBox(self)
+        self.measure.setObjectName("chartStudyMeasure")
+        self.measure.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.measure.setMinimumContentsLength(40)
+        bar = QHBoxLayout()
+        for text, box, stretch in (("&Study", self.study, 3), ("&Measure", self.measure, 2)):
+            label = QLabel(text, self)
+            label.setBuddy(box)
+            bar.addWidget(label)
+            bar.addWidget(box, stretch)
+        self.chart_view = StudyChart(self)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 4, 0, 0)
+        layout.addLayout(bar)
+        layout.addWidget(self.chart_view, 1)
+        self.study.currentIndexChanged.connect(self._on_study_changed)
+        self.measure.currentIndexChanged.connect(self.refresh)
+        self.chart_view.activated.connect(self._on_figure_activated)
+        default = self.study.findData("gender-shades-2018")
+        if default >= 0:
+            self.study.setCurrentIndex(default)
+        self._on_study_changed()
+
+    def chart(self) -> ChartView:
+        return self.chart_view
+
+    def show_study(self, study_id: str, measure_index: int = 0) -> None:
+        self.study.setCurrentIndex(self.study.findData(study_id))
+        self.measure.setCurrentIndex(measure_index)
+
+    def _current(self) -> data.StudyChoice | None:
+        sid = self.study.currentData()
+        return next((s for s in self.studies if s.study_id == sid), None)
+
+    def _on_study_changed(self, *_args: object) -> None:
+        choice = self._current()
+        self.measure.blockSignals(True)
+        self.measure.clear()
+        for m in choice.measures if choice else ():
+            self.measure.addItem(m.label(), (m.metric, m.unit))
+        self.measure.blockSignals(False)
+        self.refresh()
+
+    def _on_figure_activated(self, _figure: StudyFigureBar) -> None:
+        choice = self._current()
+        if choice is not None:
+            self.record_requested.emit("studies", choice.study_id)
+
+    def refresh(self) -> None:
+        choice = self._current()
+        picked = self.measure.currentData()
+        if choice is None or picked is None:
+            self.chart_view.set_figures([], "No study with numeric figures", "", "")
+            return
+        metric, unit = picked
+        figures = data.study_figures(self.db, choice.study_id, metric, unit)
+        self.chart_view.set_figures(figures, choice.title, metric, unit)
+
+
+class TimelineTab(QWidget):
+    events_requested = Signal(int, str)  # year, kind
+
+    def __init__(self, db: Database, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.db = db
+        self.chart_view = TimelineChart(self)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 4, 0, 0)
+        layout.addWidget(self.chart_view, 1)
+        self.chart_view.activated.connect(self._on_activated)
+        self.refresh()
+
+    def chart(self) -> ChartView:
+        return self.chart_view
+
+    def refresh(self) -> None:
+        self.chart_view.set_events(data.events_per_year(self.db))
+
+    def _on_activated(self, r: YearKindCount) -> None:
+        self.events_requested.emit(r.year, r.kind)

@@ -1,0 +1,353 @@
+"""The chart base: a pyqtgraph scene with a details line, keyboard selection of bars, a
+context menu and PNG/SVG export (`ChartView`); `RowChart`, one row per vendor with a scroll bar."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Any
+
+import pyqtgraph as pg
+from PySide6.QtCore import QPoint, QRectF, QSize, Qt, Signal
+from PySide6.QtGui import QAction, QColor, QKeyEvent, QPainter, QResizeEvent, QWheelEvent
+from PySide6.QtSvg import QSvgGenerator
+from PySide6.QtWidgets import (
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QMenu,
+    QMessageBox,
+    QScrollBar,
+    QVBoxLayout,
+    QWidget,
+)
+
+from faceledger.ui.charts.bars import BarsItem
+from faceledger.ui.charts.style import EXPORT_FORMATS, INK, MUTED, SOURCE_NOTE, esc, make_pen, plain_details
+
+log = logging.getLogger(__name__)
+
+
+# -- the chart base -----------------------------------------------------------------------------
+class ChartView(QWidget):
+    """A pyqtgraph scene with export (button, context menu, `export_chart`), keyboard selection
+    of bars (arrows, Enter) and a details line that repeats the current bar's tooltip."""
+
+    activated = Signal(object)  # the key of the bar the user clicked or pressed Enter on
+
+    title_text = "chart"
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.view = pg.GraphicsLayoutWidget(self)
+        self.view.setObjectName("chartScene")
+        self.view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.view.customContextMenuRequested.connect(self._on_context_menu_requested)
+        self.view.ci.setContentsMargins(8, 8, 16, 8)
+        self.details = QLabel(self)
+        self.details.setObjectName("chartDetails")
+        self.details.setWordWrap(True)
+        self.details.setTextFormat(Qt.TextFormat.PlainText)
+        self.details.setText("Hover over a bar, or use the arrow keys, for its details and sources.")
+        lines = self.details.fontMetrics().lineSpacing()
+        self.details.setFixedHeight(3 * lines + 6)  # the chart must not jump when the text changes
+        self.details.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self.bars_items: list[BarsItem] = []
+        self._layout = QVBoxLayout(self)
+        self._layout.setContentsMargins(0, 0, 0, 0)
+        self._layout.addWidget(self.view, 1)
+        self._layout.addWidget(self.details)
+
+    # -- bars of all items, in keyboard order -------------------------------------------------
+    def _track(self, item: BarsItem) -> BarsItem:
+        self.bars_items.append(item)
+        item.sigHovered.connect(lambda i, it=item: self._on_bar_hovered(it, i))
+        item.sigClicked.connect(lambda i, button, it=item: self._on_bar_clicked(it, i, button))
+        return item
+
+    def all_bars(self) -> list[tuple[BarsItem, int]]:
+        return [(it, i) for it in self.bars_items for i in range(len(it.bars))]
+
+    def activate(self, item: BarsItem, index: int) -> None:
+        self.activated.emit(item.bars[index].key)
+
+    def show_details(self, text: str) -> None:
+        """Show a bar's details under the chart, cut to the three lines there is room for."""
+        fm = self.details.fontMetrics()
+        room = int(max(self.details.width(), 300) * 2.7)
+        self.details.setText(fm.elidedText(text, Qt.TextElideMode.ElideRight, room))
+
+    def _on_bar_hovered(self, item: BarsItem, index: int) -> None:
+        if index >= 0:
+            self.show_details(plain_details(item.bars[index].tooltip))
+
+    def _on_bar_clicked(self, item: BarsItem, index: int, button: Any) -> None:
+        if button == Qt.MouseButton.LeftButton:
+            self.activate(item, index)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        bars = self.all_bars()
+        if not bars:
+            super().keyPressEvent(event)
+            return
+        pos = next((n for n, (it, i) in enumerate(bars) if it.current == i), -1)
+        key = event.key()
+        if key in (Qt.Key.Key_Down, Qt.Key.Key_Right):
+            self._select(bars, min(pos + 1, len(bars) - 1))
+        elif key in (Qt.Key.Key_Up, Qt.Key.Key_Left):
+            self._select(bars, max(pos - 1, 0))
+        elif key in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and pos >= 0:
+            self.activate(*bars[pos])
+        elif key == Qt.Key.Key_Menu and pos >= 0:
+            it, i = bars[pos]
+            scene_pt = it.mapToScene(it.bars[i].rect.center())
+            self._on_context_menu_requested(self.view.mapFromScene(scene_pt))
+        else:
+            super().keyPressEvent(event)
+            return
+        event.accept()
+
+    def _select(self, bars: list[tuple[BarsItem, int]], pos: int) -> None:
+        for it in self.bars_items:
+            it.set_current(-1)
+        it, i = bars[pos]
+        it.set_current(i)
+        self.show_details(plain_details(it.bars[i].tooltip))
+
+    # -- export -------------------------------------------------------------------------------
+    def export_chart(self, path: str | Path, fmt: str | None = None) -> Path:
+        """Write the chart as PNG or SVG (from the suffix when `fmt` is None); returns the path."""
+        p = Path(path)
+        kind = (fmt or p.suffix.lstrip(".")).lower()
+        if kind not in EXPORT_FORMATS:
+            raise ValueError(f"charts export as PNG or SVG, not '{kind or p.suffix}'")
+        if p.suffix.lower() != f".{kind}":
+            p = p.with_name(p.name + f".{kind}")
+        layout = self.view.ci  # the whole chart: title, plots, legend, footer
+        if layout.geometry().width() < 300 or layout.geometry().height() < 200:
+            layout.setGeometry(QRectF(0, 0, 1200, 800))  # never laid out (not shown yet): a print size
+        tmp = p.with_name(p.name + ".part")
+        try:
+            if kind == "png":
+                import pyqtgraph.exporters as exporters  # noqa: PLC0415 (parametertree: only on export)
+
+                exp = exporters.ImageExporter(layout)
+                # The exporter picks the format from the file name, so write beside with .png last.
+                tmp = p.with_name(p.stem + ".part.png")
+                exp.export(str(tmp))
+            else:
+                _write_svg(layout, tmp, self.title_text)
+            if not tmp.exists() or tmp.stat().st_size == 0:
+                raise OSError(f"nothing was written to {tmp}")
+            tmp.replace(p)
+        finally:
+            if tmp.exists():
+                tmp.unlink()
+        return p
+
+    def export_with_dialog(self, fmt: str) -> Path | None:
+        name = self.title_text.lower().replace(" ", "-")
+        filters = {"png": "PNG image (*.png)", "svg": "SVG drawing (*.svg)"}
+        path, _ = QFileDialog.getSaveFileName(
+            self, f"Export chart as {fmt.upper()}", str(Path.home() / f"{name}.{fmt}"), filters[fmt]
+        )
+        if not path:
+            return None
+        try:
+            written = self.export_chart(path, fmt)
+            self.show_details(f"Chart saved as {written}")
+            return written
+        except (OSError, ValueError) as exc:
+            log.warning("chart export to %s failed: %s", path, exc)
+            QMessageBox.warning(self, "Chart not exported", f"The chart could not be written.\n\n{exc}")
+            return None
+
+    # -- context menu -------------------------------------------------------------------------
+    def _bar_at(self, view_pos: QPoint) -> tuple[BarsItem, int] | None:
+        scene_pos = self.view.mapToScene(view_pos)
+        for it in self.bars_items:
+            i = it.index_at(it.mapFromScene(scene_pos))
+            if i >= 0:
+                return it, i
+        return None
+
+    def _add_bar_actions(self, menu: QMenu, item: BarsItem, index: int) -> None:
+        """Subclasses add actions for the bar under the mouse."""
+
+    def build_context_menu(self, view_pos: QPoint) -> QMenu:
+        menu = QMenu(self)
+        hit = self._bar_at(view_pos)
+        if hit is not None:
+            self._add_bar_actions(menu, *hit)
+            if not menu.isEmpty():
+                menu.addSeparator()
+        for fmt in EXPORT_FORMATS:
+            act = QAction(f"Export chart as {fmt.upper()}…", menu)
+            act.triggered.connect(lambda _=False, f=fmt: self.export_with_dialog(f))
+            menu.addAction(act)
+        return menu
+
+    def _on_context_menu_requested(self, pos: QPoint) -> None:
+        menu = self.build_context_menu(pos)
+        menu.exec(self.view.mapToGlobal(pos))
+        menu.deleteLater()
+
+    # -- helpers ------------------------------------------------------------------------------
+    def _plot(self, row: int, col: int, **kw: Any) -> Any:
+        plot = self.view.addPlot(row=row, col=col, **kw)
+        plot.setMenuEnabled(False)
+        plot.hideButtons()
+        plot.setMouseEnabled(x=False, y=False)
+        for name in ("left", "bottom"):
+            ax = plot.getAxis(name)
+            ax.setPen(make_pen(MUTED))
+            ax.setTextPen(make_pen(INK))
+        return plot
+
+    # Setting texts, ticks and ranges is costly in pyqtgraph (HTML layout, axis pictures); a chart
+    # re-rendered with the same frame only pays for its bars.
+    @staticmethod
+    def _text(label: Any, text: str) -> None:
+        if label.text != text:
+            label.setText(text)
+
+    @staticmethod
+    def _axis_label(plot: Any, side: str, text: str) -> None:
+        if plot.getAxis(side).labelText != text:
+            plot.setLabel(side, text)
+
+    @staticmethod
+    def _ticks(axis: Any, ticks: list[list[tuple[float, str]]] | None) -> None:
+        if axis._tickLevels != ticks:
+            axis.setTicks(ticks)
+
+    @staticmethod
+    def _range(plot: Any, x: tuple[float, float] | None = None, y: tuple[float, float] | None = None) -> None:
+        target = plot.getViewBox().state["targetRange"]
+        xr = None if x is None or list(x) == list(target[0]) else x
+        yr = None if y is None or list(y) == list(target[1]) else y
+        if xr is not None or yr is not None:
+            plot.getViewBox().setRange(xRange=xr, yRange=yr, padding=0)
+
+    def _side_legend(self) -> Any:
+        """A legend in its own column right of the plot, at the top."""
+        legend = pg.LegendItem(labelTextColor=INK)
+        self.view.addItem(legend, row=1, col=1)
+        self.view.ci.layout.setAlignment(legend, Qt.AlignmentFlag.AlignTop)
+        return legend
+
+    def _legend(self, legend: Any, entries: list[tuple[str, QColor]]) -> None:
+        """Colour squares with names (rebuilt only when they change)."""
+        key = [(name, colour.name()) for name, colour in entries]
+        if getattr(legend, "_faceledger_key", None) == key:
+            return
+        legend.clear()
+        samples = []
+        for name, colour in entries:
+            sample = pg.BarGraphItem(
+                x=[0], height=[1], width=1, brush=colour, pen=make_pen(colour.darker(140))
+            )
+            samples.append(sample)
+            legend.addItem(sample, esc(name))
+        legend._faceledger_key = key
+        legend._faceledger_samples = samples  # the samples must outlive the legend entries
+        legend.setMaximumHeight(22 * len(entries) + 12)
+
+    def _label(self, row: int, col: int, text: str, colspan: int = 1, size: str = "9pt", **kw: Any) -> Any:
+        label = pg.LabelItem(text, size=size, color=INK, justify="left")
+        self.view.addItem(label, row=row, col=col, colspan=colspan, **kw)
+        return label
+
+
+def _write_svg(item: Any, path: Path, title: str) -> None:
+    """SVG of a chart's layout item, drawn by Qt's QSvgGenerator from the same scene as the
+    screen. Not pyqtgraph's SVGExporter: in pyqtgraph 0.14.0 it fails on the closed paths Qt 6.11
+    writes (pyqtgraph issue #3495) and, where it runs, moves this chart's labels and word boxes
+    off their rows, which would misstate which vendor a count belongs to."""
+    rect = item.sceneBoundingRect()
+    gen = QSvgGenerator()
+    gen.setFileName(str(path))
+    gen.setSize(QSize(int(rect.width()), int(rect.height())))
+    gen.setViewBox(QRectF(0, 0, rect.width(), rect.height()))
+    gen.setResolution(96)  # text sized as on screen (the generator's default, 72 dpi, shrinks it)
+    gen.setTitle(title)
+    gen.setDescription("FaceLedger chart. " + SOURCE_NOTE)
+    painter = QPainter(gen)
+    try:
+        item.scene().render(painter, QRectF(0, 0, rect.width(), rect.height()), rect)
+    finally:
+        painter.end()
+
+
+class RowChart(ChartView):
+    """A horizontal bar chart, one row per vendor: it shows as many rows as fit the window and a
+    scroll bar (or the mouse wheel) moves through the rest, so drawing costs what is on screen."""
+
+    row_pixels = 30
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.rows = 0
+        self.scrollbar = QScrollBar(Qt.Orientation.Vertical, self)
+        self.scrollbar.setObjectName("chartRows")
+        self.scrollbar.setVisible(False)
+        self._layout.removeWidget(self.view)
+        row = QHBoxLayout()
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addWidget(self.view, 1)
+        row.addWidget(self.scrollbar)
+        self._layout.insertLayout(0, row, 1)
+        self.scrollbar.valueChanged.connect(self._on_scrolled)
+
+    def row_plot(self) -> Any:
+        """The plot whose y range is the row window (others are linked to it)."""
+        raise NotImplementedError
+
+    def set_rows(self, n: int) -> None:
+        self.rows = n
+        self._update_window()
+
+    def rows_in_view(self) -> int:
+        vb = self.row_plot().getViewBox()
+        height = vb.height() if vb.height() > 50 else max(self.view.height() - 220, 100)
+        return max(3, int(height // self.row_pixels))
+
+    def scroll_to_row(self, row: int) -> None:
+        fit = self.rows_in_view()
+        first = self.scrollbar.value()
+        if row < first:
+            self.scrollbar.setValue(row)
+        elif row >= first + fit:
+            self.scrollbar.setValue(row - fit + 1)
+
+    def _update_window(self) -> None:
+        fit = self.rows_in_view()
+        more = self.rows > fit
+        self.scrollbar.blockSignals(True)
+        self.scrollbar.setRange(0, max(0, self.rows - fit))
+        self.scrollbar.setPageStep(fit)
+        self.scrollbar.blockSignals(False)
+        self.scrollbar.setVisible(more)
+        self._on_scrolled(self.scrollbar.value())
+
+    def _on_scrolled(self, first: int) -> None:
+        visible = min(max(self.rows, 1), self.rows_in_view())
+        self._range(self.row_plot(), y=(first - 0.6, first + visible - 0.4))
+
+    def _select(self, bars: list[tuple[BarsItem, int]], pos: int) -> None:
+        super()._select(bars, pos)
+        it, i = bars[pos]
+        self.scroll_to_row(round(it.bars[i].rect.center().y()))
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._update_window()
+
+    def wheelEvent(self, event: QWheelEvent) -> None:
+        if self.scrollbar.isVisible():
+            steps = event.angleDelta().y() // 40
+            self.scrollbar.setValue(self.scrollbar.value() - steps)
+            event.accept()
+        else:
+            super().wheelEvent(event)
