@@ -258,10 +258,16 @@ def test_eu_lisa_framework_has_no_end_that_contradicts_active(conn: sqlite3.Conn
 
 
 def test_ended_deployments_have_an_end_or_say_it_is_not_known(conn: sqlite3.Connection) -> None:
-    open_ended = {
-        r[0] for r in conn.execute("SELECT id FROM deployments WHERE status = 'ended' AND end IS NULL")
+    # The build refuses an ended deployment with neither an end date nor 'end_not_known = true'
+    # (checked below); the curated ones of that kind are these five, and the inventories' retired
+    # use cases (which give no end dates) come on top.
+    curated = {
+        r[0]
+        for r in conn.execute(
+            "SELECT id FROM deployments WHERE status = 'ended' AND end IS NULL AND dataset_id IS NULL"
+        )
     }
-    assert open_ended == {
+    assert curated == {
         f"clearview-ai--{c}"
         for c in (
             "edmonton-police-service",

@@ -21,7 +21,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from db import build  # noqa: E402
-from db.importers import IMPORTERS, aiaaic, federal_inventory, nist_frvt  # noqa: E402
+from db.importers import IMPORTERS, aiaaic, aiid, federal_inventory, nist_frvt  # noqa: E402
 from db.importers.aiaaic_review import SAME_HAPPENING  # noqa: E402
 
 EXTERNAL = ROOT / "db" / "external"
@@ -137,7 +137,7 @@ def test_raw_files_and_provenance_are_copied(sub: str, files: list[str]) -> None
 
 
 def test_importer_order() -> None:
-    assert IMPORTERS == [federal_inventory.run, aiaaic.run, nist_frvt.run]
+    assert IMPORTERS == [federal_inventory.run, aiaaic.run, aiid.run, nist_frvt.run]
 
 
 # -- AIAAIC ----------------------------------------------------------------------------------------
@@ -431,14 +431,22 @@ def test_every_imported_row_has_citation_dataset_and_partial_status(full_db: sql
             table,
         )
         assert uncited == 0, table
-    # Imported rows cite dataset sources of their own dataset.
+    # Imported events cite dataset sources only, at least one of their own dataset (an entry of another
+    # dataset about the same happening is one more source of the event, not a second event).
     mismatched = scalar(
         full_db,
         "SELECT COUNT(*) FROM citations c JOIN sources s ON s.id = c.source_id "
         "JOIN events e ON c.entity = 'events' AND e.id = c.record_id "
-        "WHERE e.dataset_id IS NOT NULL AND (s.dataset_id IS NULL OR s.dataset_id != e.dataset_id)",
+        "WHERE e.dataset_id IS NOT NULL AND s.dataset_id IS NULL",
     )
     assert mismatched == 0
+    without_own = scalar(
+        full_db,
+        "SELECT COUNT(*) FROM events e WHERE e.dataset_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM citations c "
+        "JOIN sources s ON s.id = c.source_id WHERE c.entity = 'events' AND c.record_id = e.id "
+        "AND s.dataset_id = e.dataset_id)",
+    )
+    assert without_own == 0
     assert (
         scalar(full_db, "SELECT COUNT(*) FROM sources WHERE dataset_id IS NOT NULL AND kind != 'dataset'")
         == 0

@@ -9,7 +9,9 @@ Order matters for resolution (each importer sees the curated records and the ear
    ("CBP", "ICE", "FBI", ...), so that later datasets resolve to them;
 2. aiaaic: deployers/developers resolve to the curated records and the federal ones; what is left
    becomes new records with proper names ("NtechLab", "Paravision", ...);
-3. nist_frvt: last, because its reviewed prefix map links NIST's squashed developer prefixes
+3. aiid: after AIAAIC, because an AI Incident Database incident that FaceLedger already records (curated or
+   AIAAIC) becomes a source of that event; its deployer/developer slugs resolve to the records above;
+4. nist_frvt: last, because its reviewed prefix map links NIST's squashed developer prefixes
    ("ntechlab", "everai-paravision") to those properly named records; only unmapped prefixes become
    "nist-<prefix>" records. Run first, it would create lower-case prefix records that AIAAIC names
    would then collide with.
@@ -19,6 +21,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from db.importers import aiaaic, federal_inventory, nist_frvt
+from db.importers import aiaaic, aiid, federal_inventory, nist_frvt
 
-IMPORTERS: list[Callable[..., None]] = [federal_inventory.run, aiaaic.run, nist_frvt.run]
+IMPORTERS: list[Callable[..., None]] = [federal_inventory.run, aiaaic.run, aiid.run, nist_frvt.run]

@@ -82,6 +82,10 @@ PREFIX_MAP: dict[str, tuple[str, ...]] = {
     "staqu": ("staqu-technologies", "Staqu Technologies"),
     "videmo": ("videmo", "Videmo"),
     "didiglobalface": ("didi-global", "Didi Global"),
+    # Curated vendor records added for issue 14 (the NIST label is the company's own name).
+    "cogent": ("thales", "Thales"),  # Thales's face algorithm is called Cogent (source nv-s25)
+    "trueface": ("trueface", "Trueface"),
+    "neurotechnology": ("neurotechnology", "Neurotechnology"),
 }
 
 # gender_race column -> readable subgroup (M/F = male/female, W/B = white/black, per PROVENANCE.md).

@@ -207,13 +207,18 @@ class DetailPane(QTextBrowser):
             )
         out.append("</table>")
         out += self._related(entity, rec)
-        ds = self.repos.vendors.dataset(getattr(rec, "dataset_id", None))
-        if ds is not None:
+        # The record's own dataset, then the datasets of its sources (a curated record merged with a
+        # dataset entry cites it): each with its licence and attribution.
+        dataset_ids = [getattr(rec, "dataset_id", None)] + [c.source.dataset_id for c in self._citations]
+        datasets = [self.repos.vendors.dataset(d) for d in dict.fromkeys(d for d in dataset_ids if d)]
+        if any(ds is not None for ds in datasets):
             out.append("<h3>Imported data</h3>")
-            out.append(
-                f"<p>From the dataset <a href='{internal_href('datasets', ds.id)}'>{e(ds.name)}</a>, "
-                f"licence {e(ds.licence)}. {e(ds.attribution)}</p>"
-            )
+        for ds in datasets:
+            if ds is not None:
+                out.append(
+                    f"<p>From the dataset <a href='{internal_href('datasets', ds.id)}'>{e(ds.name)}</a>, "
+                    f"licence {e(ds.licence)}. {e(ds.attribution)}</p>"
+                )
         if entity not in ("sources", "datasets"):
             out += self._sources()
         return "".join(out)
