@@ -30,3 +30,14 @@ def test_layer_contracts_are_kept() -> None:
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "0 broken" in result.stdout
+
+
+def test_every_package_of_the_app_is_installed() -> None:
+    """A non-editable install (CI's, a user's) carries only the packages pyproject.toml lists."""
+    config = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["setuptools"]
+    listed = set(config["packages"])
+    on_disk = {
+        ".".join(init.parent.relative_to(ROOT / "app").parts)
+        for init in (ROOT / "app" / "faceledger").rglob("__init__.py")
+    }
+    assert on_disk - listed == set(), "packages missing from [tool.setuptools] packages"
