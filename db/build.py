@@ -26,6 +26,7 @@ sys.path.insert(0, str(ROOT / "app"))
 import sqlite_utils  # noqa: E402
 
 from faceledger.data import charts, schema  # noqa: E402
+from faceledger.data.datasette_metadata import metadata_path, write_metadata  # noqa: E402
 from faceledger.data.entities import (  # noqa: E402
     ALL_SPECS,
     ENTITIES,
@@ -1254,6 +1255,7 @@ def build(
         "application": "FaceLedger",
     }
     write_database(out, tables, meta)
+    write_metadata(out)  # Datasette's metadata, shipped beside the database
     return {name: len(rows) for name, rows in tables.items()}
 
 
@@ -1283,7 +1285,7 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     for name, n in counts.items():
         print(f"{name:18} {n:>7}")
-    print(f"wrote {args.output}")
+    print(f"wrote {args.output} and {metadata_path(args.output).name}")
     return 0
 
 

@@ -5,6 +5,8 @@ faceledger doctor [--db PATH]                check an install
 faceledger stats [--db PATH]                 counts per entity, status and dataset
 faceledger search QUERY [--type T] [--limit N] [--format table|csv|json] [--db PATH]
 faceledger chart counts|deployments|studies|events [...]   a chart's numbers, or the chart drawn
+faceledger datasette-metadata [-o FILE]      Datasette metadata: licences, sources, columns, search
+faceledger serve [--port N] [--host H]       the database read-only in a browser (Datasette, an extra)
 """
 
 from __future__ import annotations
@@ -74,6 +76,9 @@ def build_parser() -> argparse.ArgumentParser:
     from faceledger.chart_cli import add_chart_parser  # noqa: PLC0415
 
     add_chart_parser(sub, _add_db)
+    from faceledger.serve_cli import add_serve_parsers  # noqa: PLC0415
+
+    add_serve_parsers(sub, _add_db)
     return parser
 
 
@@ -123,6 +128,11 @@ def main(argv: Sequence[str] | None = None, stdout: TextIO | None = None) -> int
             from faceledger.chart_cli import run_chart  # noqa: PLC0415
 
             return run_chart(args, out)
+        if command in ("serve", "datasette-metadata"):
+            from faceledger import serve_cli  # noqa: PLC0415
+
+            run = serve_cli.run_serve if command == "serve" else serve_cli.run_datasette_metadata
+            return run(args, out)
         raise CliError(f"unknown command {command}")
     except CliError as exc:
         print(f"faceledger: {exc}", file=sys.stderr)

@@ -14,72 +14,13 @@ from PySide6.QtCore import QUrl, Signal
 from PySide6.QtWidgets import QTextBrowser, QWidget
 
 from faceledger.data.citation import citation_text
-from faceledger.data.entities import ALL_SPECS, ENTITIES
+from faceledger.data.entities import ALL_SPECS, DETAIL_LABELS, ENTITIES
 from faceledger.data.records import record_fields
 from faceledger.data.repositories import RELATED_LIMIT, Citation, Link, Repositories
 from faceledger.data.schema import COUNTED
 
 INTERNAL_SCHEME = "faceledger"
 
-LABELS = {
-    "name": "Name",
-    "customer_type": "Customer type",
-    "customer_country": "Customer country",
-    "legal_name": "Legal name",
-    "hq_country": "Country",
-    "hq_city": "Headquarters",
-    "founded": "Founded",
-    "products": "Products",
-    "website": "Website",
-    "summary": "Summary",
-    "origin": "Origin",
-    "known_from": "Known from",
-    "sector": "Sector",
-    "aliases": "Also known as",
-    "type": "Type",
-    "country": "Country",
-    "region": "Region",
-    "vendor_name": "Vendor",
-    "customer_name": "Customer",
-    "product": "Product",
-    "status": "Status",
-    "start": "Start",
-    "end": "End",
-    "subject": "What was counted",
-    "counted": "Kind of thing counted",
-    "scope": "Scope",
-    "reported_customers": "Reported customers",
-    "qualifier": "Qualifier",
-    "value": "Number",
-    "value_text": "Count",
-    "as_of": "As of",
-    "reported_by": "Reported by",
-    "kind": "Kind",
-    "title": "Title",
-    "authors": "Authors",
-    "org": "Organisation",
-    "venue": "Published in",
-    "date": "Date",
-    "url": "Address",
-    "method": "Method",
-    "jurisdiction": "Jurisdiction",
-    "vendor_names": "Vendors",
-    "customer_names": "Customers",
-    "amount": "Amount",
-    "currency": "Currency",
-    "person": "Person",
-    "place": "Place",
-    "publisher": "Publisher",
-    "licence": "Licence",
-    "licence_url": "Licence text",
-    "attribution": "Attribution",
-    "retrieved": "Retrieved",
-    "upstream": "Copied from",
-    "rows_imported": "Rows imported",
-    "rows_detail": "Rows per table",
-    "note": "Note",
-    "link": "Dataset entry",
-}
 HIDDEN = {
     "id",
     "verification",
@@ -202,7 +143,7 @@ class DetailPane(QTextBrowser):
             else:
                 shown = e(value).replace("\n", "<br>")
             out.append(
-                f"<tr><td valign='top' style='color:#555; padding-right:10px'>{e(LABELS.get(name, name))}</td>"
+                f"<tr><td valign='top' style='color:#555; padding-right:10px'>{e(DETAIL_LABELS.get(name, name))}</td>"
                 f"<td valign='top'>{shown}</td></tr>"
             )
         out.append("</table>")
