@@ -2,7 +2,8 @@
 
 Usage: python db/build.py [-o OUT.db]
 
-Deterministic: the same sources give the same rows in the same order, and the same manifest.
+Deterministic: the same sources give the same rows in the same order, and the same manifest
+and Datasette metadata (both written beside the database).
 """
 
 from __future__ import annotations

@@ -340,3 +340,17 @@ def test_serve_answers_on_localhost(tmp_path: Path) -> None:
         proc.terminate()
         out, err = proc.communicate(timeout=30)
     assert f"Open {url} in a browser." in out, out + err
+
+
+@pytest.mark.enable_socket
+@pytest.mark.allow_hosts(["127.0.0.1"])
+def test_serve_on_a_taken_port_says_so(capsys: pytest.CaptureFixture[str]) -> None:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        out = io.StringIO()
+        assert main(["serve", "--port", str(port)], stdout=out) == 2
+    err = capsys.readouterr().err
+    assert err == f"faceledger: port {port} on 127.0.0.1 is already in use: choose another with --port N\n"
+    assert out.getvalue() == ""  # no address announced for a server that did not start
