@@ -144,6 +144,11 @@ class EntityTableModel(QAbstractTableModel):
         return self._pending[1] if self._pending is not None else self._query
 
     @property
+    def shown_query(self) -> Query:
+        """The query of the rows the model holds now (while `busy`, the previous one)."""
+        return self._query
+
+    @property
     def busy(self) -> bool:
         """Whether a query's first page is being read off the GUI thread (the rows shown are the
         previous query's until it arrives)."""
@@ -529,3 +534,17 @@ class EntityTableModel(QAbstractTableModel):
     def row_of(self, record_id: str) -> int | None:
         """Row of a record in the current query, or None when the query excludes it."""
         return self.repository.position(self._query, record_id)
+
+    def loaded_row_of(self, record_id: str) -> int | None:
+        """Row of a record among the rows already read (no query), or None."""
+        for page_no, page in self._pages.items():
+            for i, values in enumerate(page):
+                if str(values[0]) == record_id:
+                    row = page_no * PAGE_SIZE + i
+                    return row if row < self._rows else None
+        return None
+
+    @property
+    def small(self) -> bool:
+        """Whether the table is small enough to be counted and searched on the GUI thread."""
+        return self.repository.approx_rows <= SMALL_TABLE_ROWS

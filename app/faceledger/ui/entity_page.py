@@ -109,6 +109,10 @@ class EntityPage(QWidget):
         self._facet_timer.setInterval(0)
         self._facet_timer.timeout.connect(self._refresh_facets)
         self._pinned: tuple[str, str, str] | None = None  # (key, value, label) set by show_only()
+        # The record the detail pane showed when the rows were about to change (kept current when
+        # it is still among the new rows), and whether a selection is made by the page itself.
+        self._kept_id: str | None = None
+        self._selecting = False
         self._build()
         self._connect_signals()
         self._update_status()
@@ -232,6 +236,7 @@ class EntityPage(QWidget):
                 box.valueChanged.connect(self._on_filter_changed)
         self.model.counted.connect(self._on_model_counted)
         self.model.busy_changed.connect(self._on_model_busy)
+        self.model.modelAboutToBeReset.connect(self._on_model_about_to_reset)
         self.model.modelReset.connect(self._on_model_reset)
         self.model.dataChanged.connect(self._on_rows_arrived)
         self.table.selectionModel().currentRowChanged.connect(self._on_current_row_changed)
@@ -431,10 +436,43 @@ class EntityPage(QWidget):
     def _on_model_busy(self, _busy: bool) -> None:
         self._update_status()
 
+    def _on_model_about_to_reset(self) -> None:
+        shown = self.detail.record if self.detail.entity == self.entity else None
+        self._kept_id = None if shown is None else str(shown.id)
+
     def _on_model_reset(self) -> None:
+        """New rows (a search, a filter, a sort, a year range, a pinned filter, a first page from
+        a worker): the detail pane follows the table. The record it showed stays current when it
+        is among the new rows, else the first row becomes current; with no rows, nothing is."""
         self._update_status()
         if self.model.rowCount() == 0:
-            self.detail.show_nothing("No matches. Change the search or the filters.")
+            self.detail.show_nothing(
+                "No rows match, so no record is selected. Change the search or the filters."
+            )
+            return
+        kept, self._kept_id = self._kept_id, None
+        row = None if kept is None else self.model.loaded_row_of(kept)
+        if row is None and kept is not None and self.model.small:
+            # Beyond the first page (a sort): look it up. On a large table that count could take
+            # long on every keystroke, so there the first row becomes current instead.
+            row = self.model.row_of(kept)
+            if row is not None and row >= self.model.rowCount():
+                row = None
+        self._select_row(0 if row is None else row)
+
+    def _select_row(self, row: int) -> None:
+        """Make `row` current and show it in the detail pane, as the page's own choice (not a
+        visit for the back/forward history)."""
+        idx = self.model.index(row, 0)
+        self._selecting = True
+        try:
+            self.table.selectionModel().setCurrentIndex(
+                idx, QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows
+            )
+        finally:
+            self._selecting = False
+        if row > 0:
+            self.table.scrollTo(idx, QAbstractItemView.ScrollHint.EnsureVisible)
 
     def _on_facets_counted(self, result: tuple[int, dict[str, list[tuple[str, int]]]]) -> None:
         gen, counts = result
@@ -444,11 +482,16 @@ class EntityPage(QWidget):
             fb.set_counts(counts.get(fb.key, []))
 
     def _on_current_row_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
-        rid = self.model.record_id(current.row()) if current.isValid() else None
-        if rid is None:
+        if not current.isValid():
             return
-        self.detail.show_record(self.entity, rid)
-        self.selection_changed.emit(self.entity, rid)
+        rid = self.model.record_id(current.row())
+        if rid is None:  # its page is being read on a worker: shown when it arrives
+            self.detail.show_nothing("Reading this row…")
+            return
+        if self.detail.entity != self.entity or getattr(self.detail.record, "id", None) != rid:
+            self.detail.show_record(self.entity, rid)
+        if not self._selecting:
+            self.selection_changed.emit(self.entity, rid)
 
     def _on_rows_arrived(self, top_left: QModelIndex, bottom_right: QModelIndex) -> None:
         """A page read on a worker has arrived: when it holds the current row, whose record could
