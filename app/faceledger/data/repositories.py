@@ -13,7 +13,7 @@ from typing import Any, Generic, NamedTuple, TypeVar
 
 from faceledger.data import records as r
 from faceledger.data.database import Database
-from faceledger.data.entities import ALL_SPECS, ENTITIES, FIGURES, EntitySpec
+from faceledger.data.entities import ALL_SPECS, ENTITIES, FIGURES, EntitySpec, dataset_label
 from faceledger.data.errors import UnknownName
 from faceledger.data.search import Terms, fts_condition, parse_terms, snippet
 from faceledger.data.search import highlight_spans as _spans
@@ -427,6 +427,23 @@ class Repository(Generic[T]):
         )
         rows = self.db.query(sql, params, conn)
         return [(str(v), int(n)) for v, n in rows]
+
+    def facet_labels(
+        self, key: str, values: list[str], conn: sqlite3.Connection | None = None
+    ) -> dict[str, str]:
+        """How the values of facet `key` are named for people (values named as stored are left out)."""
+        kind = next((f.labels for f in self.spec.facets if f.key == key), "")
+        if kind == "datasets":
+            return {v: dataset_label(v) for v in values}
+        if kind == "vendors" and values:
+            found: dict[str, str] = {}
+            for i in range(0, len(values), 500):  # within SQLite's limit on parameters
+                part = values[i : i + 500]
+                marks = ", ".join("?" for _ in part)
+                rows = self.db.query(f"SELECT id, name FROM vendors WHERE id IN ({marks})", part, conn)
+                found.update((str(i_), str(n)) for i_, n in rows)
+            return found
+        return {}
 
     def year_bounds(self) -> tuple[int, int] | None:
         if not self.spec.year_column:

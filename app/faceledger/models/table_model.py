@@ -26,7 +26,7 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QBrush, QColor, QFont
 
-from faceledger.data.entities import Field
+from faceledger.data.entities import Field, dataset_label
 from faceledger.data.repositories import PAGE_SIZE, Query, Repository
 from faceledger.jobs import JobHandle, ReadJob, run_job
 
@@ -81,6 +81,8 @@ def display(value: Any, field: Field) -> str:
         return f"{value:,}"
     if field.key == "verification" and value != "verified":
         return f"⚠ {value}"
+    if field.labels == "datasets":
+        return dataset_label(str(value))
     return str(value)
 
 

@@ -14,7 +14,7 @@ from PySide6.QtCore import QUrl, Signal
 from PySide6.QtWidgets import QTextBrowser, QWidget
 
 from faceledger.data.citation import citation_text
-from faceledger.data.entities import ALL_SPECS, ENTITIES
+from faceledger.data.entities import ALL_SPECS, ENTITIES, dataset_label
 from faceledger.data.records import record_fields
 from faceledger.data.repositories import RELATED_LIMIT, Citation, Link, Repositories
 
@@ -190,6 +190,8 @@ class DetailPane(QTextBrowser):
                 shown = e(f"{value:,.2f}".rstrip("0").rstrip("."))
             elif isinstance(value, int):
                 shown = e(f"{value:,}")
+            elif name == "origin":
+                shown = e(dataset_label(str(value)))
             else:
                 shown = e(value).replace("\n", "<br>")
             out.append(

@@ -9,11 +9,11 @@ from PySide6.QtCore import QEvent, QItemSelectionModel, QModelIndex, QObject, Qt
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QComboBox,
     QHBoxLayout,
     QHeaderView,
     QLabel,
     QLineEdit,
+    QSizePolicy,
     QSpinBox,
     QSplitter,
     QTableView,
@@ -26,6 +26,8 @@ from faceledger.data.repositories import Query, Repositories, Repository
 from faceledger.jobs import JobHandle, run_job
 from faceledger.models.table_model import EntityTableModel
 from faceledger.ui.detail import DetailPane
+from faceledger.ui.facet_filter import FacetFilter
+from faceledger.ui.flow_layout import FlowLayout
 
 ANY_YEAR = 0
 # A page shown but not painted within this time starts its counts anyway.
@@ -43,39 +45,6 @@ class SearchBox(QLineEdit):
             event.accept()
             return
         super().keyPressEvent(event)
-
-
-class FilterBox(QComboBox):
-    """A single-choice filter on one field, each value shown with its row count."""
-
-    def __init__(self, key: str, header: str, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.key = key
-        self.header = header
-        self.setObjectName(f"filter_{key}")
-        self.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
-        self.setToolTip(f"Filter by {header.lower()}")
-        self.addItem(f"{header}: all", None)
-
-    def selected(self) -> str | None:
-        data = self.currentData()
-        return None if data is None else str(data)
-
-    def set_counts(self, counts: list[tuple[str, int]]) -> None:
-        current = self.selected()
-        self.blockSignals(True)
-        self.clear()
-        total = sum(n for _, n in counts)
-        self.addItem(f"{self.header}: all ({total:,})", None)
-        present = False
-        for value, n in counts:
-            self.addItem(f"{value or '(none)'} ({n:,})", value)
-            present = present or value == current
-        if current is not None and not present:
-            self.addItem(f"{current or '(none)'} (0)", current)
-        if current is not None:
-            self.setCurrentIndex(self.findData(current))
-        self.blockSignals(False)
 
 
 class EntityPage(QWidget):
@@ -152,7 +121,7 @@ class EntityPage(QWidget):
             f"Search {self.spec.title.lower()} (Ctrl+F) — part of a word is enough"
         )
         self.search.setClearButtonEnabled(True)
-        self.filters: list[FilterBox] = [FilterBox(f.key, f.header, self) for f in self.spec.facets]
+        self.filters: list[FacetFilter] = [FacetFilter(f, self) for f in self.spec.facets]
         self.year_from = self.year_to = None
         bounds = self.repository.year_bounds()
         if bounds is not None:
@@ -166,16 +135,27 @@ class EntityPage(QWidget):
         self.pinned_chip.setToolTip("Click to show all rows again")
         self.pinned_chip.setVisible(False)
 
-        bar = QHBoxLayout()
-        bar.addWidget(self.search, 3)
+        # The search box keeps room for its hint; the filters follow it and wrap onto more rows
+        # when the window is narrow (a 1024-pixel laptop screen).
+        self.search.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+        hint = self.search.fontMetrics().horizontalAdvance(self.search.placeholderText())
+        self.search.setMinimumWidth(min(hint + 60, 460))
+        bar = FlowLayout()
+        bar.addWidget(self.search)
         bar.addWidget(self.pinned_chip)
         for fb in self.filters:
             bar.addWidget(fb)
         if self.year_from is not None and self.year_to is not None:
-            bar.addWidget(QLabel("Years", self))
-            bar.addWidget(self.year_from)
-            bar.addWidget(QLabel("–", self))
-            bar.addWidget(self.year_to)
+            years = QWidget(self)  # kept together on one row
+            years.setObjectName("yearRange")
+            row = QHBoxLayout(years)
+            row.setContentsMargins(0, 0, 0, 0)
+            row.addWidget(QLabel("Years", years))
+            row.addWidget(self.year_from)
+            row.addWidget(QLabel("–", years))
+            row.addWidget(self.year_to)
+            bar.addWidget(years)
+        self.filter_bar = bar
 
         self.table = QTableView(self)
         self.table.setObjectName(f"table_{self.entity}")
@@ -230,7 +210,7 @@ class EntityPage(QWidget):
     def _connect_signals(self) -> None:
         self.search.textChanged.connect(self._on_search_text_changed)
         for fb in self.filters:
-            fb.currentIndexChanged.connect(self._on_filter_changed)
+            fb.changed.connect(self._on_filter_changed)
         for box in (self.year_from, self.year_to):
             if box is not None:
                 box.valueChanged.connect(self._on_filter_changed)
@@ -249,7 +229,7 @@ class EntityPage(QWidget):
 
     # -- public -------------------------------------------------------------------------------
     def current_query(self) -> Query:
-        filters = tuple((fb.key, (v,)) for fb in self.filters if (v := fb.selected()) is not None)
+        filters = tuple((fb.key, v) for fb in self.filters if (v := fb.selected()))
         if self._pinned is not None:
             filters += ((self._pinned[0], (self._pinned[1],)),)
         yf = self.year_from.value() if self.year_from is not None else ANY_YEAR
@@ -283,13 +263,14 @@ class EntityPage(QWidget):
         self._apply()
 
     def set_filter(self, key: str, value: str | None) -> None:
+        """Show only rows whose `key` is `value` (None: any value)."""
+        self.set_filter_values(key, () if value is None else (value,))
+
+    def set_filter_values(self, key: str, values: tuple[str, ...]) -> None:
+        """Show only rows whose `key` is any of `values` (none: any value)."""
         for fb in self.filters:
             if fb.key == key:
-                idx = fb.findData(value) if value is not None else 0
-                if idx < 0:
-                    fb.addItem(value or "(none)", value)
-                    idx = fb.count() - 1
-                fb.setCurrentIndex(idx)
+                fb.set_selected(values, notify=True)
 
     def show_only(
         self,
@@ -300,18 +281,14 @@ class EntityPage(QWidget):
         """Show exactly these rows (the charts' drill-down): no search, `filters` on the page's
         filter boxes (None = all), one `year` or any, and `pinned` = (key, value, label) restricting
         a field with no filter box (e.g. one vendor's deployments), shown as a removable chip."""
-        boxes = [self.search, *self.filters, self.year_from, self.year_to]
+        boxes = [self.search, self.year_from, self.year_to]
         for w in boxes:
             if w is not None:
                 w.blockSignals(True)
         self.search.clear()
         for fb in self.filters:
             value = filters.get(fb.key)
-            idx = fb.findData(value) if value is not None else 0
-            if idx < 0:
-                fb.addItem(f"{value or '(none)'} (0)", value)
-                idx = fb.count() - 1
-            fb.setCurrentIndex(idx)
+            fb.set_selected(() if value is None else (value,))
         for box in (self.year_from, self.year_to):
             if box is not None:
                 box.setValue(year or ANY_YEAR)
@@ -350,16 +327,16 @@ class EntityPage(QWidget):
         return self.detail.show_record(self.entity, record_id)
 
     def reset_view(self) -> None:
-        for w in [self.search, *self.filters, self.year_from, self.year_to]:
+        for w in [self.search, self.year_from, self.year_to]:
             if w is not None:
                 w.blockSignals(True)
         self.search.clear()
         for fb in self.filters:
-            fb.setCurrentIndex(0)
+            fb.set_selected(())
         for box in (self.year_from, self.year_to):
             if box is not None:
                 box.setValue(ANY_YEAR)
-        for w in [self.search, *self.filters, self.year_from, self.year_to]:
+        for w in [self.search, self.year_from, self.year_to]:
             if w is not None:
                 w.blockSignals(False)
         self._set_pinned(None)
@@ -397,7 +374,7 @@ class EntityPage(QWidget):
         query = self.model.query
         keys = [fb.key for fb in self.filters]
 
-        def job(_h: JobHandle) -> tuple[int, dict[str, list[tuple[str, int]]]]:
+        def job(_h: JobHandle) -> tuple[int, dict[str, Facets]]:
             with repo.db.reader() as conn:
                 return gen, {k: facet_counts(repo, conn, k, query) for k in keys}
 
@@ -474,12 +451,12 @@ class EntityPage(QWidget):
         if row > 0:
             self.table.scrollTo(idx, QAbstractItemView.ScrollHint.EnsureVisible)
 
-    def _on_facets_counted(self, result: tuple[int, dict[str, list[tuple[str, int]]]]) -> None:
+    def _on_facets_counted(self, result: tuple[int, dict[str, Facets]]) -> None:
         gen, counts = result
         if gen != self._facet_generation or self.repository.db.closed:
             return
         for fb in self.filters:
-            fb.set_counts(counts.get(fb.key, []))
+            fb.set_counts(*counts.get(fb.key, ([], {})))
 
     def _on_current_row_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
         if not current.isValid():
@@ -508,8 +485,12 @@ class EntityPage(QWidget):
             self.detail.setFocus()
 
 
-def facet_counts(
-    repo: Repository[Any], conn: sqlite3.Connection, key: str, query: Query
-) -> list[tuple[str, int]]:
-    """Facet counts on a worker's own connection."""
-    return repo.facet_counts(key, query, conn)
+# A filter's values with their row counts, and the names of values not shown as stored.
+Facets = tuple[list[tuple[str, int]], dict[str, str]]
+
+
+def facet_counts(repo: Repository[Any], conn: sqlite3.Connection, key: str, query: Query) -> Facets:
+    """Facet counts and value names on a worker's own connection."""
+    counts = repo.facet_counts(key, query, conn)
+    wanted = [v for v, _ in counts] + [v for k, vs in query.filters if k == key for v in vs]
+    return counts, repo.facet_labels(key, wanted, conn)
