@@ -17,6 +17,7 @@ from faceledger.data.citation import citation_text
 from faceledger.data.entities import ALL_SPECS, ENTITIES, dataset_label
 from faceledger.data.records import record_fields
 from faceledger.data.repositories import RELATED_LIMIT, Citation, Link, Repositories
+from faceledger.ui.link_focus import LinkFocus
 
 INTERNAL_SCHEME = "faceledger"
 
@@ -124,6 +125,7 @@ class DetailPane(QTextBrowser):
         self.entity: str | None = None
         self.record: Any = None
         self._citations: list[Citation] = []
+        self.link_focus = LinkFocus(self)  # the link reached with Tab, clearly marked
         self._connect_signals()
         self.show_nothing()
 

@@ -6,7 +6,7 @@ import sqlite3
 from typing import Any
 
 from PySide6.QtCore import QEvent, QItemSelectionModel, QModelIndex, QObject, Qt, QTimer, Signal
-from PySide6.QtGui import QKeyEvent
+from PySide6.QtGui import QKeyEvent, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -35,13 +35,35 @@ BACKGROUND_FALLBACK_MS = 300
 
 
 class SearchBox(QLineEdit):
-    """A search field: Esc clears it (a second Esc hands focus back)."""
+    """A search field: Esc clears it (a second Esc hands focus back), Down moves into the rows,
+    and the window's shortcuts work while it has focus (a line edit keeps Ctrl+E and Ctrl+K for
+    itself on Linux: end of line, delete to end of line)."""
 
     escape_pressed = Signal()
+    down_pressed = Signal()
+
+    def event(self, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.ShortcutOverride and isinstance(event, QKeyEvent):
+            if self._is_window_shortcut(event):
+                event.ignore()  # not taken here: the window's action runs
+                return True
+        return super().event(event)
+
+    def _is_window_shortcut(self, event: QKeyEvent) -> bool:
+        pressed = QKeySequence(event.keyCombination())
+        return any(
+            act.isEnabled()
+            and any(s.matches(pressed) == QKeySequence.SequenceMatch.ExactMatch for s in act.shortcuts())
+            for act in self.window().actions()
+        )
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         if event.key() == Qt.Key.Key_Escape:
             self.escape_pressed.emit()
+            event.accept()
+            return
+        if event.key() == Qt.Key.Key_Down and not event.modifiers():
+            self.down_pressed.emit()
             event.accept()
             return
         super().keyPressEvent(event)
@@ -225,6 +247,7 @@ class EntityPage(QWidget):
         self.detail.open_url_requested.connect(self.open_url_requested)
         self.search.escape_pressed.connect(self.clear_search)
         self.search.returnPressed.connect(self._on_search_return)
+        self.search.down_pressed.connect(self._on_search_return)
         self.pinned_chip.clicked.connect(self._on_pinned_chip_clicked)
 
     # -- public -------------------------------------------------------------------------------
@@ -399,6 +422,7 @@ class EntityPage(QWidget):
         self._apply()
 
     def _on_search_return(self) -> None:
+        """Enter or Down in the search box: into the rows, on the current one (the first)."""
         if self.model.rowCount() > 0:
             self.table.setFocus()
             if not self.table.currentIndex().isValid():
