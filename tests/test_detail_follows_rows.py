@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
 
 from faceledger.data.entities import ENTITIES
 from faceledger.data.repositories import Query, Repositories, Repository
@@ -18,6 +19,14 @@ from faceledger.ui.entity_page import EntityPage
 from faceledger.ui.main_window import MainWindow
 
 
+@pytest.fixture(autouse=True)
+def _jobs_done(qtbot):  # type: ignore[no-untyped-def]
+    """Background jobs of a test's pages end before its widgets are deleted."""
+    yield
+    wait_all()
+    QApplication.processEvents()
+
+
 def shown_id(page: EntityPage) -> str | None:
     if page.detail.entity != page.entity or page.detail.record is None:
         return None
@@ -25,7 +34,10 @@ def shown_id(page: EntityPage) -> str | None:
 
 
 def assert_pane_follows_table(page: EntityPage) -> None:
-    """The pane shows the current row, which is one of the query's rows; or, with no rows, nothing."""
+    """The pane shows the current row, which is one of the query's rows; or, with no rows, nothing.
+    (After new rows, the pane follows once control is back in the event loop: the table paints
+    its rows first.)"""
+    QApplication.processEvents()
     if page.model.rowCount() == 0:
         assert page.detail.record is None
         assert "no record is selected" in page.detail.toPlainText()
@@ -45,6 +57,7 @@ def make_page(qtbot, repos: Repositories, entity: str) -> EntityPage:  # type: i
     page.show()
     qtbot.waitExposed(page)
     page.ensure_selection()
+    QApplication.processEvents()
     return page
 
 
@@ -162,6 +175,7 @@ def test_the_detail_pane_shows_the_current_row_after_the_rows_change(
 def test_removing_a_search_keeps_the_record_shown(qtbot, repos: Repositories) -> None:  # type: ignore[no-untyped-def]
     page = make_page(qtbot, repos, "customers")
     page.search.setText("toronto")
+    assert_pane_follows_table(page)
     select(page, "toronto-police-service")
     page.search.clear()
     assert_pane_follows_table(page)
@@ -174,6 +188,7 @@ def test_automatic_selections_are_not_visits_in_the_history(window: MainWindow, 
     page = window.current_page()
     visits = list(window.history._items)
     qtbot.keyClicks(page.search, "detroit")
+    assert_pane_follows_table(page)
     assert shown_id(page) == "detroit-police-department"
     assert window.history._items == visits  # typing made no visits: back goes to the record before
     window.go_back()
@@ -186,11 +201,13 @@ def test_customers_typed_in_a_meeting(window: MainWindow, qtbot) -> None:  # typ
     page = window.current_page()
     qtbot.keyClicks(page.search, "detroit")
     assert page.model.rowCount() == 1
+    assert_pane_follows_table(page)
     assert page.detail.record.name == "Detroit Police Department"
     assert "New York" not in page.detail.toPlainText()
     page.search.clear()
     window.navigate("customers", "chicago-police-department")
     qtbot.keyClicks(page.search, "paulo")
+    assert_pane_follows_table(page)
     assert page.detail.record.id == "companhia-do-metropolitano-de-sao-paulo"
     assert "São Paulo" in page.detail.toPlainText()
     assert_pane_follows_table(page)
@@ -201,6 +218,7 @@ def test_deployments_typed_in_a_meeting(window: MainWindow, qtbot) -> None:  # t
     page = window.current_page()
     qtbot.keyClicks(page.search, "clearview")
     assert page.model.count_now() >= 20
+    assert_pane_follows_table(page)
     assert page.detail.record.vendor_name == "Clearview AI"
     assert "Amazon" not in page.detail.toPlainText()
     assert_pane_follows_table(page)

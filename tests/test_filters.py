@@ -6,16 +6,27 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
+import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication
 
 from faceledger.data.entities import DATASET_NAMES, ENTITIES
 from faceledger.data.export import ExportOptions, ExportResult
 from faceledger.data.repositories import Query, Repositories
+from faceledger.jobs import wait_all
 from faceledger.ui import export_dialog as ed
 from faceledger.ui.entity_page import EntityPage
 from faceledger.ui.facet_filter import FacetFilter
 from faceledger.ui.main_window import MainWindow
+
+
+@pytest.fixture(autouse=True)
+def _jobs_done(qtbot):  # type: ignore[no-untyped-def]
+    """Background jobs of a test's pages end before its widgets are deleted."""
+    yield
+    wait_all()
+    QApplication.processEvents()
 
 
 def facet(page: EntityPage, key: str) -> FacetFilter:
@@ -70,7 +81,7 @@ def test_deployments_filter_by_vendor_first_with_counts(qtbot, window: MainWindo
     choose(vendor, "clearview-ai")
     assert vendor.text() == f"Vendor: Clearview AI ({expected:,})"
     assert page.model.count_now() == expected
-    assert page.detail.record.vendor_name == "Clearview AI"  # the pane follows the rows
+    qtbot.waitUntil(lambda: page.detail.record.vendor_name == "Clearview AI")  # the pane follows
     assert page.status_text() == f"{expected:,} of {page.repository.total():,} rows"
 
 
@@ -155,7 +166,7 @@ def test_dataset_filters_and_cells_show_dataset_names(qtbot, window: MainWindow)
     assert origin.text() == f"Origin: NIST FRVT 1:1 (2020) ({counts['nist-frvt']:,})"
     column = page.spec.keys.index("origin")
     assert page.model.index(0, column).data() == "NIST FRVT 1:1 (2020)"
-    assert "NIST FRVT 1:1 (2020)" in page.detail.toPlainText()
+    qtbot.waitUntil(lambda: "NIST FRVT 1:1 (2020)" in page.detail.toPlainText())
 
 
 def test_every_origin_and_dataset_id_has_a_short_name(repos: Repositories) -> None:

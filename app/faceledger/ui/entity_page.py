@@ -100,10 +100,16 @@ class EntityPage(QWidget):
         self._facet_timer.setInterval(0)
         self._facet_timer.timeout.connect(self._refresh_facets)
         self._pinned: tuple[str, str, str] | None = None  # (key, value, label) set by show_only()
-        # The record the detail pane showed when the rows were about to change (kept current when
-        # it is still among the new rows), and whether a selection is made by the page itself.
+        # The current row's record, the one that was current when the rows were about to change
+        # (kept current when it is still among the new rows), and whether a selection is made by
+        # the page itself: then the detail pane follows once the table has painted its new rows.
+        self._current_id: str | None = None
         self._kept_id: str | None = None
         self._selecting = False
+        self._pane_timer = QTimer(self)
+        self._pane_timer.setSingleShot(True)
+        self._pane_timer.setInterval(0)
+        self._pane_timer.timeout.connect(self._show_current_in_pane)
         self._build()
         self._connect_signals()
         self._update_status()
@@ -347,6 +353,8 @@ class EntityPage(QWidget):
             )
             sm.blockSignals(False)
             self.table.scrollTo(idx, QAbstractItemView.ScrollHint.PositionAtCenter)
+            self._current_id = record_id
+        self._pane_timer.stop()
         return self.detail.show_record(self.entity, record_id)
 
     def reset_view(self) -> None:
@@ -366,9 +374,13 @@ class EntityPage(QWidget):
         self._apply()
 
     def ensure_selection(self) -> None:
-        """Select the first row when nothing is selected, so the detail pane is never empty."""
+        """Select the first row when nothing is selected, so the detail pane is never empty; the
+        pane shows the current row now (not after the next paint)."""
         if not self.table.currentIndex().isValid() and self.model.rowCount() > 0:
             self.table.selectRow(0)
+        if self._pane_timer.isActive():
+            self._pane_timer.stop()
+            self._show_current_in_pane()
 
     def current_record(self) -> Any:
         idx = self.table.currentIndex()
@@ -425,8 +437,7 @@ class EntityPage(QWidget):
         """Enter or Down in the search box: into the rows, on the current one (the first)."""
         if self.model.rowCount() > 0:
             self.table.setFocus()
-            if not self.table.currentIndex().isValid():
-                self.table.selectRow(0)
+            self.ensure_selection()
 
     def _on_filter_changed(self, *_args: object) -> None:
         self._apply()
@@ -438,8 +449,7 @@ class EntityPage(QWidget):
         self._update_status()
 
     def _on_model_about_to_reset(self) -> None:
-        shown = self.detail.record if self.detail.entity == self.entity else None
-        self._kept_id = None if shown is None else str(shown.id)
+        self._kept_id = self._current_id
 
     def _on_model_reset(self) -> None:
         """New rows (a search, a filter, a sort, a year range, a pinned filter, a first page from
@@ -447,6 +457,8 @@ class EntityPage(QWidget):
         is among the new rows, else the first row becomes current; with no rows, nothing is."""
         self._update_status()
         if self.model.rowCount() == 0:
+            self._pane_timer.stop()
+            self._current_id = None
             self.detail.show_nothing(
                 "No rows match, so no record is selected. Change the search or the filters."
             )
@@ -462,8 +474,9 @@ class EntityPage(QWidget):
         self._select_row(0 if row is None else row)
 
     def _select_row(self, row: int) -> None:
-        """Make `row` current and show it in the detail pane, as the page's own choice (not a
-        visit for the back/forward history)."""
+        """Make `row` current, as the page's own choice (not a visit for the back/forward history);
+        the detail pane shows it once the table has painted (a record's pane takes longer to lay
+        out than a page of rows: typing paints the rows first)."""
         idx = self.model.index(row, 0)
         self._selecting = True
         try:
@@ -486,13 +499,24 @@ class EntityPage(QWidget):
         if not current.isValid():
             return
         rid = self.model.record_id(current.row())
+        self._current_id = rid
+        if self._selecting:
+            self._pane_timer.start()
+            return
+        self._pane_timer.stop()
+        self._show_current_in_pane()
+        if rid is not None:
+            self.selection_changed.emit(self.entity, rid)
+
+    def _show_current_in_pane(self) -> None:
+        current = self.table.currentIndex()
+        if not current.isValid():
+            return
+        rid = self.model.record_id(current.row())
         if rid is None:  # its page is being read on a worker: shown when it arrives
             self.detail.show_nothing("Reading this row…")
-            return
-        if self.detail.entity != self.entity or getattr(self.detail.record, "id", None) != rid:
+        elif self.detail.entity != self.entity or getattr(self.detail.record, "id", None) != rid:
             self.detail.show_record(self.entity, rid)
-        if not self._selecting:
-            self.selection_changed.emit(self.entity, rid)
 
     def _on_rows_arrived(self, top_left: QModelIndex, bottom_right: QModelIndex) -> None:
         """A page read on a worker has arrived: when it holds the current row, whose record could
