@@ -145,8 +145,10 @@ class EntityPage(QWidget):
     def _build(self) -> None:
         self.search = SearchBox(self)
         self.search.setObjectName("pageSearch")
-        self.search.setPlaceholderText(
-            f"Search {self.spec.title.lower()} (Ctrl+F) — part of a word is enough"
+        self.search.setPlaceholderText(f"Search {self.spec.title.lower()} (Ctrl+F)")
+        self.search.setToolTip(
+            "Part of a word is enough; case and accents are ignored. "
+            "Down or Enter moves into the rows, Esc clears."
         )
         self.search.setClearButtonEnabled(True)
         self.filters: list[FacetFilter] = [FacetFilter(f, self) for f in self.spec.facets]
@@ -167,7 +169,7 @@ class EntityPage(QWidget):
         # when the window is narrow (a 1024-pixel laptop screen).
         self.search.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
         hint = self.search.fontMetrics().horizontalAdvance(self.search.placeholderText())
-        self.search.setMinimumWidth(min(hint + 60, 460))
+        self.search.setMinimumWidth(max(hint + 60, 260))
         bar = FlowLayout()
         bar.addWidget(self.search)
         bar.addWidget(self.pinned_chip)

@@ -15,6 +15,10 @@ class FlowLayout(QLayout):
         self._spacing = spacing
         self.setContentsMargins(0, 0, 0, 0)
 
+    def spacing(self) -> int:
+        """The gap between items, across and between rows."""
+        return self._spacing
+
     # -- QLayout ------------------------------------------------------------------------------
     def addItem(self, item: QLayoutItem) -> None:
         self._items.append(item)
