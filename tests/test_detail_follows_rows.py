@@ -13,18 +13,20 @@ from PySide6.QtWidgets import QApplication
 
 from faceledger.data.entities import ENTITIES
 from faceledger.data.repositories import Query, Repositories, Repository
-from faceledger.jobs import wait_all
+from faceledger.jobs import pool, wait_all
 from faceledger.models import table_model
 from faceledger.ui.entity_page import EntityPage
 from faceledger.ui.main_window import MainWindow
 
 
-@pytest.fixture(autouse=True)
-def _jobs_done(qtbot):  # type: ignore[no-untyped-def]
-    """Background jobs of a test's pages end before its widgets are deleted."""
-    yield
-    wait_all()
-    QApplication.processEvents()
+def settle_jobs() -> None:
+    """Let the page's background jobs end (pytest-qt closes a test's widgets before fixtures end:
+    a job still running then would report to a deleted page)."""
+    for _ in range(5):  # a delivered result may start another job (a count, the filter counts)
+        wait_all()
+        QApplication.processEvents()
+        if pool().activeThreadCount() == 0:
+            break
 
 
 def shown_id(page: EntityPage) -> str | None:
@@ -56,6 +58,7 @@ def make_page(qtbot, repos: Repositories, entity: str) -> EntityPage:  # type: i
     page.resize(1200, 700)
     page.show()
     qtbot.waitExposed(page)
+    qtbot.waitUntil(lambda: page.painted_or_hidden)  # its background work started: none left to start
     page.ensure_selection()
     QApplication.processEvents()
     return page
@@ -169,7 +172,7 @@ def test_the_detail_pane_shows_the_current_row_after_the_rows_change(
     elif kind != "no rows":  # no longer among the rows: the first row is current
         assert page.table.currentIndex().row() == 0
         assert shown_id(page) != selected.id
-    wait_all()
+    settle_jobs()
 
 
 def test_removing_a_search_keeps_the_record_shown(qtbot, repos: Repositories) -> None:  # type: ignore[no-untyped-def]
@@ -181,6 +184,7 @@ def test_removing_a_search_keeps_the_record_shown(qtbot, repos: Repositories) ->
     assert_pane_follows_table(page)
     assert shown_id(page) == "toronto-police-service"  # among all rows, past the first page
     assert page.table.currentIndex().row() > table_model.PAGE_SIZE
+    settle_jobs()
 
 
 def test_automatic_selections_are_not_visits_in_the_history(window: MainWindow, qtbot) -> None:  # type: ignore[no-untyped-def]

@@ -6,7 +6,6 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
-import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
@@ -14,19 +13,21 @@ from PySide6.QtWidgets import QApplication
 from faceledger.data.entities import DATASET_NAMES, ENTITIES
 from faceledger.data.export import ExportOptions, ExportResult
 from faceledger.data.repositories import Query, Repositories
-from faceledger.jobs import wait_all
+from faceledger.jobs import pool, wait_all
 from faceledger.ui import export_dialog as ed
 from faceledger.ui.entity_page import EntityPage
 from faceledger.ui.facet_filter import FacetFilter
 from faceledger.ui.main_window import MainWindow
 
 
-@pytest.fixture(autouse=True)
-def _jobs_done(qtbot):  # type: ignore[no-untyped-def]
-    """Background jobs of a test's pages end before its widgets are deleted."""
-    yield
-    wait_all()
-    QApplication.processEvents()
+def settle_jobs() -> None:
+    """Let the page's background jobs end (pytest-qt closes a test's widgets before fixtures end:
+    a job still running then would report to a deleted page)."""
+    for _ in range(5):  # a delivered result may start another job (a count, the filter counts)
+        wait_all()
+        QApplication.processEvents()
+        if pool().activeThreadCount() == 0:
+            break
 
 
 def facet(page: EntityPage, key: str) -> FacetFilter:
@@ -119,6 +120,7 @@ def test_the_menu_stays_open_while_values_are_ticked(qtbot, repos: Repositories)
     page = EntityPage(repos, repos.deployments)
     qtbot.addWidget(page)
     page.show()
+    qtbot.waitUntil(lambda: page.painted_or_hidden)
     vendor = facet(page, "vendor_id")
     counted(qtbot, vendor)
     menu = vendor.menu_
@@ -134,6 +136,7 @@ def test_the_menu_stays_open_while_values_are_ticked(qtbot, repos: Repositories)
     QTest.keyClick(menu, Qt.Key.Key_Escape)
     assert not menu.isVisible()
     assert page.model.query.filters == (("vendor_id", (first.data(), second.data())),)
+    settle_jobs()
 
 
 def test_the_exported_view_holds_exactly_the_chosen_values(window: MainWindow, qtbot, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
