@@ -179,3 +179,15 @@ def test_every_origin_and_dataset_id_has_a_short_name(repos: Repositories) -> No
                 assert value in DATASET_NAMES, (entity, value)
     for ds in repos.datasets.all():
         assert ds.id in DATASET_NAMES
+
+
+def test_filter_counts_merge_empty_values_and_sort_by_count(repos: Repositories) -> None:
+    """The counts equal a grouping on the value with NULL read as empty, largest first."""
+    for entity, spec in ENTITIES.items():
+        repo = repos.for_entity(entity)
+        for f in spec.facets:
+            rows = repos.db.query(
+                f'SELECT COALESCE("{f.key}", \'\') AS v, COUNT(*) FROM "{entity}" GROUP BY v '
+                "ORDER BY COUNT(*) DESC, v"
+            )
+            assert repo.facet_counts(f.key) == [(str(v), int(n)) for v, n in rows], (entity, f.key)
