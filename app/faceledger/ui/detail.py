@@ -14,10 +14,11 @@ from PySide6.QtCore import QUrl, Signal
 from PySide6.QtWidgets import QTextBrowser, QWidget
 
 from faceledger.data.citation import citation_text
-from faceledger.data.entities import ALL_SPECS, ENTITIES
+from faceledger.data.entities import ALL_SPECS, ENTITIES, dataset_label
 from faceledger.data.records import record_fields
 from faceledger.data.repositories import RELATED_LIMIT, Citation, Link, Repositories
 from faceledger.data.schema import COUNTED
+from faceledger.ui.link_focus import LinkFocus
 
 INTERNAL_SCHEME = "faceledger"
 
@@ -131,6 +132,7 @@ class DetailPane(QTextBrowser):
         self.entity: str | None = None
         self.record: Any = None
         self._citations: list[Citation] = []
+        self.link_focus = LinkFocus(self)  # the link reached with Tab, clearly marked
         self._connect_signals()
         self.show_nothing()
 
@@ -199,6 +201,8 @@ class DetailPane(QTextBrowser):
                 shown = e(f"{value:,.2f}".rstrip("0").rstrip("."))
             elif isinstance(value, int):
                 shown = e(f"{value:,}")
+            elif name == "origin":
+                shown = e(dataset_label(str(value)))
             else:
                 shown = e(value).replace("\n", "<br>")
             out.append(
