@@ -19,7 +19,9 @@ def test_ice_in_capitals_is_the_agency_not_police_or_justice(repos: Repositories
     assert rows, "ICE's deployments are found"
     ice = [r for r in rows if r.customer_id == "us-immigration-and-customs-enforcement"]
     # Every deployment of the agency, and they come first.
-    n_ice = repos.deployments.count(Query(filters=(("customer_id", ("us-immigration-and-customs-enforcement",)),)))
+    n_ice = repos.deployments.count(
+        Query(filters=(("customer_id", ("us-immigration-and-customs-enforcement",)),))
+    )
     assert len(ice) == n_ice >= 3
     assert rows[: len(ice)] == ice
     # No row is there only because "ice" is inside "police", "service" or "justice".
@@ -48,7 +50,11 @@ def test_exact_alias_comes_first(repos: Repositories) -> None:
     assert nypd[0] and nypd == sorted(nypd, reverse=True), nypd
     # Ctrl+K: the agency itself first.
     hits = repos.search.search("NYPD")
-    assert (hits[0].entity, hits[0].label, hits[0].level) == ("customers", "New York City Police Department", 0)
+    assert (hits[0].entity, hits[0].label, hits[0].level) == (
+        "customers",
+        "New York City Police Department",
+        0,
+    )
 
 
 def test_facial_recognition_ban_finds_bans_said_with_face_recognition_first(repos: Repositories) -> None:
@@ -93,7 +99,7 @@ def test_why_a_row_matched_names_the_column_and_highlights_the_words(repos: Repo
     assert agency.field == "Also known as"
     assert [agency.context[s:e] for s, e in agency.context_spans] == ["ICE"]
     deployment = next(h for h in hits if h.entity == "deployments")
-    assert deployment.field == "Customer also known as"
+    assert deployment.field == "Customer alias"
     terms = parse_terms("face recognition ban")
     reason = match_reason(repos.db, "events", "sf-ban-2019", terms, "title")
     assert reason is not None and reason.field in ("Summary", "Event")

@@ -76,13 +76,13 @@ REASON_COLUMNS: dict[str, tuple[tuple[str, str], ...]] = {
 }
 LINKED_ALIASES: dict[str, tuple[tuple[str, str, str], ...]] = {
     "deployments": (
-        ("vendors", "vendor_id", "Vendor also known as"),
-        ("customers", "customer_id", "Customer also known as"),
+        ("vendors", "vendor_id", "Vendor alias"),
+        ("customers", "customer_id", "Customer alias"),
     ),
-    "customer_counts": (("vendors", "vendor_id", "Vendor also known as"),),
+    "customer_counts": (("vendors", "vendor_id", "Vendor alias"),),
     "events": (
-        ("vendors", "@event_vendors", "Vendor also known as"),
-        ("customers", "@event_customers", "Customer also known as"),
+        ("vendors", "@event_vendors", "Vendor alias"),
+        ("customers", "@event_customers", "Customer alias"),
     ),
 }
 _NAME_COLUMNS = {"name", "aliases", "vendor_name", "customer_name", "vendor_names", "customer_names", "title"}
@@ -120,9 +120,8 @@ def match_reason(
     conn: sqlite3.Connection | None = None,
 ) -> Reason | None:
     """The column of the record that best explains why it matched `terms`: the one holding the
-    most of the words, then the one where they are whole words, then another than `label` (the
-    record's name, shown anyway), then the first in REASON_COLUMNS. None when no column holds
-    one."""
+    most of the words, then the one where they are whole words, then the column `label` (the
+    record's name), then the first in REASON_COLUMNS. None when no column holds one."""
     columns = REASON_COLUMNS.get(table)
     if not columns or terms.empty:
         return None
@@ -161,7 +160,7 @@ def match_reason(
         held = sum(1 for t in terms.all if match_level(index_text, terms._replace(long=(t,), short=())) < 4)
         if not held:
             continue
-        score = (-held, match_level(index_text, terms), 1 if is_label else 0, i)
+        score = (-held, match_level(index_text, terms), 0 if is_label else 1, i)
         if best is None or score < best:
             best, chosen = score, (header, text)
     if chosen is None:

@@ -745,7 +745,8 @@ class LinkRepository:
 
 class Hit(NamedTuple):
     """One global-search result: the record, why it matched (`field`: the column holding the
-    words, `context`: a snippet of it) and how well (`level`: 0 its name or alias is the search,
+    words, `context`: a snippet of it; when that column is the record's name, which `label`
+    shows, `context` is the record's other main columns) and how well (`level`: 0 its name or alias is the search,
     1 whole words, 2 word starts, 3 inside a word; see data/ranking.py)."""
 
     entity: str
@@ -819,8 +820,9 @@ class Searcher:
             reason = match_reason(db, spec.table, str(rid), terms, spec.label, conn)
             if reason is not None and reason.field != spec.field(spec.label).header:
                 field, context, spans = reason
-            else:
-                field, context = "", self._context(spec, str(rid), conn)
+            else:  # its name explains it (or nothing does): the record's main columns
+                field = reason.field if reason is not None else ""
+                context = self._context(spec, str(rid), conn)
                 spans = tuple(_spans(context, terms))
             out.append(
                 Hit(

@@ -225,6 +225,12 @@ def snippet(text: str, terms: Terms, width: int = 90) -> str:
         return text[: width - 1] + "…"
     first = spans[0][0]
     start = max(0, first - width // 3)
+    if start > 0:  # begin at a word
+        space = text.find(" ", start, first)
+        start = space + 1 if space != -1 else start
     end = min(len(text), start + width)
-    out = text[start:end]
+    if end < len(text):  # and end after one
+        space = text.rfind(" ", max(start, spans[0][1]), end)
+        end = space if space != -1 else end
+    out = text[start:end].rstrip(" ,;:")
     return ("…" if start > 0 else "") + out + ("…" if end < len(text) else "")
