@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any, TextIO
 from faceledger.data.entities import ENTITIES
 
 if TYPE_CHECKING:
-    from faceledger.data.repositories import Hit
+    from faceledger.data.searcher import Hit
 
 EPILOG = """examples:
   faceledger search clearview

@@ -15,10 +15,11 @@ from faceledger.data import records as r
 from faceledger.data.database import Database
 from faceledger.data.entities import ALL_SPECS, ENTITIES, FIGURES, EntitySpec
 from faceledger.data.errors import UnknownName
-from faceledger.data.matching import match_reason, suggest
+from faceledger.data.matching import Reason, match_reason
 from faceledger.data.ranking import Ranker
-from faceledger.data.search import Terms, fts_condition, parse_terms, snippet
-from faceledger.data.search import highlight_spans as _spans
+from faceledger.data.search import Terms, fts_condition, parse_terms
+from faceledger.data.searcher import Hit as Hit  # the global search, built on these repositories
+from faceledger.data.searcher import Searcher
 
 T = TypeVar("T")
 
@@ -459,6 +460,11 @@ class Repository(Generic[T]):
         )
         return int(n[0]) if n else None
 
+    def match_reason(self, record_id: str, search: str) -> Reason | None:
+        """Where `search` was found in the record (column, snippet, spans); None when nowhere."""
+        terms = self._terms(search)
+        return None if terms.empty else match_reason(self.db, self.table, record_id, terms, self.spec.label)
+
     def get(self, record_id: str) -> T | None:
         row = self.db.query_one(f'SELECT * FROM "{self.table}" WHERE id = ?', (record_id,))
         return r.from_row(self.spec.record_type, self._columns, row) if row else None
@@ -741,113 +747,6 @@ class LinkRepository:
     def iter_rows(self, table: str, conn: sqlite3.Connection | None = None) -> Iterator[tuple[Any, ...]]:
         cols = ", ".join(f'"{c}"' for c in self._table(table))
         return self.db.iterate(f'SELECT {cols} FROM "{table}" ORDER BY {cols}', (), conn)
-
-
-class Hit(NamedTuple):
-    """One global-search result: the record, why it matched (`field`: the column holding the
-    words, `context`: a snippet of it; when that column is the record's name, which `label`
-    shows, `context` is the record's other main columns) and how well (`level`: 0 its name or alias is the search,
-    1 whole words, 2 word starts, 3 inside a word; see data/ranking.py)."""
-
-    entity: str
-    record_id: str
-    label: str
-    context: str
-    label_spans: tuple[tuple[int, int], ...]
-    context_spans: tuple[tuple[int, int], ...]
-    field: str = ""
-    level: int = 3
-
-
-class Searcher:
-    """The global search over every record type: up to a few best hits of each type, the types
-    whose best hit is best first (an exact name before a word inside another)."""
-
-    def __init__(self, repos: Repositories) -> None:
-        self.repos = repos
-
-    def search(self, text: str, per_type: int = 8, conn: sqlite3.Connection | None = None) -> list[Hit]:
-        """Up to `per_type` hits of every record type. `conn`: a worker's own connection."""
-        if parse_terms(text).empty:
-            return []
-        groups = [
-            self._search_entity(entity, spec, text, per_type, conn) for entity, spec in ENTITIES.items()
-        ]
-        order = list(ENTITIES)
-        groups.sort(key=lambda g: (min(h.level for h in g), order.index(g[0].entity)) if g else (9, 0))
-        return [h for g in groups for h in g]
-
-    def suggestions(self, text: str, conn: sqlite3.Connection | None = None) -> list[str]:
-        """Names and aliases near `text`, for a search that found nothing ("Did you mean …?")."""
-        return suggest(self.repos.db, text, conn=conn)
-
-    @property
-    def largest_table(self) -> int:
-        """Rows in the largest searched table (what a search may have to read through)."""
-        return max(self.repos.for_entity(e).approx_rows for e in ENTITIES)
-
-    def search_type(self, entity: str, text: str, limit: int) -> list[Hit]:
-        if entity not in ENTITIES:
-            raise UnknownName(f"unknown record type '{entity}'")
-        return [] if parse_terms(text).empty else self._search_entity(entity, ENTITIES[entity], text, limit)
-
-    def _search_entity(
-        self, entity: str, spec: EntitySpec, text: str, limit: int, conn: sqlite3.Connection | None = None
-    ) -> list[Hit]:
-        repo = self.repos.for_entity(entity)
-        terms = repo._terms(text)
-        if terms.empty:
-            return []
-        db = self.repos.db
-        ranker = repo._ranker
-        if ranker is not None:
-            head = ranker.head(terms, ("1", []), conn)
-            chosen = list(zip(head.rowids[:limit], head.levels[:limit], strict=True))
-            marks = ", ".join("?" for _ in chosen)
-            found = db.query(
-                f"SELECT rowid, record_id, label FROM fts_{entity} WHERE rowid IN ({marks})",
-                [r for r, _l in chosen],
-                conn,
-            )
-            by_rowid = {r: (rid, label) for r, rid, label in found}
-            rows = [(*by_rowid[r], level) for r, level in chosen if r in by_rowid]
-        else:  # a database whose rows are not stored in page order: the index's order
-            sub, params = fts_condition(f"fts_{entity}", terms)
-            sql = sub.replace("SELECT record_id", "SELECT record_id, label", 1) + " LIMIT ?"
-            rows = [(rid, label, 3) for rid, label in db.query(sql, [*params, limit], conn)]
-        out: list[Hit] = []
-        for rid, label, level in rows:
-            reason = match_reason(db, spec.table, str(rid), terms, spec.label, conn)
-            if reason is not None and reason.field != spec.field(spec.label).header:
-                field, context, spans = reason
-            else:  # its name explains it (or nothing does): the record's main columns
-                field = reason.field if reason is not None else ""
-                context = self._context(spec, str(rid), conn)
-                spans = tuple(_spans(context, terms))
-            out.append(
-                Hit(
-                    entity,
-                    str(rid),
-                    str(label),
-                    context,
-                    tuple(_spans(str(label), terms)),
-                    spans,
-                    field,
-                    level,
-                )
-            )
-        return out
-
-    def _context(self, spec: EntitySpec, rid: str, conn: sqlite3.Connection | None = None) -> str:
-        """The record's main columns after its name, when no other column explains the match."""
-        cols = [f.key for f in spec.fields if f.key != spec.label and f.kind not in ("int", "float")]
-        row = self.repos.db.query_one(
-            "SELECT " + ", ".join(f'"{c}"' for c in cols) + f' FROM "{spec.table}" WHERE id = ?',
-            (rid,),
-            conn,
-        )
-        values = [str(v) for v in row or () if v not in (None, "")]
-        return snippet(" · ".join(values[:3]), Terms())
 
 
 class Repositories:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import sqlite3
 from typing import Any
 
@@ -156,6 +157,11 @@ class EntityPage(QWidget):
             self.year_to = self._year_box("to", bounds)
         self.status = QLabel(self)
         self.status.setObjectName("rowStatus")
+        # "No matches. Did you mean Clearview AI?": each name a link that searches for it.
+        self.suggestion = QLabel(self)
+        self.suggestion.setObjectName("searchSuggestion")
+        self.suggestion.setVisible(False)
+        self._suggested: tuple[str, str] = ("", "")
 
         self.pinned_chip = QToolButton(self)
         self.pinned_chip.setObjectName("pinnedFilter")
@@ -210,6 +216,7 @@ class EntityPage(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 6, 6, 6)
         layout.addLayout(bar)
+        layout.addWidget(self.suggestion)
         layout.addWidget(splitter, 1)
         layout.addWidget(self.status)
 
@@ -225,6 +232,7 @@ class EntityPage(QWidget):
 
     def _connect_signals(self) -> None:
         self.search.textChanged.connect(self._on_search_text_changed)
+        self.suggestion.linkActivated.connect(self.search.setText)
         for fb in self.filters:
             fb.currentIndexChanged.connect(self._on_filter_changed)
         for box in (self.year_from, self.year_to):
@@ -412,6 +420,20 @@ class EntityPage(QWidget):
         self.status.setText(text)
         self.status_changed.emit(text)
 
+    def _update_suggestion(self) -> None:
+        """Under the search box when it finds nothing: the nearest names, as links."""
+        text = self.search.text().strip()
+        if not text or self.model.matching != 0:
+            self.suggestion.setVisible(False)
+            return
+        if self._suggested[0] != text:
+            names = self.repos.search.suggestions(text)
+            links = [f'<a href="{html.escape(n)}">{html.escape(n)}</a>' for n in names]
+            said = links[0] if len(links) == 1 else f"{', '.join(links[:-1])} or {links[-1]}" if links else ""
+            self._suggested = (text, f"No matches. Did you mean {said}?" if said else "")
+        self.suggestion.setText(self._suggested[1])
+        self.suggestion.setVisible(bool(self._suggested[1]))
+
     # -- slots --------------------------------------------------------------------------------
     def _on_search_text_changed(self, _text: str) -> None:
         self._apply()
@@ -427,12 +449,14 @@ class EntityPage(QWidget):
 
     def _on_model_counted(self, _n: int, _total: int) -> None:
         self._update_status()
+        self._update_suggestion()
 
     def _on_model_busy(self, _busy: bool) -> None:
         self._update_status()
 
     def _on_model_reset(self) -> None:
         self._update_status()
+        self._update_suggestion()
         if self.model.rowCount() == 0:
             self.detail.show_nothing("No matches. Change the search or the filters.")
 
