@@ -14,7 +14,7 @@ from faceledger.data import repositories as repositories_module
 from faceledger.data.entities import ENTITIES
 from faceledger.data.repositories import RELATED_LIMIT, Query, Repositories
 from faceledger.data.search import fts_condition, match_level, parse_terms
-from faceledger.data.text import KEY_CLOSE, KEY_OPEN, spaced
+from faceledger.data.text import KEY_CLOSE, KEY_OPEN
 
 TERMS = ["pol", "ice", "a", "de", "clear view", "é", "zz", "police department", "'; --", "nypd", "facial rec"]
 
@@ -48,14 +48,14 @@ def reference(raw: sqlite3.Connection, table: str, query: Query, column: str, as
 def ranked(raw: sqlite3.Connection, table: str, ids: list[str], search: str, candidates: int) -> list[str]:
     """Best matches first, the slow, obvious way: every row's index text read by id; the rows
     whose name or alias is the search first, then the first `candidates` others by level (and
-    a match in the label first), then the rest in page order."""
+    a match in the names and aliases first), then the rest in page order."""
     terms = parse_terms(search)
     texts = dict(raw.execute(f"SELECT record_id, text FROM fts_{table}"))
-    labels = dict(raw.execute(f"SELECT record_id, label FROM fts_{table}"))
     exact = [i for i in ids if f"{KEY_OPEN} {terms.exact} {KEY_CLOSE}" in texts[i]]
     others = [i for i in ids if i not in exact]
     head, tail = others[:candidates], others[candidates:]
-    head.sort(key=lambda i: (match_level(texts[i], terms), match_level(f" {spaced(labels[i])} ", terms) == 4))
+    names = {i: t[: t.index(f"{KEY_CLOSE} | ") + 2] if KEY_CLOSE in t else "" for i, t in texts.items()}
+    head.sort(key=lambda i: (match_level(texts[i], terms), match_level(names[i], terms) == 4))
     return exact + head + tail
 
 

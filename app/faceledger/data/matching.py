@@ -89,7 +89,7 @@ _NAME_COLUMNS = {"name", "aliases", "vendor_name", "customer_name", "vendor_name
 # How similar (0..1, difflib's ratio on folded text) a name must be to a search to be suggested.
 SUGGEST_RATIO = 0.75
 # Organisations read from each search index as candidates for a suggestion, at most.
-SUGGEST_CANDIDATES = 200
+SUGGEST_CANDIDATES = 100
 
 
 class _Db(Protocol):
@@ -221,4 +221,9 @@ def _similarity(wanted: str, candidate: str, n_words: int) -> float:
     options = {name, " ".join(parts)}
     for i in range(max(0, len(parts) - n_words + 1)):
         options.add(" ".join(parts[i : i + n_words]))
-    return max(difflib.SequenceMatcher(None, wanted, o, autojunk=False).ratio() for o in options if o)
+    best = 0.0
+    for option in options:
+        matcher = difflib.SequenceMatcher(None, wanted, option, autojunk=False)
+        if option and matcher.real_quick_ratio() > best and matcher.quick_ratio() > best:
+            best = max(best, matcher.ratio())
+    return best

@@ -2,14 +2,14 @@
 
 A row whose name or alias is exactly the query comes first ("ICE", "NYPD", "IDEMIA"), then rows
 where every word of the query is a whole word, then where every word starts a word, then the rows
-that have a word only inside another ("ice" in "police"); within a level, rows whose name or title
-matches come before rows matched in another column, and then the page's own order.
+that have a word only inside another ("ice" in "police"); within a level, rows whose names or
+aliases hold every word come before rows matched in another column, and then the page's own order.
 
-At a million rows the ranking stays bounded: the exact names are one look-up in the search index
-(a name is written there between two marks, see `faceledger.data.text`), and the levels are
-computed for the first `CANDIDATES` matches in the page's order only. The matches after those
-follow in the page's order. On FaceLedger's own data every table is smaller than that, so every
-match is ranked.
+The ranking stays bounded: the exact names are one look-up in the search index (a name is written
+there between two marks, see `faceledger.data.text`), and the levels are computed for the first
+`CANDIDATES` matches in the page's order only, the matches after those following in the page's
+order; on a table of more than `LEVELS_UP_TO_ROWS` rows (a million customers) only the exact
+names come first. FaceLedger's own tables are small: every match is ranked.
 """
 
 from __future__ import annotations
@@ -17,14 +17,16 @@ from __future__ import annotations
 import sqlite3
 import threading
 from collections import OrderedDict
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any, NamedTuple, Protocol
 
-from faceledger.data.search import Terms, exact_match_expression, fts_condition, match_level
-from faceledger.data.text import spaced
+from faceledger.data.search import Terms, exact_match_expression, fts_condition, level_patterns, match_level
 
 # The matches (in the page's order) whose level is computed; those after them keep that order.
 CANDIDATES = 1000
+# On a table of more rows than this, no level is computed (reading each candidate's text from the
+# index costs some 0.1 ms a row there): the exact names and aliases first, then the page's order.
+LEVELS_UP_TO_ROWS = 20_000
 # Rows whose name or alias is exactly the query, at most (listed first, in the page's order).
 EXACT_LIMIT = 100
 # Queries whose first ranked rows are kept (a page of rows, then the next, reuse them).
@@ -49,14 +51,17 @@ class Head(NamedTuple):
     rowids: tuple[int, ...]
     levels: tuple[int, ...]
     exact: tuple[int, ...]
-    boundary: int | None  # the last candidate's rowid; None when every match is in `rowids`
+    # The last candidate's rowid, after which the unranked rest follows in page order (0: the rest
+    # is every match that is not exact); None when every match is in `rowids`.
+    boundary: int | None
 
 
 class Ranker:
     """Ranks the matches of one record type's search index (its rowids are the table's)."""
 
-    def __init__(self, db: _Db, table: str, descending: bool) -> None:
+    def __init__(self, db: _Db, table: str, descending: bool, rows: Callable[[], int]) -> None:
         self.db = db
+        self.rows = rows  # the table's size (read when first needed)
         self.table = table
         self.fts = f"fts_{table}"
         self.descending = descending
@@ -78,6 +83,8 @@ class Ranker:
         """SQL of the matching rowids (and `columns` of the index) in the page's order, or the
         reverse; only those after `after` in that order, none of `without`."""
         also = exact_match_expression(terms) if exact else ""
+        if exact and not terms.short:  # a name that is the whole query holds every word
+            terms = Terms()
         sql, fts_params = fts_condition(self.fts, terms, columns, also)
         params: list[Any] = list(fts_params)
         asc = not self.descending
@@ -115,19 +122,24 @@ class Ranker:
         if exact_match_expression(terms):
             sql, params = self._matches(terms, rest, exact=True)
             exact = tuple(r for (r,) in self.db.query(f"{sql} LIMIT ?", [*params, EXACT_LIMIT], conn))
-        sql, params = self._matches(terms, rest, columns="rowid AS r, label, text")
-        rows = self.db.query(f"{sql} LIMIT ?", [*params, CANDIDATES + len(exact)], conn)
-        complete = len(rows) < CANDIDATES + len(exact)
+        window = CANDIDATES if self.rows() <= LEVELS_UP_TO_ROWS else 0
+        if window == 0:
+            return Head(rowids=exact, levels=(EXACT,) * len(exact), exact=exact, boundary=0)
+        sql, params = self._matches(terms, rest, columns="rowid AS r, text")
+        rows = self.db.query(f"{sql} LIMIT ?", [*params, window + len(exact)], conn)
+        complete = len(rows) < window + len(exact)
         taken = set(exact)
-        candidates = [row for row in rows if row[0] not in taken][:CANDIDATES]
+        candidates = [row for row in rows if row[0] not in taken][:window]
+        patterns = level_patterns(terms)
         scored = sorted(
             (
-                match_level(str(text), terms),
-                0 if match_level(f" {spaced(str(label))} ", terms) < 4 else 1,
+                match_level(str(text), patterns),
+                # the record's names and aliases (the index text's first part) hold every word
+                0 if match_level(str(text).split(" | ", 1)[0], patterns) < 4 else 1,
                 i,
                 rowid,
             )
-            for i, (rowid, label, text) in enumerate(candidates)
+            for i, (rowid, text) in enumerate(candidates)
         )
         boundary = None if complete or not candidates else int(candidates[-1][0])
         return Head(
@@ -155,7 +167,7 @@ class Ranker:
         if len(out) == limit or head.boundary is None:
             return out
         tail_offset, tail_limit = max(0, offset - n), limit - len(out)
-        args = {"after": head.boundary, "without": head.exact}
+        args = {"after": head.boundary or None, "without": head.exact}
         if total is not None and tail_offset > (total - n) // 2:
             tail_total = total - n
             end = min(tail_total, tail_offset + tail_limit)
@@ -177,7 +189,7 @@ class Ranker:
         head = self.head(terms, rest, conn)
         yield from head.rowids
         if head.boundary is not None:
-            sql, params = self._matches(terms, rest, after=head.boundary, without=head.exact)
+            sql, params = self._matches(terms, rest, after=head.boundary or None, without=head.exact)
             for (r,) in self.db.iterate(sql, params, conn):
                 yield int(r)
 
@@ -191,9 +203,9 @@ class Ranker:
         if head.boundary is None:
             return None
         asc = not self.descending
-        if (rowid <= head.boundary) if asc else (rowid >= head.boundary):
+        if head.boundary and ((rowid <= head.boundary) if asc else (rowid >= head.boundary)):
             return None  # every match up to the boundary is in the head
-        sql, params = self._matches(terms, rest, after=head.boundary, without=head.exact)
+        sql, params = self._matches(terms, rest, after=head.boundary or None, without=head.exact)
         found = self.db.query(
             f"SELECT COUNT(*), MAX(r = ?) FROM ({sql}) WHERE r {'<=' if asc else '>='} ?",
             [rowid, *params, rowid],

@@ -97,7 +97,7 @@ class Repository(Generic[T]):
         except KeyError:
             default = spec.default_sort
         self._ranker = (
-            Ranker(db, self.table, descending=not spec.default_ascending)
+            Ranker(db, self.table, descending=not spec.default_ascending, rows=lambda: self.approx_rows)
             if self._rowid_order and default == self._rowid_order
             else None
         )

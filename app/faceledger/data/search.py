@@ -154,23 +154,38 @@ def fts_condition(
     return f"SELECT {select} FROM {fts_table} WHERE {where}", params
 
 
-def match_level(text: str, terms: Terms) -> int:
+Patterns = tuple[tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]], ...]
+
+
+def level_patterns(terms: Terms) -> Patterns:
+    """Per word of `terms`: what index text holds when the word (or one meaning the same) is a
+    whole word or its plural, starts a word, or is anywhere (nothing for an acronym)."""
+    out = []
+    for t in terms.all:
+        forms = [spaced(v).strip() for v in variants(t)]
+        whole = tuple(p for s in forms for p in (f" {s} ", f" {s}s "))
+        start = tuple(f" {s}" for s in forms)
+        inside = () if t in terms.acronyms else tuple(forms)
+        out.append((whole, start, inside))
+    return tuple(out)
+
+
+def match_level(text: str, terms: Terms | Patterns) -> int:
     """How well index text (as `search_text` writes it) matches: 1 when every word is a whole
     word (or its plural), 2 when every word starts a word, 3 when a word is only inside another,
-    4 when a word is missing."""
+    4 when a word is missing. `terms` may be given as its `level_patterns` (faster, when many
+    texts are scored)."""
+    patterns = level_patterns(terms) if isinstance(terms, Terms) else terms
     worst = 1
-    for t in terms.all:
-        best = 4
-        for v in variants(t):
-            s = spaced(v).strip()
-            if f" {s} " in text or f" {s}s " in text:
-                best = 1
-                break
-            if f" {s}" in text:
-                best = min(best, 2)
-            elif s in text and t not in terms.acronyms:
-                best = min(best, 3)
-        worst = max(worst, best)
+    for whole, start, inside in patterns:
+        if any(p in text for p in whole):
+            continue
+        if any(p in text for p in start):
+            worst = max(worst, 2)
+        elif any(p in text for p in inside):
+            worst = 3
+        else:
+            return 4
     return worst
 
 

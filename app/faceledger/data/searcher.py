@@ -75,7 +75,8 @@ class Searcher:
         ranker = repo._ranker
         if ranker is not None:
             head = ranker.head(terms, ("1", []), conn)
-            chosen = list(zip(head.rowids[:limit], head.levels[:limit], strict=True))
+            levels = dict(zip(head.rowids, head.levels, strict=True))  # the rest: not ranked (3)
+            chosen = [(r, levels.get(r, 3)) for r in ranker.rowids(terms, ("1", []), 0, limit, None, conn)]
             marks = ", ".join("?" for _ in chosen)
             found = db.query(
                 f"SELECT rowid, record_id, label FROM fts_{entity} WHERE rowid IN ({marks})",
