@@ -12,7 +12,7 @@ import difflib
 import sqlite3
 from typing import Any, NamedTuple, Protocol
 
-from faceledger.data.search import Terms, highlight_spans, match_level, snippet
+from faceledger.data.search import Terms, highlight_spans, level_patterns, match_level, snippet
 from faceledger.data.text import fold, spaced
 
 # The searched columns of each record type with the words a reader knows them by, in the order
@@ -155,12 +155,13 @@ def match_reason(
                 texts.insert(min(at, len(texts)), (header, "; ".join(str(a) for (a,) in found), False))
     best: tuple[int, int, int, int] | None = None
     chosen: tuple[str, str] | None = None
+    patterns = level_patterns(terms)
     for i, (header, text, is_label) in enumerate(texts):
         index_text = f" {spaced(text)} "
-        held = sum(1 for t in terms.all if match_level(index_text, terms._replace(long=(t,), short=())) < 4)
+        held = sum(1 for p in patterns if match_level(index_text, (p,)) < 4)
         if not held:
             continue
-        score = (-held, match_level(index_text, terms), 0 if is_label else 1, i)
+        score = (-held, match_level(index_text, patterns), 0 if is_label else 1, i)
         if best is None or score < best:
             best, chosen = score, (header, text)
     if chosen is None:

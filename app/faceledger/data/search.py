@@ -22,7 +22,7 @@ index itself answers "is this word exactly a name or alias" and "does a word sta
 
 import re
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import NamedTuple
 
 from faceledger.data.text import KEY_CLOSE, KEY_OPEN, fold, spaced
@@ -198,14 +198,17 @@ def highlight_spans(text: str, terms: Terms | tuple[str, ...]) -> list[tuple[int
     acronyms = terms.acronyms if isinstance(terms, Terms) else ()
     if not text or not words:
         return []
-    folded_chars: list[str] = []
-    owner: list[int] = []
-    for i, ch in enumerate(text):
-        f = fold(ch)
-        for c in f:
-            folded_chars.append(c)
-            owner.append(i)
-    folded = "".join(folded_chars)
+    owner: Sequence[int]
+    if text.isascii():  # the common case: folding is lower-casing, positions unchanged
+        folded, owner = text.lower(), range(len(text))
+    else:
+        folded_chars: list[str] = []
+        positions: list[int] = []
+        for i, ch in enumerate(text):
+            for c in fold(ch):
+                folded_chars.append(c)
+                positions.append(i)
+        folded, owner = "".join(folded_chars), positions
     spans: list[tuple[int, int]] = []
     for w in words:
         for v in variants(w) if isinstance(terms, Terms) else (w,):
