@@ -29,6 +29,8 @@ from faceledger.models.table_model import EntityTableModel
 from faceledger.ui.detail import DetailPane
 
 ANY_YEAR = 0
+# Above this many rows in its largest table, a database's "Did you mean" is looked up on a worker.
+SUGGEST_OFF_THREAD_ROWS = 20_000
 # A page shown but not painted within this time starts its counts anyway.
 BACKGROUND_FALLBACK_MS = 300
 
@@ -423,7 +425,7 @@ class EntityPage(QWidget):
 
     def _update_suggestion(self) -> None:
         """Under the search box when it finds nothing: the nearest names, as links (looked up on a
-        worker: at a million rows that takes a tenth of a second)."""
+        worker when the database is large: at a million rows that takes a tenth of a second)."""
         text = self.search.text().strip()
         if not text or self.model.matching != 0 or self.repository.db.closed:
             self.suggestion.setVisible(False)
@@ -432,6 +434,9 @@ class EntityPage(QWidget):
             self._show_suggestion()
             return
         searcher = self.repos.search
+        if searcher.largest_table <= SUGGEST_OFF_THREAD_ROWS:
+            self._on_suggested((text, searcher.suggestions(text)))
+            return
 
         def job(_h: JobHandle) -> tuple[str, list[str]]:
             with searcher.repos.db.reader() as conn:
@@ -475,6 +480,8 @@ class EntityPage(QWidget):
     def _on_model_reset(self) -> None:
         self._update_status()
         self._update_suggestion()
+        # A search with no column chosen lists best matches first: no column's arrow is shown.
+        self.table.horizontalHeader().setSortIndicatorShown(not self.repository.ranked(self.model.query))
         if self.model.rowCount() == 0:
             self.detail.show_nothing("No matches. Change the search or the filters.")
 
