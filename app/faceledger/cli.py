@@ -10,12 +10,13 @@ faceledger chart counts|deployments|studies|events [...]   a chart's numbers, or
 from __future__ import annotations
 
 import argparse
+import contextlib
 import logging
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, NoReturn, TextIO
+from typing import TYPE_CHECKING, Any, NoReturn, TextIO
 
 from faceledger.data.errors import FaceLedgerError
 
@@ -39,32 +40,56 @@ def _add_db(p: argparse.ArgumentParser, top: bool = False) -> None:
     )
 
 
+# Each command's --help ends with a few examples.
+COMMANDS = {
+    "gui": "start the app (the default)",
+    "doctor": "check the install and the database",
+    "stats": "counts per entity, verification status and dataset",
+}
+EXAMPLES = {
+    "faceledger": """examples:
+  faceledger                         start the app
+  faceledger search clearview        search every record type
+  faceledger export vendors -o vendors.csv""",
+    "gui": """examples:
+  faceledger gui
+  faceledger gui --db faceledger-copy.db""",
+    "doctor": """examples:
+  faceledger doctor
+  faceledger doctor --db faceledger-copy.db""",
+    "stats": """examples:
+  faceledger stats
+  faceledger stats --db faceledger-copy.db""",
+}
+
+
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> NoReturn:  # one line, exit 2
         raise CliError(message)
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from faceledger.data.entities import ENTITIES  # noqa: PLC0415 (not on the GUI's start path)
+    from faceledger.search_cli import add_search_parser  # noqa: PLC0415 (not on the GUI's start path)
 
     parser = _Parser(
-        prog="faceledger", description="Offline reference on face recognition sold to law enforcement."
+        prog="faceledger",
+        description="Offline reference on face recognition sold to law enforcement.",
+        epilog=EXAMPLES["faceledger"],
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     _add_db(parser, top=True)
     sub = parser.add_subparsers(dest="command", parser_class=_Parser)
 
-    p = sub.add_parser("gui", help="start the app (the default)")
-    _add_db(p)
-    p = sub.add_parser("doctor", help="check the install and the database")
-    _add_db(p)
-    p = sub.add_parser("stats", help="counts per entity, verification status and dataset")
-    _add_db(p)
-    p = sub.add_parser("search", help="search every record type")
-    p.add_argument("query")
-    p.add_argument("--type", choices=sorted(ENTITIES), dest="entity")
-    p.add_argument("--limit", type=int, default=20)
-    p.add_argument("--format", choices=("table", "csv", "json"), default="table")
-    _add_db(p)
+    for name, text in COMMANDS.items():
+        p = sub.add_parser(
+            name,
+            help=text,
+            description=text[0].upper() + text[1:] + ".",
+            epilog=EXAMPLES[name],
+            formatter_class=argparse.RawDescriptionHelpFormatter,
+        )
+        _add_db(p)
+    add_search_parser(sub, _add_db)
     try:
         from faceledger.export_cli import add_export_parser  # noqa: PLC0415
 
@@ -114,7 +139,9 @@ def main(argv: Sequence[str] | None = None, stdout: TextIO | None = None) -> int
         if command == "stats":
             return stats(args.db, out)
         if command == "search":
-            return search(args, out)
+            from faceledger.search_cli import run_search  # noqa: PLC0415
+
+            return run_search(args, out)
         if command == "export":
             from faceledger.export_cli import run_export  # noqa: PLC0415
 
@@ -219,14 +246,17 @@ def _check_window(db: Database) -> str:
     try:
         import tempfile  # noqa: PLC0415
 
-        from PySide6.QtCore import QCoreApplication, QEvent  # noqa: PLC0415
+        from PySide6.QtCore import QCoreApplication, QEvent, qInstallMessageHandler  # noqa: PLC0415
 
         from faceledger.jobs import wait_all  # noqa: PLC0415
         from faceledger.main import build_window, make_application  # noqa: PLC0415
         from faceledger.ui.settings import Settings  # noqa: PLC0415
 
+        # Qt's own messages about the offscreen window ("This plugin does not support
+        # propagateSizeHints()") go to the log, not into doctor's report.
+        previous = qInstallMessageHandler(lambda _mode, _where, text: log.info("Qt: %s", text))
         app = make_application()
-        with tempfile.TemporaryDirectory() as tmp:
+        with _restored(previous), tempfile.TemporaryDirectory() as tmp:
             window = build_window(db, Settings(Path(tmp) / "settings.ini"))
             window.show()
             app.processEvents()
@@ -239,6 +269,17 @@ def _check_window(db: Database) -> str:
     except Exception as exc:  # reported as one line
         log.exception("window check failed")
         return f"{type(exc).__name__}: {exc}"
+
+
+@contextlib.contextmanager
+def _restored(handler: Any) -> Iterator[None]:
+    """Put Qt's previous message handler back on the way out."""
+    from PySide6.QtCore import qInstallMessageHandler  # noqa: PLC0415
+
+    try:
+        yield
+    finally:
+        qInstallMessageHandler(handler)
 
 
 def stats(db_path: Path | None, out: TextIO) -> int:
@@ -260,47 +301,6 @@ def stats(db_path: Path | None, out: TextIO) -> int:
         for name, rows in s.per_dataset.items():
             parts = ", ".join(f"{k} {v:,}" for k, v in rows.items())
             print(f"  {name}: {parts}", file=out)
-        return 0
-    finally:
-        db.close()
-
-
-def search(args: argparse.Namespace, out: TextIO) -> int:
-    import csv  # noqa: PLC0415
-    import json  # noqa: PLC0415
-
-    from faceledger.data.database import Database  # noqa: PLC0415
-    from faceledger.data.entities import ENTITIES  # noqa: PLC0415
-    from faceledger.data.repositories import Repositories  # noqa: PLC0415
-
-    if args.limit < 1:
-        raise CliError("--limit must be at least 1")
-    db = Database.open(args.db)
-    try:
-        repos = Repositories(db)
-        if args.entity:
-            hits = repos.search.search_type(args.entity, args.query, args.limit)
-        else:
-            hits = repos.search.search(args.query, per_type=args.limit)[: args.limit * len(ENTITIES)]
-        if not hits:
-            print("no matches", file=out)
-            return 0
-        rows = [(ENTITIES[h.entity].singular, h.record_id, h.label, h.context) for h in hits]
-        if args.format == "json":
-            json.dump(
-                [dict(zip(("type", "id", "label", "context"), r, strict=False)) for r in rows],
-                out,
-                ensure_ascii=False,
-                indent=1,
-            )
-            print(file=out)
-        elif args.format == "csv":
-            w = csv.writer(out, lineterminator="\n")
-            w.writerow(("type", "id", "label", "context"))
-            w.writerows(rows)
-        else:
-            for kind, _rid, label, context in rows:
-                print(f"{kind:16} {label[:60]:60}  {context[:70]}", file=out)
         return 0
     finally:
         db.close()

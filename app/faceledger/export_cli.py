@@ -12,6 +12,7 @@ import io
 import logging
 import os
 import sys
+import textwrap
 from collections.abc import Callable, Generator
 from pathlib import Path
 from typing import Any, TextIO, TypeVar
@@ -40,10 +41,19 @@ log = logging.getLogger(__name__)
 R = TypeVar("R")
 
 EPILOG = (
-    f"tables: {', '.join(ALL_SPECS)} (also: counts, figures). "
-    "Without --columns every column of the table is written under its database name. "
-    "--where FIELD=VALUE keeps rows whose field equals VALUE exactly (an empty VALUE: the field is "
-    "empty); repeat a field for either value, give several fields for all of them."
+    textwrap.fill(
+        f"tables: {', '.join(ALL_SPECS)} (also: counts, figures). "
+        "Without --columns every column of the table is written under its database name. "
+        "--where FIELD=VALUE keeps rows whose field equals VALUE exactly (an empty VALUE: the field "
+        "is empty); repeat a field for either value, give several fields for all of them.",
+        width=78,
+    )
+    + """
+
+examples:
+  faceledger export vendors -o vendors.csv
+  faceledger export deployments --search clearview --where status=active -o clearview.csv
+  faceledger export --all -o faceledger-csv"""
 )
 
 
@@ -54,6 +64,7 @@ def add_export_parser(sub: Any, add_db: Callable[[argparse.ArgumentParser], None
         help="write a table, or everything, as CSV",
         description="Write a table (or everything) as CSV: UTF-8, RFC 4180 quoting, CRLF line ends.",
         epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     p.add_argument("table", nargs="?", metavar="TABLE", help="the table to export")
     p.add_argument("--all", action="store_true", dest="export_all", help="every table plus README.txt")

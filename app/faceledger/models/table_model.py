@@ -29,6 +29,7 @@ from PySide6.QtGui import QBrush, QColor, QFont
 from faceledger.data.entities import Field, dataset_label
 from faceledger.data.repositories import PAGE_SIZE, Query, Repository
 from faceledger.jobs import JobHandle, ReadJob, run_job
+from faceledger.models.match_tooltip import match_tooltip
 
 RecordRole = int(Qt.ItemDataRole.UserRole) + 1
 SortRole = int(Qt.ItemDataRole.UserRole) + 2
@@ -512,6 +513,8 @@ class EntityTableModel(QAbstractTableModel):
             return self.record(row)
         if column != self._verification_column:  # only the tooltip is left to answer
             text = self._formats[column](values[self._value_at[column]])
+            if self._query.search.strip():  # where the search found this row
+                return match_tooltip(self.repository, str(values[0]), self._query.search, text)
             return text if len(text) > 30 else None
         verification = values[self._verification_at] if self._verification_at is not None else ""
         if role == _FOREGROUND or role == _FONT:

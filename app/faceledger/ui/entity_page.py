@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import sqlite3
 from typing import Any
 
@@ -30,6 +31,8 @@ from faceledger.ui.facet_filter import FacetFilter
 from faceledger.ui.flow_layout import FlowLayout
 
 ANY_YEAR = 0
+# Above this many rows in its largest table, a database's "Did you mean" is looked up on a worker.
+SUGGEST_OFF_THREAD_ROWS = 20_000
 # A page shown but not painted within this time starts its counts anyway.
 BACKGROUND_FALLBACK_MS = 300
 
@@ -159,6 +162,12 @@ class EntityPage(QWidget):
             self.year_to = self._year_box("to", bounds)
         self.status = QLabel(self)
         self.status.setObjectName("rowStatus")
+        # "No matches. Did you mean Clearview AI?": each name a link that searches for it.
+        self.suggestion = QLabel(self)
+        self.suggestion.setObjectName("searchSuggestion")
+        self.suggestion.setVisible(False)
+        self._suggested: tuple[str, str] = ("", "")
+        self._suggest_job: JobHandle | None = None
 
         self.pinned_chip = QToolButton(self)
         self.pinned_chip.setObjectName("pinnedFilter")
@@ -224,6 +233,7 @@ class EntityPage(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 6, 6, 6)
         layout.addLayout(bar)
+        layout.addWidget(self.suggestion)
         layout.addWidget(splitter, 1)
         layout.addWidget(self.status)
 
@@ -239,6 +249,7 @@ class EntityPage(QWidget):
 
     def _connect_signals(self) -> None:
         self.search.textChanged.connect(self._on_search_text_changed)
+        self.suggestion.linkActivated.connect(self.search.setText)
         for fb in self.filters:
             fb.changed.connect(self._on_filter_changed)
         for box in (self.year_from, self.year_to):
@@ -431,6 +442,40 @@ class EntityPage(QWidget):
         self.status.setText(text)
         self.status_changed.emit(text)
 
+    def _update_suggestion(self) -> None:
+        """Under the search box when it finds nothing: the nearest names, as links (looked up on a
+        worker when the database is large: at a million rows that takes a tenth of a second)."""
+        text = self.search.text().strip()
+        if not text or self.model.matching != 0 or self.repository.db.closed:
+            self.suggestion.setVisible(False)
+            return
+        if self._suggested[0] == text:
+            self._show_suggestion()
+            return
+        searcher = self.repos.search
+        if searcher.largest_table <= SUGGEST_OFF_THREAD_ROWS:
+            self._on_suggested((text, searcher.suggestions(text)))
+            return
+
+        def job(_h: JobHandle) -> tuple[str, list[str]]:
+            with searcher.repos.db.reader() as conn:
+                return text, searcher.suggestions(text, conn)
+
+        self._suggest_job = run_job(job, self)
+        self._suggest_job.signals.finished.connect(self._on_suggested)
+
+    def _on_suggested(self, result: tuple[str, list[str]]) -> None:
+        text, names = result
+        links = [f'<a href="{html.escape(n)}">{html.escape(n)}</a>' for n in names]
+        said = links[0] if len(links) == 1 else f"{', '.join(links[:-1])} or {links[-1]}" if links else ""
+        self._suggested = (text, f"No matches. Did you mean {said}?" if said else "")
+        self._show_suggestion()
+
+    def _show_suggestion(self) -> None:
+        current = self.search.text().strip() == self._suggested[0] and self.model.matching == 0
+        self.suggestion.setText(self._suggested[1] if current else "")
+        self.suggestion.setVisible(current and bool(self._suggested[1]))
+
     # -- slots --------------------------------------------------------------------------------
     def _on_search_text_changed(self, _text: str) -> None:
         self._apply()
@@ -446,6 +491,7 @@ class EntityPage(QWidget):
 
     def _on_model_counted(self, _n: int, _total: int) -> None:
         self._update_status()
+        self._update_suggestion()
 
     def _on_model_busy(self, _busy: bool) -> None:
         self._update_status()
@@ -458,6 +504,9 @@ class EntityPage(QWidget):
         a worker): the detail pane follows the table. The record it showed stays current when it
         is among the new rows, else the first row becomes current; with no rows, nothing is."""
         self._update_status()
+        self._update_suggestion()
+        # A search with no column chosen lists best matches first: no column's arrow is shown.
+        self.table.horizontalHeader().setSortIndicatorShown(not self.repository.ranked(self.model.query))
         if self.model.rowCount() == 0:
             self._pane_timer.stop()
             self._current_id = None
