@@ -22,6 +22,7 @@ from hypothesis import strategies as st
 
 from faceledger.cli import main as cli_main
 from faceledger.data import export as ex
+from faceledger.data import export_files
 from faceledger.data.database import Database
 from faceledger.data.entities import ALL_SPECS
 from faceledger.data.errors import FaceLedgerError, UnknownName
@@ -704,7 +705,7 @@ def test_new_files_get_normal_permissions(arepos: Repositories, tmp_path: Path) 
         pytest.skip("POSIX modes")
     dest = tmp_path / "v.csv"
     drive(ex.export_table(arepos.vendors, dest, ExportOptions()))
-    mask = ex._umask()
+    mask = export_files.umask()
     assert dest.stat().st_mode & 0o777 == 0o666 & ~mask  # not the temporary file's 0600
 
 
