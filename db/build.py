@@ -36,6 +36,7 @@ from faceledger.data.entities import (  # noqa: E402
     KNOWN_STUDIES,
     SECTOR_OF_TYPE,
 )
+from faceledger.data.links import normalised_url, refuse_reason  # noqa: E402
 from faceledger.data.manifest import write_manifest  # noqa: E402
 from faceledger.data.text import fold, search_text  # noqa: E402
 
@@ -322,11 +323,23 @@ def _normalise_dates(item: dict[str, Any]) -> dict[str, Any]:
 
 
 # -- validation -------------------------------------------------------------------------------
+# Fields holding a web address: stored as the app will open them (a bare domain gets https://),
+# and refused by the build when the app would refuse to open them.
+URL_FIELDS = ("url", "website", "link", "licence_url")
+
+
 def validate(coll: Collection) -> None:
     for kind in ALL_KINDS:
         spec = FIELDS[kind]
         for rec in coll.records[kind]:
             _validate_record(coll, rec, spec)
+            for key in URL_FIELDS:
+                if isinstance(rec.data.get(key), str) and rec.data[key]:
+                    rec.data[key] = checked_url(rec.data[key], f"{rec.where()}: field '{key}'")
+    for ds in coll.datasets:
+        for key in ("url", "licence_url"):
+            if getattr(ds, key):
+                setattr(ds, key, checked_url(getattr(ds, key), f"dataset {ds.id}: field '{key}'"))
     for kind in FACT_KINDS:
         for rec in coll.records[kind]:
             _check_verified_has_primary(coll, rec)
@@ -371,6 +384,15 @@ def validate_identities(coll: Collection) -> None:
                 f"{rec.where()}: vendor '{rec.id}' has the same id but no name in common; "
                 "an id shared across roles must name one organisation"
             )
+
+
+def checked_url(url: str, where: str) -> str:
+    """`url` as stored (see `normalised_url`); BuildError when the app would not open it."""
+    stored = normalised_url(url)
+    reason = refuse_reason(stored)
+    if reason is not None:
+        raise BuildError(f"{where} is not an address the app can open: {reason} ({url!r})")
+    return stored
 
 
 def _validate_record(coll: Collection, rec: Record, spec: dict[str, tuple[bool, str]]) -> None:

@@ -14,11 +14,24 @@ import contextlib
 import logging
 import os
 import sys
+import textwrap
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn, TextIO
 
-from faceledger.data.errors import FaceLedgerError
+from faceledger.cli_errors import (
+    EXIT_CODES_HELP,
+    EXIT_DATABASE,
+    EXIT_UNEXPECTED,
+    CliError,
+    discard_output,
+    finish_output,
+    interrupted_exit,
+    interrupts_reported,
+    output_error,
+    prepared_output,
+)
+from faceledger.cli_errors import report as report_failure
 
 if TYPE_CHECKING:
     from faceledger.data.database import CheckReport, Database
@@ -26,14 +39,18 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 
-class CliError(Exception):
-    """A one-line error for standard error and a non-zero exit."""
+
+
+def _db_path(text: str) -> Path:
+    if not text.strip():
+        raise argparse.ArgumentTypeError("the database file name is empty (give --db PATH, or leave --db out)")
+    return Path(text)
 
 
 def _add_db(p: argparse.ArgumentParser, top: bool = False) -> None:
     p.add_argument(
         "--db",
-        type=Path,
+        type=_db_path,
         metavar="PATH",
         default=None if top else argparse.SUPPRESS,
         help="open another FaceLedger database (default: the bundled one)",
@@ -74,7 +91,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="faceledger",
         description="Offline reference on face recognition sold to law enforcement.",
-        epilog=EXAMPLES["faceledger"],
+        epilog=EXAMPLES["faceledger"] + "\n\n" + textwrap.fill(EXIT_CODES_HELP, width=78),
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     _add_db(parser, top=True)
@@ -124,7 +141,8 @@ def plain_gui_start(argv: Sequence[str]) -> tuple[bool, Path | None]:
 
 
 def main(argv: Sequence[str] | None = None, stdout: TextIO | None = None) -> int:
-    out = stdout or sys.stdout
+    """Run a command; every failure is one line on standard error and an exit code per kind
+    (`cli_errors.EXIT_CODES_HELP`, shown by --help)."""
     try:
         arguments = list(argv) if argv is not None else sys.argv[1:]
         gui, db = plain_gui_start(arguments)
@@ -134,33 +152,44 @@ def main(argv: Sequence[str] | None = None, stdout: TextIO | None = None) -> int
         command = args.command or "gui"
         if command == "gui":
             return start_gui(args.db)
-        if command == "doctor":
-            return doctor(args.db, out)
-        if command == "stats":
-            return stats(args.db, out)
-        if command == "search":
-            from faceledger.search_cli import run_search  # noqa: PLC0415
-
-            return run_search(args, out)
-        if command == "export":
-            from faceledger.export_cli import run_export  # noqa: PLC0415
-
-            return int(run_export(args, out))
-        if command == "chart":
-            from faceledger.chart_cli import run_chart  # noqa: PLC0415
-
-            return run_chart(args, out)
-        raise CliError(f"unknown command {command}")
-    except CliError as exc:
-        print(f"faceledger: {exc}", file=sys.stderr)
-        return 2
-    except FaceLedgerError as exc:
-        print(f"faceledger: {exc}", file=sys.stderr)
-        return 1
-    except BrokenPipeError:
+        with interrupts_reported():
+            out = prepared_output(stdout if stdout is not None else sys.stdout)
+            try:
+                code = _run(command, args, out)
+            except BrokenPipeError:
+                raise
+            except OSError as exc:  # the data layer turns its own into FaceLedgerErrors: the output
+                discard_output(out)
+                raise output_error(exc) from exc
+            finish_output(out)
+            return code
+    except BrokenPipeError:  # the reader stopped early (`| head`): not an error
+        discard_output(sys.stdout)
         return 0
     except KeyboardInterrupt:
-        return 130
+        return interrupted_exit(sys.stderr)
+    except Exception as exc:  # one line, whatever it is (unexpected ones are logged in full)
+        return report_failure(exc, sys.stderr)
+
+
+def _run(command: str, args: argparse.Namespace, out: TextIO) -> int:
+    if command == "doctor":
+        return doctor(args.db, out)
+    if command == "stats":
+        return stats(args.db, out)
+    if command == "search":
+        from faceledger.search_cli import run_search  # noqa: PLC0415
+
+        return run_search(args, out)
+    if command == "export":
+        from faceledger.export_cli import run_export  # noqa: PLC0415
+
+        return int(run_export(args, out))
+    if command == "chart":
+        from faceledger.chart_cli import run_chart  # noqa: PLC0415
+
+        return run_chart(args, out)
+    raise CliError(f"unknown command {command}")
 
 
 def start_gui(db_path: Path | None) -> int:
@@ -208,13 +237,15 @@ def doctor(db_path: Path | None, out: TextIO) -> int:
         for table, n in report.row_counts.items():
             print(f"  {table:24} {n:>9,}" if n >= 0 else f"  {table:24}  unreadable", file=out)
         if not report.ok:
+            out.flush()
             print(f"faceledger doctor: {report.path}: {_doctor_reason(report)}", file=sys.stderr)
-            return 1
+            return EXIT_DATABASE
         window_ok = _check_window(db)
         print(f"main window: {window_ok}", file=out)
         if window_ok != "ok":
+            out.flush()
             print(f"faceledger doctor: main window could not be built: {window_ok}", file=sys.stderr)
-            return 1
+            return EXIT_UNEXPECTED
         print("all checks passed", file=out)
         return 0
     finally:

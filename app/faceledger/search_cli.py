@@ -30,6 +30,19 @@ GAP = "  "
 MIN_WIDTH = 60
 
 
+SEARCH_LIMIT_MAX = 10_000
+
+
+def _search_limit(text: str) -> int:
+    try:
+        n = int(text)
+    except ValueError:
+        n = 0
+    if not 1 <= n <= SEARCH_LIMIT_MAX:
+        raise argparse.ArgumentTypeError(f"give a whole number from 1 to {SEARCH_LIMIT_MAX:,}, not {text[:30]!r}")
+    return n
+
+
 def add_search_parser(sub: Any, add_db: Callable[[argparse.ArgumentParser], None]) -> None:
     """Add the `search` subcommand to the `faceledger` parser."""
     p = sub.add_parser(
@@ -41,7 +54,9 @@ def add_search_parser(sub: Any, add_db: Callable[[argparse.ArgumentParser], None
     )
     p.add_argument("query", help="words to look for (part of a word is enough; case and accents ignored)")
     p.add_argument("--type", choices=sorted(ENTITIES), dest="entity", help="only this record type")
-    p.add_argument("--limit", type=int, default=20, help="hits per record type (default 20)")
+    p.add_argument(
+        "--limit", type=_search_limit, default=20, help=f"hits per record type (1 to {SEARCH_LIMIT_MAX:,}; default 20)"
+    )
     p.add_argument("--format", choices=("table", "csv", "json"), default="table", help="output format")
     add_db(p)
 
@@ -133,12 +148,9 @@ def run_search(args: argparse.Namespace, out: TextIO) -> int:
     import csv  # noqa: PLC0415
     import json  # noqa: PLC0415
 
-    from faceledger.cli import CliError  # noqa: PLC0415
     from faceledger.data.database import Database  # noqa: PLC0415
     from faceledger.data.repositories import Repositories  # noqa: PLC0415
 
-    if args.limit < 1:
-        raise CliError("--limit must be at least 1")
     db = Database.open(args.db)
     try:
         repos = Repositories(db)
@@ -156,7 +168,13 @@ def run_search(args: argparse.Namespace, out: TextIO) -> int:
             print(f"{message} {hint}".strip(), file=sys.stderr)
         if args.format == "json":
             keys = ("type", "id", "label", "matched_in", "context")
-            json.dump([dict(zip(keys, r, strict=True)) for r in rows], out, ensure_ascii=False, indent=1)
+            encoding = (getattr(out, "encoding", None) or "utf-8").lower().replace("_", "-")
+            json.dump(
+                [dict(zip(keys, r, strict=True)) for r in rows],
+                out,
+                ensure_ascii=encoding not in ("utf-8", "utf8", "utf-8-sig"),  # \u escapes lose nothing
+                indent=1,
+            )
             print(file=out)
         elif args.format == "csv":
             w = csv.writer(out, lineterminator="\n")

@@ -341,4 +341,6 @@ class DetailPane(QTextBrowser):
             if entity in ENTITIES and rid:
                 self.navigate_requested.emit(entity, rid)
             return
-        self.open_url_requested.emit(text)
+        # Qt keeps an href's entities as written (`&amp;`): undo the escaping `e()` applied, so
+        # the address opened is the one stored.
+        self.open_url_requested.emit(html.unescape(text))
