@@ -4,6 +4,7 @@ faceledger [--db PATH]                       start the GUI
 faceledger doctor [--db PATH]                check an install
 faceledger stats [--db PATH]                 counts per entity, status and dataset
 faceledger search QUERY [--type T] [--limit N] [--format table|csv|json] [--db PATH]
+faceledger install-desktop-entry [--uninstall]   add the app to a Linux desktop's menu
 """
 
 from __future__ import annotations
@@ -70,6 +71,9 @@ def build_parser() -> argparse.ArgumentParser:
         add_export_parser(sub, _add_db)
     except ImportError:
         pass
+    from faceledger.desktop_entry import add_desktop_entry_parser  # noqa: PLC0415
+
+    add_desktop_entry_parser(sub, _add_db)
     return parser
 
 
@@ -115,6 +119,10 @@ def main(argv: Sequence[str] | None = None, stdout: TextIO | None = None) -> int
             from faceledger.export_cli import run_export  # noqa: PLC0415
 
             return int(run_export(args, out))
+        if command == "install-desktop-entry":
+            from faceledger.desktop_entry import run_desktop_entry  # noqa: PLC0415
+
+            return run_desktop_entry(args, out)
         raise CliError(f"unknown command {command}")
     except CliError as exc:
         print(f"faceledger: {exc}", file=sys.stderr)
