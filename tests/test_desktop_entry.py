@@ -82,6 +82,12 @@ def test_install_writes_the_entry_and_every_icon_and_uninstall_removes_only_them
     scalable = base / "icons" / "hicolor" / "scalable" / "apps" / f"{APP_ID}.svg"
     assert scalable.read_bytes() == (RESOURCES / "faceledger.svg").read_bytes()
     assert not list(base.rglob("*.partial"))
+    check = subprocess.run(
+        ["desktop-file-validate", str(base / "applications" / f"{APP_ID}.desktop")],
+        capture_output=True,
+        text=True,
+    )
+    assert check.returncode == 0 and not check.stdout.strip(), check.stdout  # Debian: desktop-file-utils
 
     assert uninstall(base) == written
     assert not any(p.exists() for p in written)

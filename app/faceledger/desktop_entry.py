@@ -112,7 +112,7 @@ def desktop_file(prog: Path) -> str:
         [
             "[Desktop Entry]",
             "Type=Application",
-            "Version=1.5",
+            "Version=1.4",
             "Name=FaceLedger",
             "GenericName=Face recognition reference",
             "Comment=Offline reference on face recognition sold to law enforcement, with sources",
@@ -120,7 +120,7 @@ def desktop_file(prog: Path) -> str:
             f"TryExec={string_value(str(prog))}",
             f"Icon={APP_ID}",
             "Terminal=false",
-            "Categories=Office;Education;",
+            "Categories=Office;",
             "Keywords=face recognition;police;surveillance;vendors;audits;",
             f"StartupWMClass={WINDOW_CLASS}",
             "StartupNotify=true",

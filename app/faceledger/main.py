@@ -76,8 +76,12 @@ def set_window_icon(app: QApplication) -> None:
     set after the first paint)."""
     from PySide6.QtGui import QIcon  # noqa: PLC0415
 
+    from faceledger.desktop_entry import ICON_SIZES  # noqa: PLC0415
+
     res = resources_dir()
-    pngs = sorted(res.glob("faceledger-*.png"))
+    # Smallest first: X11 carries the sizes in one window property and Qt stops adding sizes once
+    # it would be too large (the 256-pixel one does not fit beside the others).
+    pngs = [res / f"faceledger-{n}.png" for n in ICON_SIZES if (res / f"faceledger-{n}.png").exists()]
     icon = QIcon()
     for png in pngs:
         icon.addFile(str(png))
@@ -95,7 +99,6 @@ def make_application(argv: list[str] | None = None, *, icon_now: bool = True) ->
         app = QApplication(argv if argv is not None else sys.argv[:1])
     app.setApplicationName("FaceLedger")
     app.setOrganizationName("FaceLedger")
-    app.setApplicationDisplayName("FaceLedger")
     from faceledger.desktop_entry import APP_ID  # noqa: PLC0415 (a few constants, no Qt)
 
     app.setDesktopFileName(APP_ID)  # the menu entry's name: how Wayland task bars find the icon
