@@ -298,7 +298,7 @@ def run_gui(
             return _refuse(problem)
         reporter.parent = window
         window.started.connect(lambda: QTimer.singleShot(0, _logging_once))
-        window.started.connect(lambda: set_window_icon(app))
+        window.started.connect(lambda: QTimer.singleShot(0, lambda: set_window_icon(app)))
         if resume_gc:
             window.started.connect(lambda: QTimer.singleShot(0, gc.enable))
             # A window that is not painted (started minimised, say) must not keep it paused.
