@@ -71,7 +71,7 @@ def build_parser() -> argparse.ArgumentParser:
         add_export_parser(sub, _add_db)
     except ImportError:
         pass
-    from faceledger.desktop_entry import add_desktop_entry_parser  # noqa: PLC0415
+    from faceledger.desktop_entry_cli import add_desktop_entry_parser  # noqa: PLC0415
 
     add_desktop_entry_parser(sub, _add_db)
     return parser
@@ -120,7 +120,7 @@ def main(argv: Sequence[str] | None = None, stdout: TextIO | None = None) -> int
 
             return int(run_export(args, out))
         if command == "install-desktop-entry":
-            from faceledger.desktop_entry import run_desktop_entry  # noqa: PLC0415
+            from faceledger.desktop_entry_cli import run_desktop_entry  # noqa: PLC0415
 
             return run_desktop_entry(args, out)
         raise CliError(f"unknown command {command}")
