@@ -83,3 +83,22 @@ def test_a_job_that_ends_before_its_caller_connects_is_not_lost(qtbot) -> None: 
     with qtbot.waitSignal(failing.signals.failed, timeout=5000) as blocker:
         pass
     assert isinstance(blocker.args[0], ZeroDivisionError)
+
+
+def test_a_job_whose_owner_is_deleted_while_it_runs_ends_quietly(qtbot) -> None:  # type: ignore[no-untyped-def]
+    """A page closed while its count still runs: the job's signals are gone with it, and the pool
+    thread must not raise (it did, now and then, at the end of the model tests)."""
+    import threading
+
+    import shiboken6
+    from PySide6.QtCore import QObject
+
+    from faceledger.jobs import run_job
+
+    owner = QObject()
+    release = threading.Event()
+    handle = run_job(lambda _h: release.wait(5), owner)
+    shiboken6.delete(owner)  # deletes the handle and its signals with it
+    release.set()
+    assert handle.done.wait(5)
+    assert wait_all(5000)

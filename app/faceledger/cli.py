@@ -5,6 +5,7 @@ faceledger doctor [--db PATH]                check an install
 faceledger stats [--db PATH]                 counts per entity, status and dataset
 faceledger search QUERY [--type T] [--limit N] [--format table|csv|json] [--db PATH]
 faceledger chart counts|deployments|studies|events [...]   a chart's numbers, or the chart drawn
+faceledger install-desktop-entry [--uninstall]   add the app to a Linux desktop's menu
 """
 
 from __future__ import annotations
@@ -116,6 +117,10 @@ def build_parser() -> argparse.ArgumentParser:
     from faceledger.chart_cli import add_chart_parser  # noqa: PLC0415
 
     add_chart_parser(sub, _add_db)
+
+    from faceledger.desktop_entry_cli import add_desktop_entry_parser  # noqa: PLC0415
+
+    add_desktop_entry_parser(sub, _add_db)
     return parser
 
 
@@ -189,6 +194,10 @@ def _run(command: str, args: argparse.Namespace, out: TextIO) -> int:
         from faceledger.chart_cli import run_chart  # noqa: PLC0415
 
         return run_chart(args, out)
+    if command == "install-desktop-entry":
+        from faceledger.desktop_entry_cli import run_desktop_entry  # noqa: PLC0415
+
+        return run_desktop_entry(args, out)
     raise CliError(f"unknown command {command}")
 
 
