@@ -173,6 +173,54 @@ def bench_queries(
 
 
 # -- 2. keystroke to painted results -------------------------------------------------------------
+def bench_filters(db_path: Path, reps: int) -> list[Row]:
+    """Deployments at 1M rows: each filter's counts (read on a worker when the query changes), and
+    the first page and the count with one and with two values of a filter (off the GUI thread on a
+    large table). Informational: the existing filters (status, country, ...) are the baseline."""
+    from faceledger.data.database import Database
+    from faceledger.data.repositories import Query, Repositories
+
+    db = Database.open(db_path, verify=False)
+    repo = Repositories(db).deployments
+    rows: list[Row] = []
+    whole = median_ms(lambda: repo.count(Query()), reps)
+    counts = repo.facet_counts("vendor_id")
+    vendors = [v for v, _ in counts[:2]]
+    for facet in repo.spec.facets:
+
+        def facet_once(key: str = facet.key) -> None:
+            values = [v for v, _ in repo.facet_counts(key)]
+            repo.facet_labels(key, values)
+
+        ms = median_ms(facet_once, reps)
+        rows.append(
+            Row(
+                f"filter counts ({facet.key}, with names), deployments",
+                f"{ms:.0f} ms",
+                f"{ms / whole:.1f}x COUNT(*) of the table ({whole:.0f} ms)",
+                None,
+            )
+        )
+    status = repo.facet_counts("status")[0][0]
+    for label, query in (
+        ("one vendor", Query(filters=(("vendor_id", tuple(vendors[:1])),))),
+        ("two vendors", Query(filters=(("vendor_id", tuple(vendors)),))),
+        ("one status", Query(filters=(("status", (status,)),))),
+    ):
+        first = median_ms(lambda q=query: repo.rows(q, 0, 100), reps)
+        n = median_ms(lambda q=query: repo.count(q), reps)
+        rows.append(
+            Row(
+                f"filter {label}: first page / count (worker), deployments",
+                f"{first:.1f} ms / {n:.0f} ms",
+                f"{repo.count(query):,} rows",
+                None,
+            )
+        )
+    db.close()
+    return rows
+
+
 def bench_palette(db_path: Path, reps: int) -> list[Row]:
     """The Ctrl+K palette over every record type at 1M rows: it searches on a worker, so a key
     returns to the event loop at once; then how long until the hits are shown."""
@@ -861,7 +909,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--datasette-venv", type=Path, default=DEFAULT_DATASETTE_VENV)
     parser.add_argument(
         "--only",
-        choices=("queries", "keystrokes", "page", "cold", "datasette"),
+        choices=("queries", "filters", "keystrokes", "page", "cold", "datasette"),
         action="append",
         help="run only these parts (repeatable; default all)",
     )
@@ -875,7 +923,7 @@ def main(argv: list[str] | None = None) -> int:
             f"{args.db} does not exist: run `PYTHONPATH=app python benchmarks/synthetic.py {args.db}` first"
         )
         return 2
-    parts = set(args.only or ("queries", "keystrokes", "page", "cold", "datasette"))
+    parts = set(args.only or ("queries", "filters", "keystrokes", "page", "cold", "datasette"))
     rows: list[Row] = []
     with tempfile.TemporaryDirectory(prefix="faceledger-bench-") as tmp_name:
         tmp = Path(tmp_name)
@@ -884,6 +932,8 @@ def main(argv: list[str] | None = None) -> int:
             query_rows, ours = bench_queries(args.db, args.reps)
             if "queries" in parts:
                 rows += query_rows
+        if "filters" in parts:
+            rows += bench_filters(args.db, args.reps)
         if "keystrokes" in parts:
             rows += bench_keystrokes(args.db, args.reps)
             rows += bench_palette(args.db, args.reps)

@@ -38,8 +38,9 @@ from faceledger.data.entities import (  # noqa: E402
     KNOWN_STUDIES,
     SECTOR_OF_TYPE,
 )
+from faceledger.data.links import normalised_url, refuse_reason  # noqa: E402
 from faceledger.data.manifest import write_manifest  # noqa: E402
-from faceledger.data.text import fold  # noqa: E402
+from faceledger.data.text import fold, search_text  # noqa: E402
 
 SOURCES_DIR = HERE / "sources"
 EXTERNAL_DIR = HERE / "external"
@@ -324,11 +325,23 @@ def _normalise_dates(item: dict[str, Any]) -> dict[str, Any]:
 
 
 # -- validation -------------------------------------------------------------------------------
+# Fields holding a web address: stored as the app will open them (a bare domain gets https://),
+# and refused by the build when the app would refuse to open them.
+URL_FIELDS = ("url", "website", "link", "licence_url")
+
+
 def validate(coll: Collection) -> None:
     for kind in ALL_KINDS:
         spec = FIELDS[kind]
         for rec in coll.records[kind]:
             _validate_record(coll, rec, spec)
+            for key in URL_FIELDS:
+                if isinstance(rec.data.get(key), str) and rec.data[key]:
+                    rec.data[key] = checked_url(rec.data[key], f"{rec.where()}: field '{key}'")
+    for ds in coll.datasets:
+        for key in ("url", "licence_url"):
+            if getattr(ds, key):
+                setattr(ds, key, checked_url(getattr(ds, key), f"dataset {ds.id}: field '{key}'"))
     for kind in FACT_KINDS:
         for rec in coll.records[kind]:
             _check_verified_has_primary(coll, rec)
@@ -373,6 +386,15 @@ def validate_identities(coll: Collection) -> None:
                 f"{rec.where()}: vendor '{rec.id}' has the same id but no name in common; "
                 "an id shared across roles must name one organisation"
             )
+
+
+def checked_url(url: str, where: str) -> str:
+    """`url` as stored (see `normalised_url`); BuildError when the app would not open it."""
+    stored = normalised_url(url)
+    reason = refuse_reason(stored)
+    if reason is not None:
+        raise BuildError(f"{where} is not an address the app can open: {reason} ({url!r})")
+    return stored
 
 
 def _validate_record(coll: Collection, rec: Record, spec: dict[str, tuple[bool, str]]) -> None:
@@ -1194,6 +1216,46 @@ def fts_table(table: str) -> str:
     return f"fts_{table}"
 
 
+# The names and aliases that open each record's search text (see `faceledger.data.text`): its
+# own name columns ("; "-separated lists split), and "<entity>:<column>" for the names and aliases
+# of the organisations a record links to. A search that is exactly one of them ranks first.
+SEARCH_KEYS: dict[str, list[str]] = {
+    "vendors": ["name", "aliases", "legal_name"],
+    "customers": ["name", "aliases"],
+    "deployments": ["vendor_name", "customer_name", "vendors:vendor_id", "customers:customer_id"],
+    "customer_counts": ["vendor_name", "vendors:vendor_id"],
+    "studies": ["title"],
+    "study_figures": ["vendor_label"],
+    "events": [
+        "title",
+        "vendor_names",
+        "customer_names",
+        "vendors:@event_vendors",
+        "customers:@event_customers",
+    ],
+    "sources": ["title", "publisher"],
+    "datasets": ["name"],
+}
+
+
+def _search_keys(
+    rid: str,
+    own: Iterable[Any],
+    ids: Iterable[Any],
+    linked: list[tuple[str, ...]],
+    aliases: dict[tuple[str, str], list[str]],
+    links: dict[str, dict[str, list[str]]],
+) -> list[str]:
+    """A record's names and aliases for its search text: its own (`own`, lists split) and the
+    aliases of the organisations it links to, by id column (`ids`) or link table."""
+    out = [k for v in own if v for k in str(v).split("; ")]
+    id_values = iter(ids)
+    for entity, col in linked:
+        targets = links[col[1:]].get(rid, []) if col.startswith("@") else [next(id_values)]
+        out += [a for t in targets if t for a in aliases.get((entity, str(t)), [])]
+    return out
+
+
 def _write_search_index(db: sqlite_utils.Database) -> None:
     """One trigram FTS5 table per record type over folded text (substring, case- and
     diacritic-insensitive search; aliases included). Per type, so that a page's search never
@@ -1201,14 +1263,26 @@ def _write_search_index(db: sqlite_utils.Database) -> None:
 
     Read back from the written table (streamed, so a million rows are never all in memory); each
     index row has the rowid of its table row."""
+    aliases: dict[tuple[str, str], list[str]] = {}
+    for entity, rid, alias in db.conn.execute("SELECT entity, record_id, alias FROM aliases ORDER BY rowid"):
+        aliases.setdefault((entity, rid), []).append(alias)
+    links: dict[str, dict[str, list[str]]] = {}
+    for link, key in (("event_vendors", "vendor_id"), ("event_customers", "customer_id")):
+        links[link] = {}
+        for eid, oid in db.conn.execute(f'SELECT event_id, "{key}" FROM "{link}" ORDER BY rowid'):
+            links[link].setdefault(eid, []).append(oid)
     for table, (label_col, cols) in SEARCH_SPEC.items():
         fts = fts_table(table)
         db.execute(
             f"CREATE VIRTUAL TABLE {fts} USING fts5("
             "record_id UNINDEXED, label UNINDEXED, text, tokenize='trigram')"
         )
-        select = ", ".join(f'"{c}"' for c in ["id", label_col, *cols])
+        own = [k for k in SEARCH_KEYS[table] if ":" not in k]
+        linked = [tuple(k.split(":", 1)) for k in SEARCH_KEYS[table] if ":" in k]
+        id_cols = [c for _e, c in linked if not c.startswith("@")]
+        select = ", ".join(f'"{c}"' for c in ["id", label_col, *own, *id_cols, *cols])
         source = db.conn.execute(f'SELECT rowid, {select} FROM "{table}" ORDER BY rowid')
+        n_own, n_ids = len(own), len(id_cols)
         db.conn.executemany(
             f"INSERT INTO {fts}(rowid, record_id, label, text) VALUES (?, ?, ?, ?)",
             (
@@ -1216,9 +1290,12 @@ def _write_search_index(db: sqlite_utils.Database) -> None:
                     rowid,
                     rid,
                     str(label or rid),
-                    fold(" | ".join(str(v) for v in values if v not in (None, ""))),
+                    search_text(
+                        _search_keys(rid, rest[:n_own], rest[n_own : n_own + n_ids], linked, aliases, links),
+                        (str(v) for v in rest[n_own + n_ids :] if v not in (None, "")),
+                    ),
                 )
-                for rowid, rid, label, *values in source
+                for rowid, rid, label, *rest in source
             ),
         )
         db.execute(f"INSERT INTO {fts}({fts}) VALUES ('optimize')")

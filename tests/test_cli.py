@@ -44,17 +44,17 @@ def test_search_prints_hits_and_no_matches() -> None:
     code, out = run(["search", "clearview", "--type", "vendors"])
     assert code == 0 and "Clearview AI" in out
     code, out = run(["search", "zzzqqqxxx"])
-    assert code == 0 and out.strip() == "no matches"
+    assert code == 0 and out.strip() == "No matches for 'zzzqqqxxx'."
     code, out = run(["search", "herta", "--format", "json", "--limit", "3"])
     data = json.loads(out)
     assert any(d["label"] == "Herta Security" for d in data)
     code, out = run(["search", "herta", "--format", "csv", "--type", "vendors"])
-    assert out.splitlines()[0] == "type,id,label,context"
+    assert out.splitlines()[0] == "type,id,label,context,matched_in"
 
 
 def test_unknown_option_is_one_line(capsys: pytest.CaptureFixture[str]) -> None:
     code, _ = run(["search"])
-    assert code == 2
+    assert code == 4  # the command was given wrongly (2 is a database that cannot be used)
     assert "Traceback" not in capsys.readouterr().err
 
 

@@ -198,7 +198,7 @@ def test_serve_without_datasette_says_how_to_install_it(
 ) -> None:
     monkeypatch.setitem(sys.modules, "datasette", None)
     monkeypatch.setitem(sys.modules, "datasette.cli", None)
-    assert main(["serve"], stdout=io.StringIO()) == 2
+    assert main(["serve"], stdout=io.StringIO()) == 4  # the command cannot run as given
     err = capsys.readouterr().err
     assert "pip install 'faceledger[serve]'" in err
     assert len(err.strip().splitlines()) == 1
@@ -350,7 +350,7 @@ def test_serve_on_a_taken_port_says_so(capsys: pytest.CaptureFixture[str]) -> No
         taken.listen()
         port = taken.getsockname()[1]
         out = io.StringIO()
-        assert main(["serve", "--port", str(port)], stdout=out) == 2
+        assert main(["serve", "--port", str(port)], stdout=out) == 4
     err = capsys.readouterr().err
     assert err == f"faceledger: port {port} on 127.0.0.1 is already in use: choose another with --port N\n"
     assert out.getvalue() == ""  # no address announced for a server that did not start

@@ -22,6 +22,7 @@ from hypothesis import strategies as st
 
 from faceledger.cli import main as cli_main
 from faceledger.data import export as ex
+from faceledger.data import export_files
 from faceledger.data.database import Database
 from faceledger.data.entities import ALL_SPECS
 from faceledger.data.errors import FaceLedgerError, UnknownName
@@ -527,17 +528,37 @@ def test_missing_folder_gives_a_clear_message(arepos: Repositories, tmp_path: Pa
     assert str(dest) in str(info.value)
 
 
-@pytest.mark.skipif(os.name != "posix" or os.geteuid() == 0, reason="root writes into read-only folders")
-def test_read_only_folder(arepos: Repositories, tmp_path: Path) -> None:
+# As root, a mode does not stop writes: the folder is made read-only by a read-only bind mount in a
+# private mount namespace (`unshare -m`), where the export runs; otherwise by its mode.
+READ_ONLY_MOUNT = 'mount --bind "$1" "$1" && mount -o remount,bind,ro "$1" && shift && exec "$@"'
+
+
+@pytest.mark.parametrize("what", ["table", "everything"])
+def test_read_only_folder(what: str, awkward_db: Path, tmp_path: Path) -> None:
     folder = tmp_path / "ro"
     folder.mkdir()
-    folder.chmod(0o500)
+    args = (
+        ["export", "vendors", "-o", str(folder / "v.csv")]
+        if what == "table"
+        else ["export", "--all", "-o", str(folder / "all")]
+    )
+    command = [sys.executable, "-m", "faceledger.cli", *args, "--db", str(awkward_db)]
+    as_root = os.geteuid() == 0
+    if as_root:
+        command = ["unshare", "-m", "sh", "-c", READ_ONLY_MOUNT, "sh", str(folder), *command]
+    else:
+        folder.chmod(0o500)
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "app"), "HOME": str(tmp_path / "home")}
     try:
-        with pytest.raises(ExportError, match="not writable"):
-            drive(ex.export_table(arepos.vendors, folder / "v.csv", ExportOptions()))
-        assert list(folder.iterdir()) == []
+        result = subprocess.run(command, env=env, capture_output=True, text=True, timeout=120)
     finally:
         folder.chmod(0o700)
+    assert result.returncode == 3, result.stderr
+    reason = "the disk is read-only" if as_root else "the folder is not writable (permission denied)"
+    assert (
+        result.stderr.count("\n") == 1 and reason in result.stderr and "nothing was written" in result.stderr
+    )
+    assert list(folder.iterdir()) == []
 
 
 def test_unwritable_folder_via_permission_error(
@@ -710,7 +731,7 @@ def test_new_files_get_normal_permissions(arepos: Repositories, tmp_path: Path) 
         pytest.skip("POSIX modes")
     dest = tmp_path / "v.csv"
     drive(ex.export_table(arepos.vendors, dest, ExportOptions()))
-    mask = ex._umask()
+    mask = export_files.umask()
     assert dest.stat().st_mode & 0o777 == 0o666 & ~mask  # not the temporary file's 0600
 
 
@@ -962,7 +983,7 @@ def test_cli_unwritable_destination_is_one_line(
     blocker.write_text("x", encoding="utf-8")
     code, _ = run(["export", "vendors", "-o", str(blocker / "v.csv"), "--db", str(awkward_db)])
     err = capsys.readouterr().err
-    assert code == 1 and err.count("\n") == 1 and str(blocker / "v.csv") in err
+    assert code == 3 and err.count("\n") == 1 and str(blocker / "v.csv") in err
     assert sorted(p.name for p in tmp_path.iterdir()) == ["file"]
 
 

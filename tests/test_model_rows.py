@@ -118,7 +118,7 @@ def test_a_shown_page_counts_after_its_first_paint(
     qtbot.waitExposed(page)
     qtbot.waitUntil(lambda: page.model.matching is not None, timeout=10_000)
     assert "of" in page.status_text()
-    qtbot.waitUntil(lambda: page.filters[0].count() > 1, timeout=10_000)  # filter counts too
+    qtbot.waitUntil(lambda: len(page.filters[0].values()) > 0, timeout=10_000)  # filter counts too
 
 
 def test_a_page_built_hidden_counts_at_once(

@@ -218,9 +218,36 @@ DAMAGED: dict[str, tuple[Callable[[Path, Path], Path], str]] = {
 
 
 def make_case(name: str, src: Path, tmp_path: Path) -> Path:
-    if name == "unreadable" and IS_ROOT:
-        pytest.skip("running as root: chmod 000 does not stop root from reading the file")
     return DAMAGED[name][0](src, tmp_path / "case")
+
+
+def drop_file_capabilities() -> None:
+    """In a child about to exec, as root: drop the capabilities that let root read any file
+    (CAP_DAC_OVERRIDE, CAP_DAC_READ_SEARCH) from the bounding set, so that the program it runs
+    is refused a mode-000 file as anyone else is. Nothing to do for other users."""
+    if not IS_ROOT:
+        return
+    import ctypes
+
+    libc = ctypes.CDLL(None, use_errno=True)
+    pr_capbset_drop, cap_dac_override, cap_dac_read_search = 24, 1, 2
+    for cap in (cap_dac_override, cap_dac_read_search):
+        if libc.prctl(pr_capbset_drop, cap, 0, 0, 0) != 0:
+            raise OSError(ctypes.get_errno(), "prctl(PR_CAPBSET_DROP) failed")
+
+
+OPEN_PROBE = r"""
+import sys
+from faceledger.data.database import Database
+from faceledger.data.errors import DatabaseProblem
+try:
+    Database.open(sys.argv[1]).close()
+except DatabaseProblem as problem:
+    print(problem.what)
+    print(problem.path)
+    print(problem.advice)
+    print(str(problem).count("\n"))
+"""
 
 
 def snapshot(folder: Path) -> dict[str, tuple[int, int, str]]:
@@ -255,6 +282,7 @@ def run_cli(args: list[str], home: Path) -> subprocess.CompletedProcess[str]:
         capture_output=True,
         text=True,
         timeout=120,
+        preexec_fn=drop_file_capabilities,  # as anyone else: a mode-000 file is unreadable
     )
 
 
@@ -299,6 +327,7 @@ def run_gui(args: list[str], home: Path) -> subprocess.CompletedProcess[str]:
         capture_output=True,
         text=True,
         timeout=120,
+        preexec_fn=drop_file_capabilities,
     )
 
 
@@ -319,6 +348,20 @@ def qt_noise_removed(stderr: str) -> list[str]:
 def test_damaged_database_is_refused_by_the_data_layer(case: str, db_path: Path, tmp_path: Path) -> None:
     path = make_case(case, db_path, tmp_path)
     before = snapshot(path.parent)
+    if case == "unreadable" and IS_ROOT:  # root reads any file: open it where root cannot
+        result = subprocess.run(
+            [sys.executable, "-c", OPEN_PROBE, str(path)],
+            env=child_env(tmp_path / "home"),
+            capture_output=True,
+            text=True,
+            timeout=120,
+            preexec_fn=drop_file_capabilities,
+        )
+        what, where, advice, newlines = result.stdout.splitlines()
+        assert DAMAGED[case][1] in what and where == str(path), result.stderr
+        assert "Reinstall" in advice and "--db" in advice and newlines == "0"
+        assert snapshot(path.parent) == before
+        return
     with pytest.raises(DatabaseProblem) as info:
         Database.open(path)
     problem = info.value
@@ -335,7 +378,7 @@ def test_damaged_database_cli_prints_one_line(case: str, command: str, db_path: 
     path = make_case(case, db_path, tmp_path)
     before = snapshot(path.parent)
     result = run_cli([command, "--db", str(path)], tmp_path / "home")
-    assert result.returncode != 0
+    assert result.returncode == 2  # as the app: the database cannot be used
     err = qt_noise_removed(result.stderr)
     assert len(err) == 1, result.stderr
     assert "Traceback" not in result.stderr
@@ -403,7 +446,7 @@ def test_doctor_names_the_changed_tables(resigned: bool, db_path: Path, tmp_path
     path = _edited_table_copy(db_path, tmp_path, resigned)
     before = snapshot(path.parent)
     result = run_cli(["doctor", "--db", str(path)], tmp_path / "home")
-    assert result.returncode == 1
+    assert result.returncode == 2  # the database cannot be used, as the app exits
     err = qt_noise_removed(result.stderr)
     assert len(err) == 1 and "Traceback" not in result.stderr, result.stderr
     assert "tampered" in err[0] and "tables changed: vendors" in err[0]
@@ -425,7 +468,7 @@ def test_resigned_edit_opens_but_check_reports_it(db_path: Path, tmp_path: Path)
 def test_doctor_reports_damage_without_a_traceback(db_path: Path, tmp_path: Path) -> None:
     path = _random_pages(True)(db_path, tmp_path / "case")
     result = run_cli(["doctor", "--db", str(path)], tmp_path / "home")
-    assert result.returncode == 1
+    assert result.returncode == 2
     err = qt_noise_removed(result.stderr)
     assert len(err) == 1 and "damaged" in err[0] and "Traceback" not in result.stderr, result.stderr
 

@@ -11,7 +11,8 @@ from PySide6.QtCore import QUrl
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QMessageBox
 
-from faceledger.data.links import refuse_reason
+from faceledger.data.database import Database
+from faceledger.data.links import lookalike_warning, normalised_url, refuse_reason
 from faceledger.ui.main_window import MainWindow
 
 WEB_ONLY = "Only web addresses"
@@ -123,3 +124,115 @@ def test_hostile_link_in_the_detail_pane_is_refused(
     window.navigate("vendors", "idemia")
     window.current_page().detail.anchorClicked.emit(QUrl("file:///etc/passwd"))
     assert opened == [] and len(warned) == 1
+
+
+# -- stored addresses: as they are, every one openable ----------------------------------------------
+URL_COLUMNS = {
+    "sources": ("url",),
+    "vendors": ("website", "link"),
+    "studies": ("url", "link"),
+    "datasets": ("url", "licence_url"),
+    "events": ("link",),
+    "customers": ("link",),
+    "deployments": ("link",),
+}
+
+
+def test_every_bundled_address_can_be_opened(db: Database) -> None:
+    seen = 0
+    for table, columns in URL_COLUMNS.items():
+        for column in columns:
+            for rid, url in db.query(f'SELECT id, "{column}" FROM "{table}" WHERE "{column}" <> \'\''):
+                assert refuse_reason(url) is None, (table, rid, url)
+                assert "&amp;" not in url, (table, rid, url)
+                seen += 1
+    assert seen > 600
+    websites = dict(db.query("SELECT id, website FROM vendors WHERE website <> ''"))
+    assert websites["ibm"] == "https://ibm.com" and len(websites) >= 8  # bare domains given https
+
+
+@pytest.mark.parametrize(
+    "text, stored",
+    [
+        ("ibm.com", "https://ibm.com"),
+        (" clearview.ai ", "https://clearview.ai"),
+        ("nec.com/en/global/", "https://nec.com/en/global/"),
+        ("https://example.org/a?b=1&c=2", "https://example.org/a?b=1&c=2"),
+        ("http://example.org", "http://example.org"),
+        ("javascript:alert(1)", "javascript:alert(1)"),
+        ("not a domain", "not a domain"),
+    ],
+)
+def test_the_build_gives_a_bare_domain_the_https_scheme(text: str, stored: str) -> None:
+    assert normalised_url(text) == stored
+
+
+@pytest.mark.parametrize(
+    "url", ["javascript:alert(1)", "file:///etc/passwd", "https://user:pw@example.org/", "not a domain"]
+)
+def test_the_build_refuses_an_address_the_app_would_not_open(url: str) -> None:
+    from db import build
+
+    with pytest.raises(build.BuildError, match="not an address the app can open"):
+        build.checked_url(url, "db/sources/x.toml: source 'x': field 'url'")
+
+
+def test_an_address_with_ampersands_reaches_the_browser_as_stored(
+    window: MainWindow, recorders: tuple[list[str], list[str]]
+) -> None:
+    """The detail pane's link for the Somerville meeting record, clicked as Qt delivers it."""
+    opened, warned = recorders
+    stored = window.repos.sources.get("se-s91").url
+    assert "&MeetingID=" in stored
+    window.navigate("sources", "se-s91")
+    detail = window.current_page().detail
+    hrefs = []
+    block = detail.document().begin()
+    while block.isValid():
+        it = block.begin()
+        while not it.atEnd():
+            href = it.fragment().charFormat().anchorHref()
+            if href.startswith("http"):
+                hrefs.append(href)
+            it += 1
+        block = block.next()
+    assert hrefs, "the pane shows the address as a link"
+    detail.anchorClicked.emit(QUrl(hrefs[0]))
+    assert warned == [] and opened == [QUrl(stored).toString()]
+    assert "&amp;" not in opened[0]
+
+
+LOOKALIKES = {
+    "mixed-scripts": ("https://\u0430pple.com/login", "mixes Cyrillic and Latin letters"),
+    "punycode": ("https://xn--pple-43d.com/login", "reads as \u0430pple.com"),
+    "greek-omicron": ("https://micr\u03bfsoft.com/", "mixes Greek and Latin letters"),
+}
+
+
+@pytest.mark.parametrize("url, words", list(LOOKALIKES.values()), ids=list(LOOKALIKES))
+def test_a_lookalike_host_is_warned_about_and_opened_only_if_confirmed(
+    url: str,
+    words: str,
+    window: MainWindow,
+    recorders: tuple[list[str], list[str]],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    opened, warned = recorders
+    assert lookalike_warning(url) is not None and words in str(lookalike_warning(url))
+    assert window.open_url(url) is False  # the warning's default: Cancel
+    assert opened == [] and len(warned) == 1 and words in warned[0] and url in warned[0]
+    monkeypatch.setattr(
+        QMessageBox,
+        "warning",
+        lambda parent, title, text, *a: warned.append(text) or QMessageBox.StandardButton.Open,
+    )
+    assert window.open_url(url) is True
+    assert len(opened) == 1 and len(warned) == 2
+
+
+@pytest.mark.parametrize(
+    "url",
+    [*OPENED.values(), "https://\u043f\u0440\u0438\u043c\u0435\u0440.\u0440\u0444/", "https://www.aclu.org/"],
+)
+def test_an_ordinary_host_is_not_warned_about(url: str) -> None:
+    assert lookalike_warning(url) is None

@@ -92,8 +92,8 @@ for entity in PAGE_ORDER:
     QTest.keyClicks(page.search, "an")
     settle()
     for fb in page.filters:
-        if fb.count() > 1:
-            fb.setCurrentIndex(1)
+        if fb.values():
+            fb.set_selected([fb.values()[0][0]], notify=True)
     if page.year_from is not None:
         page.set_year(2020)
     settle()

@@ -51,6 +51,21 @@ def test_broken_file_is_reset_with_a_notice(tmp_path: Path, content: bytes) -> N
     assert again.byte_array("window/geometry") == QByteArray(b"abc")
 
 
+def test_notice_does_not_claim_a_move_that_failed(tmp_path: Path) -> None:
+    """A folder named settings.ini.broken, not empty, is in the way: the damaged file cannot be
+    moved there, and the notice says so instead of claiming it was kept."""
+    path = tmp_path / "settings.ini"
+    path.write_bytes(BROKEN_FILES["nul-bytes"])
+    blocker = tmp_path / "settings.ini.broken"
+    blocker.mkdir()
+    (blocker / "mine.txt").write_text("not settings", encoding="utf-8")
+    settings = Settings(path)
+    assert "damaged" in settings.notice and "reset" in settings.notice
+    assert "was kept" not in settings.notice
+    assert "could not be kept as settings.ini.broken" in settings.notice
+    assert (blocker / "mine.txt").read_text(encoding="utf-8") == "not settings"
+
+
 def test_settings_path_that_is_a_folder(tmp_path: Path) -> None:
     path = tmp_path / "settings.ini"
     path.mkdir()

@@ -9,12 +9,14 @@ from pathlib import Path
 import pytest
 from db import build
 
+from faceledger.data import ranking as ranking_module
 from faceledger.data import repositories as repositories_module
 from faceledger.data.entities import ENTITIES
 from faceledger.data.repositories import RELATED_LIMIT, Query, Repositories
-from faceledger.data.search import fts_condition, parse_terms
+from faceledger.data.search import fts_condition, match_level, parse_terms
+from faceledger.data.text import KEY_CLOSE, KEY_OPEN
 
-TERMS = ["pol", "ice", "a", "de", "clear view", "é", "zz", "police department", "'; --"]
+TERMS = ["pol", "ice", "a", "de", "clear view", "é", "zz", "police department", "'; --", "nypd", "facial rec"]
 
 
 @pytest.fixture()
@@ -37,7 +39,24 @@ def reference(raw: sqlite3.Connection, table: str, query: Query, column: str, as
         params = [*params, *values]
     d = "ASC" if asc else "DESC"
     sql = f'SELECT id FROM "{table}" WHERE {where} ORDER BY "{column}" COLLATE NOCASE {d}, id {d}'
-    return [r[0] for r in raw.execute(sql, params)]
+    ids = [r[0] for r in raw.execute(sql, params)]
+    if query.order is not None or terms.empty:
+        return ids
+    return ranked(raw, table, ids, query.search, ranking_module.CANDIDATES)
+
+
+def ranked(raw: sqlite3.Connection, table: str, ids: list[str], search: str, candidates: int) -> list[str]:
+    """Best matches first, the slow, obvious way: every row's index text read by id; the rows
+    whose name or alias is the search first, then the first `candidates` others by level (and
+    a match in the names and aliases first), then the rest in page order."""
+    terms = parse_terms(search)
+    texts = dict(raw.execute(f"SELECT record_id, text FROM fts_{table}"))
+    exact = [i for i in ids if f"{KEY_OPEN} {terms.exact} {KEY_CLOSE}" in texts[i]]
+    others = [i for i in ids if i not in exact]
+    head, tail = others[:candidates], others[candidates:]
+    names = {i: t[: t.index(f"{KEY_CLOSE} | ") + 2] if KEY_CLOSE in t else "" for i, t in texts.items()}
+    head.sort(key=lambda i: (match_level(texts[i], terms), match_level(names[i], terms) == 4))
+    return exact + head + tail
 
 
 def test_rows_are_stored_in_page_order_and_share_rowids_with_the_index(raw: sqlite3.Connection) -> None:
@@ -55,10 +74,17 @@ def test_rows_are_stored_in_page_order_and_share_rowids_with_the_index(raw: sqli
         assert len(pairs) == len(by_rowid) and all(a == b for a, b in pairs), table
 
 
+@pytest.mark.parametrize("candidates", [ranking_module.CANDIDATES, 3])
 @pytest.mark.parametrize("entity", sorted(ENTITIES))
 def test_search_pages_counts_and_positions_follow_the_sort_order(
-    repos: Repositories, raw: sqlite3.Connection, entity: str
+    repos: Repositories,
+    raw: sqlite3.Connection,
+    entity: str,
+    candidates: int,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
+    """Also when only the first few matches are ranked (as at a million rows): the rest follow."""
+    monkeypatch.setattr(ranking_module, "CANDIDATES", candidates)
     repo = repos.for_entity(entity)
     spec = repo.spec
     default = spec.field(spec.default_sort).sort_key

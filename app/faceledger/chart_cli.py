@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
-from faceledger.cli import CliError
+from faceledger.cli_errors import CliError
 from faceledger.data import charts, schema
 from faceledger.data.database import Database
 

@@ -5,6 +5,7 @@ faceledger doctor [--db PATH]                check an install
 faceledger stats [--db PATH]                 counts per entity, status and dataset
 faceledger search QUERY [--type T] [--limit N] [--format table|csv|json] [--db PATH]
 faceledger chart counts|deployments|studies|events [...]   a chart's numbers, or the chart drawn
+faceledger install-desktop-entry [--uninstall]   add the app to a Linux desktop's menu
 faceledger datasette-metadata [-o FILE]      Datasette metadata: licences, sources, columns, search
 faceledger serve [--port N] [--host H]       the database read-only in a browser (Datasette, an extra)
 """
@@ -12,14 +13,28 @@ faceledger serve [--port N] [--host H]       the database read-only in a browser
 from __future__ import annotations
 
 import argparse
+import contextlib
 import logging
 import os
 import sys
-from collections.abc import Sequence
+import textwrap
+from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, NoReturn, TextIO
+from typing import TYPE_CHECKING, Any, NoReturn, TextIO
 
-from faceledger.data.errors import FaceLedgerError
+from faceledger.cli_errors import (
+    EXIT_CODES_HELP,
+    EXIT_DATABASE,
+    EXIT_UNEXPECTED,
+    CliError,
+    discard_output,
+    finish_output,
+    interrupted_exit,
+    interrupts_reported,
+    output_error,
+    prepared_output,
+)
+from faceledger.cli_errors import report as report_failure
 
 if TYPE_CHECKING:
     from faceledger.data.database import CheckReport, Database
@@ -27,18 +42,45 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 
-class CliError(Exception):
-    """A one-line error for standard error and a non-zero exit."""
+
+
+def _db_path(text: str) -> Path:
+    if not text.strip():
+        raise argparse.ArgumentTypeError("the database file name is empty (give --db PATH, or leave --db out)")
+    return Path(text)
 
 
 def _add_db(p: argparse.ArgumentParser, top: bool = False) -> None:
     p.add_argument(
         "--db",
-        type=Path,
+        type=_db_path,
         metavar="PATH",
         default=None if top else argparse.SUPPRESS,
         help="open another FaceLedger database (default: the bundled one)",
     )
+
+
+# Each command's --help ends with a few examples.
+COMMANDS = {
+    "gui": "start the app (the default)",
+    "doctor": "check the install and the database",
+    "stats": "counts per entity, verification status and dataset",
+}
+EXAMPLES = {
+    "faceledger": """examples:
+  faceledger                         start the app
+  faceledger search clearview        search every record type
+  faceledger export vendors -o vendors.csv""",
+    "gui": """examples:
+  faceledger gui
+  faceledger gui --db faceledger-copy.db""",
+    "doctor": """examples:
+  faceledger doctor
+  faceledger doctor --db faceledger-copy.db""",
+    "stats": """examples:
+  faceledger stats
+  faceledger stats --db faceledger-copy.db""",
+}
 
 
 class _Parser(argparse.ArgumentParser):
@@ -47,26 +89,27 @@ class _Parser(argparse.ArgumentParser):
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from faceledger.data.entities import ENTITIES  # noqa: PLC0415 (not on the GUI's start path)
+    from faceledger.search_cli import add_search_parser  # noqa: PLC0415 (not on the GUI's start path)
 
     parser = _Parser(
-        prog="faceledger", description="Offline reference on face recognition sold to law enforcement."
+        prog="faceledger",
+        description="Offline reference on face recognition sold to law enforcement.",
+        epilog=EXAMPLES["faceledger"] + "\n\n" + textwrap.fill(EXIT_CODES_HELP, width=78),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     _add_db(parser, top=True)
     sub = parser.add_subparsers(dest="command", parser_class=_Parser)
 
-    p = sub.add_parser("gui", help="start the app (the default)")
-    _add_db(p)
-    p = sub.add_parser("doctor", help="check the install and the database")
-    _add_db(p)
-    p = sub.add_parser("stats", help="counts per entity, verification status and dataset")
-    _add_db(p)
-    p = sub.add_parser("search", help="search every record type")
-    p.add_argument("query")
-    p.add_argument("--type", choices=sorted(ENTITIES), dest="entity")
-    p.add_argument("--limit", type=int, default=20)
-    p.add_argument("--format", choices=("table", "csv", "json"), default="table")
-    _add_db(p)
+    for name, text in COMMANDS.items():
+        p = sub.add_parser(
+            name,
+            help=text,
+            description=text[0].upper() + text[1:] + ".",
+            epilog=EXAMPLES[name],
+            formatter_class=argparse.RawDescriptionHelpFormatter,
+        )
+        _add_db(p)
+    add_search_parser(sub, _add_db)
     try:
         from faceledger.export_cli import add_export_parser  # noqa: PLC0415
 
@@ -76,6 +119,10 @@ def build_parser() -> argparse.ArgumentParser:
     from faceledger.chart_cli import add_chart_parser  # noqa: PLC0415
 
     add_chart_parser(sub, _add_db)
+
+    from faceledger.desktop_entry_cli import add_desktop_entry_parser  # noqa: PLC0415
+
+    add_desktop_entry_parser(sub, _add_db)
     from faceledger.serve_cli import add_serve_parsers  # noqa: PLC0415
 
     add_serve_parsers(sub, _add_db)
@@ -104,7 +151,8 @@ def plain_gui_start(argv: Sequence[str]) -> tuple[bool, Path | None]:
 
 
 def main(argv: Sequence[str] | None = None, stdout: TextIO | None = None) -> int:
-    out = stdout or sys.stdout
+    """Run a command; every failure is one line on standard error and an exit code per kind
+    (`cli_errors.EXIT_CODES_HELP`, shown by --help)."""
     try:
         arguments = list(argv) if argv is not None else sys.argv[1:]
         gui, db = plain_gui_start(arguments)
@@ -114,36 +162,53 @@ def main(argv: Sequence[str] | None = None, stdout: TextIO | None = None) -> int
         command = args.command or "gui"
         if command == "gui":
             return start_gui(args.db)
-        if command == "doctor":
-            return doctor(args.db, out)
-        if command == "stats":
-            return stats(args.db, out)
-        if command == "search":
-            return search(args, out)
-        if command == "export":
-            from faceledger.export_cli import run_export  # noqa: PLC0415
-
-            return int(run_export(args, out))
-        if command == "chart":
-            from faceledger.chart_cli import run_chart  # noqa: PLC0415
-
-            return run_chart(args, out)
-        if command in ("serve", "datasette-metadata"):
-            from faceledger import serve_cli  # noqa: PLC0415
-
-            run = serve_cli.run_serve if command == "serve" else serve_cli.run_datasette_metadata
-            return run(args, out)
-        raise CliError(f"unknown command {command}")
-    except CliError as exc:
-        print(f"faceledger: {exc}", file=sys.stderr)
-        return 2
-    except FaceLedgerError as exc:
-        print(f"faceledger: {exc}", file=sys.stderr)
-        return 1
-    except BrokenPipeError:
+        with interrupts_reported():
+            out = prepared_output(stdout if stdout is not None else sys.stdout)
+            try:
+                code = _run(command, args, out)
+            except BrokenPipeError:
+                raise
+            except OSError as exc:  # the data layer turns its own into FaceLedgerErrors: the output
+                discard_output(out)
+                raise output_error(exc) from exc
+            finish_output(out)
+            return code
+    except BrokenPipeError:  # the reader stopped early (`| head`): not an error
+        discard_output(sys.stdout)
         return 0
     except KeyboardInterrupt:
-        return 130
+        return interrupted_exit(sys.stderr)
+    except Exception as exc:  # one line, whatever it is (unexpected ones are logged in full)
+        return report_failure(exc, sys.stderr)
+
+
+def _run(command: str, args: argparse.Namespace, out: TextIO) -> int:
+    if command == "doctor":
+        return doctor(args.db, out)
+    if command == "stats":
+        return stats(args.db, out)
+    if command == "search":
+        from faceledger.search_cli import run_search  # noqa: PLC0415
+
+        return run_search(args, out)
+    if command == "export":
+        from faceledger.export_cli import run_export  # noqa: PLC0415
+
+        return int(run_export(args, out))
+    if command == "chart":
+        from faceledger.chart_cli import run_chart  # noqa: PLC0415
+
+        return run_chart(args, out)
+    if command == "install-desktop-entry":
+        from faceledger.desktop_entry_cli import run_desktop_entry  # noqa: PLC0415
+
+        return run_desktop_entry(args, out)
+    if command in ("serve", "datasette-metadata"):
+        from faceledger import serve_cli  # noqa: PLC0415
+
+        run = serve_cli.run_serve if command == "serve" else serve_cli.run_datasette_metadata
+        return run(args, out)
+    raise CliError(f"unknown command {command}")
 
 
 def start_gui(db_path: Path | None) -> int:
@@ -191,13 +256,15 @@ def doctor(db_path: Path | None, out: TextIO) -> int:
         for table, n in report.row_counts.items():
             print(f"  {table:24} {n:>9,}" if n >= 0 else f"  {table:24}  unreadable", file=out)
         if not report.ok:
+            out.flush()
             print(f"faceledger doctor: {report.path}: {_doctor_reason(report)}", file=sys.stderr)
-            return 1
+            return EXIT_DATABASE
         window_ok = _check_window(db)
         print(f"main window: {window_ok}", file=out)
         if window_ok != "ok":
+            out.flush()
             print(f"faceledger doctor: main window could not be built: {window_ok}", file=sys.stderr)
-            return 1
+            return EXIT_UNEXPECTED
         print("all checks passed", file=out)
         return 0
     finally:
@@ -229,14 +296,17 @@ def _check_window(db: Database) -> str:
     try:
         import tempfile  # noqa: PLC0415
 
-        from PySide6.QtCore import QCoreApplication, QEvent  # noqa: PLC0415
+        from PySide6.QtCore import QCoreApplication, QEvent, qInstallMessageHandler  # noqa: PLC0415
 
         from faceledger.jobs import wait_all  # noqa: PLC0415
         from faceledger.main import build_window, make_application  # noqa: PLC0415
         from faceledger.ui.settings import Settings  # noqa: PLC0415
 
+        # Qt's own messages about the offscreen window ("This plugin does not support
+        # propagateSizeHints()") go to the log, not into doctor's report.
+        previous = qInstallMessageHandler(lambda _mode, _where, text: log.info("Qt: %s", text))
         app = make_application()
-        with tempfile.TemporaryDirectory() as tmp:
+        with _restored(previous), tempfile.TemporaryDirectory() as tmp:
             window = build_window(db, Settings(Path(tmp) / "settings.ini"))
             window.show()
             app.processEvents()
@@ -249,6 +319,17 @@ def _check_window(db: Database) -> str:
     except Exception as exc:  # reported as one line
         log.exception("window check failed")
         return f"{type(exc).__name__}: {exc}"
+
+
+@contextlib.contextmanager
+def _restored(handler: Any) -> Iterator[None]:
+    """Put Qt's previous message handler back on the way out."""
+    from PySide6.QtCore import qInstallMessageHandler  # noqa: PLC0415
+
+    try:
+        yield
+    finally:
+        qInstallMessageHandler(handler)
 
 
 def stats(db_path: Path | None, out: TextIO) -> int:
@@ -270,47 +351,6 @@ def stats(db_path: Path | None, out: TextIO) -> int:
         for name, rows in s.per_dataset.items():
             parts = ", ".join(f"{k} {v:,}" for k, v in rows.items())
             print(f"  {name}: {parts}", file=out)
-        return 0
-    finally:
-        db.close()
-
-
-def search(args: argparse.Namespace, out: TextIO) -> int:
-    import csv  # noqa: PLC0415
-    import json  # noqa: PLC0415
-
-    from faceledger.data.database import Database  # noqa: PLC0415
-    from faceledger.data.entities import ENTITIES  # noqa: PLC0415
-    from faceledger.data.repositories import Repositories  # noqa: PLC0415
-
-    if args.limit < 1:
-        raise CliError("--limit must be at least 1")
-    db = Database.open(args.db)
-    try:
-        repos = Repositories(db)
-        if args.entity:
-            hits = repos.search.search_type(args.entity, args.query, args.limit)
-        else:
-            hits = repos.search.search(args.query, per_type=args.limit)[: args.limit * len(ENTITIES)]
-        if not hits:
-            print("no matches", file=out)
-            return 0
-        rows = [(ENTITIES[h.entity].singular, h.record_id, h.label, h.context) for h in hits]
-        if args.format == "json":
-            json.dump(
-                [dict(zip(("type", "id", "label", "context"), r, strict=False)) for r in rows],
-                out,
-                ensure_ascii=False,
-                indent=1,
-            )
-            print(file=out)
-        elif args.format == "csv":
-            w = csv.writer(out, lineterminator="\n")
-            w.writerow(("type", "id", "label", "context"))
-            w.writerows(rows)
-        else:
-            for kind, _rid, label, context in rows:
-                print(f"{kind:16} {label[:60]:60}  {context[:70]}", file=out)
         return 0
     finally:
         db.close()

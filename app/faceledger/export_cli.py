@@ -10,13 +10,12 @@ from __future__ import annotations
 import argparse
 import io
 import logging
-import os
-import sys
+import textwrap
 from collections.abc import Callable, Generator
 from pathlib import Path
 from typing import Any, TextIO, TypeVar
 
-from faceledger.cli import CliError
+from faceledger.cli_errors import CliError, discard_output
 from faceledger.data.database import Database
 from faceledger.data.entities import ALL_SPECS
 from faceledger.data.export import (
@@ -40,10 +39,23 @@ log = logging.getLogger(__name__)
 R = TypeVar("R")
 
 EPILOG = (
-    f"tables: {', '.join(ALL_SPECS)} (also: counts, figures). "
-    "Without --columns every column of the table is written under its database name. "
-    "--where FIELD=VALUE keeps rows whose field equals VALUE exactly (an empty VALUE: the field is "
-    "empty); repeat a field for either value, give several fields for all of them."
+    textwrap.fill(
+        f"tables: {', '.join(ALL_SPECS)} (also: counts, figures). "
+        "Without --columns every column of the table is written under its database name. "
+        "--where FIELD=VALUE keeps rows whose field equals VALUE exactly (an empty VALUE: the field "
+        "is empty); repeat a field for either value, give several fields for all of them. "
+        "-o FILE: a regular file is written to a temporary file beside it and renamed into place only "
+        "when complete (an existing file is replaced only by a complete export); a symbolic link is "
+        "followed and its target is replaced that way; a named pipe (FIFO), a character device or a "
+        "stream such as /dev/stdout is written into directly.",
+        width=78,
+    )
+    + """
+
+examples:
+  faceledger export vendors -o vendors.csv
+  faceledger export deployments --search clearview --where status=active -o clearview.csv
+  faceledger export --all -o faceledger-csv"""
 )
 
 
@@ -54,6 +66,7 @@ def add_export_parser(sub: Any, add_db: Callable[[argparse.ArgumentParser], None
         help="write a table, or everything, as CSV",
         description="Write a table (or everything) as CSV: UTF-8, RFC 4180 quoting, CRLF line ends.",
         epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     p.add_argument("table", nargs="?", metavar="TABLE", help="the table to export")
     p.add_argument("--all", action="store_true", dest="export_all", help="every table plus README.txt")
@@ -138,24 +151,14 @@ def _to_stdout(make: Callable[[TextIO], Generator[Any, None, ExportResult]], out
     try:
         _drive(make(fh))
         fh.flush()
-    except BrokenPipeError:
-        _silence_stdout(out)
+    except OSError:  # a closed pipe (`| head`), a full disk: Python's own flush at exit must not fail
+        discard_output(out)
         raise
     finally:
         try:
             fh.detach()
         except ValueError:
             pass
-
-
-def _silence_stdout(out: TextIO) -> None:
-    """After a closed pipe (`| head`), stop Python complaining when it flushes stdout at exit."""
-    if out is sys.stdout:
-        try:
-            devnull = os.open(os.devnull, os.O_WRONLY)
-            os.dup2(devnull, sys.stdout.fileno())
-        except (OSError, ValueError):
-            log.debug("could not redirect stdout after a closed pipe")
 
 
 __all__ = ["ExportError", "add_export_parser", "run_export"]

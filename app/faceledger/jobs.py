@@ -92,6 +92,15 @@ class _Runnable(QRunnable):
     def run(self) -> None:  # runs on a pool thread
         h = self.handle
         out = h._worker
+
+        def deliver(signal: str, *args: object) -> None:
+            # The handle's owner (a page, a model) may have been deleted while the job ran, and
+            # the handle and its signals with it: then there is nobody to tell.
+            try:
+                getattr(out, signal).emit(*args)
+            except RuntimeError:
+                log.debug("job outlived its owner; its %s is dropped", signal)
+
         try:
             result = self.fn(h)
             if isinstance(result, Generator):
@@ -102,17 +111,17 @@ class _Runnable(QRunnable):
                             gen.close()
                             raise Cancelled()
                         done, total = next(gen)
-                        out.progress.emit(int(done), int(total))
+                        deliver("progress", int(done), int(total))
                 except StopIteration as stop:
                     result = stop.value
             if h.is_cancelled:
                 raise Cancelled()
-            out.finished.emit(result)
+            deliver("finished", result)
         except Cancelled:
-            out.cancelled.emit()
+            deliver("cancelled")
         except Exception as exc:  # delivered to the GUI thread as a message
             log.warning("job failed: %s", exc)
-            out.failed.emit(exc, traceback.format_exc())
+            deliver("failed", exc, traceback.format_exc())
         finally:
             h.done.set()
 

@@ -18,7 +18,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TextIO
 
-from faceledger.cli import CliError
+from faceledger.cli_errors import CliError, OutputError
 from faceledger.data.database import Database
 from faceledger.data.datasette_metadata import datasette_metadata, metadata_json
 
@@ -75,7 +75,7 @@ def run_datasette_metadata(args: argparse.Namespace, out: TextIO) -> int:
         tmp.replace(target)
     except OSError as exc:
         tmp.unlink(missing_ok=True)
-        raise CliError(f"could not write {target}: {exc.strerror or exc}") from exc
+        raise OutputError(f"could not write {target}: {exc.strerror or exc}") from exc
     n = len(next(iter(metadata["databases"].values()))["tables"])
     print(f"wrote Datasette metadata for {n} tables to {target}", file=out)
     return 0

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sqlite3
 import threading
 import time
@@ -10,7 +11,13 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from faceledger.data.errors import DatabaseProblem, QueryTimeout
+from faceledger.data import verified
+from faceledger.data.errors import DatabaseProblem, QueryTimeout, interrupt_requested
+from faceledger.data.file_checks import (
+    check_database_file,
+    compare_checksum,
+    expected_checksum,
+)
 from faceledger.data.manifest import (
     content_tables,
     file_sha256,
@@ -19,7 +26,6 @@ from faceledger.data.manifest import (
 )
 
 BUNDLED_NAME = "faceledger.db"
-SQLITE_MAGIC = b"SQLite format 3\x00"
 QUERY_TIME_LIMIT = 10.0  # seconds; stops a hostile view or trigger from hanging the app
 
 # The tables and columns the app relies on; checked before any other query.
@@ -51,6 +57,14 @@ EXPECTED_SCHEMA: dict[str, set[str]] = {
     "citations": {"entity", "record_id", "source_id"},
     "aliases": {"entity", "record_id", "alias"},
     "vendor_customer_stats": {"vendor_id", "status", "customers", "deployments"},
+    "vendor_customer_facets": {
+        "vendor_id",
+        "status",
+        "customer_type",
+        "customer_country",
+        "customers",
+        "deployments",
+    },
 }
 FTS_TABLES = (
     "vendors",
@@ -143,17 +157,25 @@ class Database:
         manifest and, for a file other than the bundled one, SQLite's quick check) run on threads
         of their own, so the caller can build its window meanwhile; the caller must call
         `wait_checks()` before showing anything read from the database (`checks_done()` tells
-        whether that would wait). Every other check is done here, as without it."""
+        whether that would wait). Every other check is done here, as without it.
+
+        A file other than the bundled one that passed both checks before, unchanged since, is
+        not checked again (`faceledger.data.verified`)."""
         p = Path(path) if path is not None else bundled_database_path()
-        _check_file(p)
+        st = check_database_file(p)
         checks: BackgroundChecks | None = None
         structure = verify and not _is_bundled(p)
+        key = ""
         if verify:
-            expected = _expected_checksum(p)
-            if checksum_in_background:
-                checks = BackgroundChecks(p, expected, structure)
+            expected = expected_checksum(p)
+            if structure:
+                key = verified.file_key(st, expected.manifest_sha256)
+            if key and verified.was_verified(key):
+                structure = False  # checked before and unchanged since; the schema still is, below
+            elif checksum_in_background:
+                checks = BackgroundChecks(p, expected.file_sha256, structure, (st, key) if key else None)
             else:
-                _compare_checksum(p, expected)
+                compare_checksum(p, expected.file_sha256)
         try:
             conn = _connect(p)
         except DatabaseProblem as problem:
@@ -163,6 +185,7 @@ class Database:
             columns = _check_schema(conn, p)
             if structure and checks is None:
                 _check_structure(conn, p)
+                verified.remember(p, st, key)
         except DatabaseProblem as problem:
             conn.close()
             _raise_checksum_first(checks, problem)
@@ -308,7 +331,7 @@ class Database:
         quick = _quick_check(self._conn, self._lock)
         try:
             manifest = read_manifest(self.path)
-        except (OSError, ValueError):
+        except (OSError, ValueError):  # missing, not a regular file, too large, malformed
             return CheckReport(self.path, quick, False, ("(manifest missing)",), self._safe_counts())
         file_ok = file_sha256(self.path) == manifest["file_sha256"]
         expected = manifest["tables"]
@@ -316,12 +339,13 @@ class Database:
         with self._lock:
             try:
                 tables = content_tables(self._conn)
-            except sqlite3.Error:
+            except (sqlite3.Error, UnicodeDecodeError):
                 tables = sorted(expected)
             for t in tables:
                 try:
                     digest[t] = table_digest(self._conn, t)[1]
-                except sqlite3.Error:  # an unreadable table counts as changed
+                except (sqlite3.Error, UnicodeDecodeError):  # an unreadable table counts as changed
+                    _raise_if_interrupted()
                     digest[t] = None
         changed = tuple(
             sorted(
@@ -343,10 +367,15 @@ class Database:
         return out
 
 
-def database_error(exc: sqlite3.Error, path: Path) -> Exception:
+def database_error(exc: sqlite3.Error | UnicodeDecodeError, path: Path) -> BaseException:
     """The one translation of an SQLite error caused by the database file (damaged, unreadable,
-    too slow) into a `DatabaseProblem` a user can act on. Other errors (a write attempt, an SQL
-    mistake) are returned unchanged: they are bugs, reported as such."""
+    too slow) into a `DatabaseProblem` a user can act on; a query stopped because the user
+    pressed Ctrl+C is a KeyboardInterrupt. Other errors (a write attempt, an SQL mistake) are
+    returned unchanged: they are bugs, reported as such."""
+    if interrupt_requested():
+        return KeyboardInterrupt()
+    if isinstance(exc, UnicodeDecodeError):  # SQLite's message quotes bytes of a damaged schema
+        return DatabaseProblem(path, "The database is damaged (a stored name or text is not valid UTF-8)")
     code = getattr(exc, "sqlite_errorcode", 0) & 0xFF
     text = str(exc)
     if code == SQLITE_INTERRUPT or text == "interrupted":
@@ -367,7 +396,7 @@ def translated_errors(path: Path) -> Iterator[None]:
     """Raise `database_error(...)` for an SQLite error raised inside the block."""
     try:
         yield
-    except sqlite3.Error as exc:
+    except (sqlite3.Error, UnicodeDecodeError) as exc:
         translated = database_error(exc, path)
         if translated is exc:
             raise
@@ -389,10 +418,9 @@ def _quick_check(conn: sqlite3.Connection, lock: threading.RLock | None = None) 
                 rows = conn.execute("PRAGMA quick_check").fetchall()
         else:
             rows = conn.execute("PRAGMA quick_check").fetchall()
-    except sqlite3.Error as exc:
+    except (sqlite3.Error, UnicodeDecodeError) as exc:
+        _raise_if_interrupted()
         return str(exc)
-    except UnicodeDecodeError:  # a damaged byte in the text of the report itself
-        return "the database's text is damaged"
     if rows and rows[0][0] == "ok":
         return "ok"
     lines = "\n".join(str(r[0]) for r in rows).splitlines()
@@ -406,63 +434,24 @@ def _check_structure(conn: sqlite3.Connection, p: Path) -> None:
         raise DatabaseProblem(p, "The database is damaged (SQLite's quick check failed)")
 
 
-def _check_file(p: Path) -> None:
-    try:
-        is_dir = p.is_dir()  # raises when a folder on the way may not be entered
-    except OSError as exc:
-        raise DatabaseProblem(p, f"The database file cannot be read ({exc.strerror})") from exc
-    if is_dir:
-        raise DatabaseProblem(p, "The database path is a folder, not a file")
-    if not p.exists():
-        raise DatabaseProblem(p, "The database file does not exist")
-    try:
-        with open(p, "rb") as fh:
-            head = fh.read(100)
-    except OSError as exc:
-        raise DatabaseProblem(p, f"The database file cannot be read ({exc.strerror})") from exc
-    if len(head) == 0:
-        raise DatabaseProblem(p, "The database file is empty (0 bytes)")
-    if not head.startswith(SQLITE_MAGIC):
-        raise DatabaseProblem(
-            p, "The file is not a SQLite database (it may be encrypted, damaged or another kind of file)"
-        )
-    if len(head) < 100:
-        raise DatabaseProblem(p, "The database file is truncated")
-
-
-def _expected_checksum(p: Path) -> str:
-    """The file SHA-256 recorded in the manifest beside `p`."""
-    try:
-        manifest = read_manifest(p)
-    except FileNotFoundError as exc:
-        raise DatabaseProblem(
-            p, "The database has no checksum manifest (expected beside it: " + p.name + ".manifest.json)"
-        ) from exc
-    except (OSError, ValueError) as exc:
-        raise DatabaseProblem(p, "The database's checksum manifest cannot be read") from exc
-    return str(manifest["file_sha256"])
-
-
-def _compare_checksum(p: Path, expected: str) -> None:
-    try:
-        actual = file_sha256(p)
-    except OSError as exc:
-        raise DatabaseProblem(p, f"The database file cannot be read ({exc.strerror})") from exc
-    if actual != expected:
-        raise DatabaseProblem(
-            p,
-            "The database does not match its checksum manifest (it was damaged or modified)",
-        )
+def _raise_if_interrupted() -> None:
+    """An SQLite call that failed because the user pressed Ctrl+C is an interruption, not damage."""
+    if interrupt_requested():
+        raise KeyboardInterrupt
 
 
 class BackgroundChecks:
     """The checks that read the whole file, each on a thread of its own, started at once: the
-    file compared with its manifest (`_compare_checksum`) and, for a database other than the
+    file compared with its manifest (`compare_checksum`) and, for a database other than the
     bundled one, SQLite's quick check (`_check_structure`, on its own connection). Neither thread
     runs much Python: the manifest is read by the caller, and the hash and SQLite leave the GIL.
     `wait()` returns the first problem, the checksum's before the quick check's."""
 
-    def __init__(self, p: Path, expected: str, structure: bool) -> None:
+    def __init__(
+        self, p: Path, expected: str, structure: bool, remember: tuple[os.stat_result, str] | None = None
+    ) -> None:
+        self._path = p
+        self._remember = remember  # (stat before the checks, key): a pass is remembered
         self._problems: dict[str, DatabaseProblem] = {}
         self._structure_conn: sqlite3.Connection | None = None
         self._cancelled = False
@@ -481,7 +470,7 @@ class BackgroundChecks:
 
     def _run_checksum(self, p: Path, expected: str) -> None:
         try:
-            _compare_checksum(p, expected)
+            compare_checksum(p, expected)
         except DatabaseProblem as problem:
             self._problems["checksum"] = problem
 
@@ -511,7 +500,11 @@ class BackgroundChecks:
 
     def wait(self) -> DatabaseProblem | None:
         self.done()
-        return self._problems.get("checksum") or self._problems.get("structure")
+        problem = self._problems.get("checksum") or self._problems.get("structure")
+        if problem is None and self._remember is not None and not self._cancelled:
+            verified.remember(self._path, *self._remember)
+            self._remember = None
+        return problem
 
     def checksum_problem(self) -> DatabaseProblem | None:
         """The checksum's problem, once it has finished (the quick check may still run)."""
@@ -602,7 +595,8 @@ def _check_schema(conn: sqlite3.Connection, p: Path) -> dict[str, list[str]]:
                     p, f"This is not a FaceLedger database (the search index for {t} is wrong)"
                 )
     except sqlite3.DatabaseError as exc:
+        _raise_if_interrupted()
         raise DatabaseProblem(p, f"The database is damaged ({exc})") from exc
-    except UnicodeDecodeError as exc:  # a damaged byte in the schema's text
-        raise DatabaseProblem(p, "The database is damaged (its schema is not readable text)") from exc
+    except UnicodeDecodeError as exc:  # SQLite's message quotes a damaged name's bytes
+        raise DatabaseProblem(p, "The database is damaged (a stored name is not valid UTF-8)") from exc
     return columns

@@ -23,10 +23,42 @@ class Field(NamedTuple):
     visible: bool = True
     # Facet values a page leaves out until the user asks for them (e.g. benchmark-only developers).
     default_off: tuple[str, ...] = ()
+    labels: str = ""  # how a value is named for people: "" (as stored), "datasets" (dataset_label)
 
     @property
     def sort_key(self) -> str:
         return self.sort or self.key
+
+
+class Facet(NamedTuple):
+    """A filter of a page: a column whose values are offered with their row counts, several of
+    which may be chosen at once. `labels` says how values are named: "" (as stored), "datasets"
+    (`dataset_label`), "vendors" (a vendor id, named by the vendor's name)."""
+
+    key: str
+    header: str
+    labels: str = ""
+    default: tuple[str, ...] = ()  # the values chosen when the page opens (none: every row)
+    default_off: tuple[str, ...] = ()  # the values that default leaves out, named on the button
+
+
+# Short names of the datasets records come from (the `origin` of a record, or a dataset id), as
+# filters and tables show them; the datasets table holds their full names.
+DATASET_NAMES = {
+    "curated": "FaceLedger research",
+    "aiaaic": "AIAAIC Repository",
+    "nist-frvt": "NIST FRVT 1:1 (2020)",
+    "nist-frvt-11-2020": "NIST FRVT 1:1 (2020)",
+    "us-federal-ai-inventory-2024": "US federal AI inventories (2024)",
+    "us-federal-ai-inventory-2025": "US federal AI inventories (2025)",
+    "aiid": "AI Incident Database",
+    "aiid-incidents-2025": "AI Incident Database",
+}
+
+
+def dataset_label(value: str) -> str:
+    """A record's origin as people name it ("aiaaic" -> "AIAAIC Repository"); unknown ones as stored."""
+    return DATASET_NAMES.get(value, value)
 
 
 class EntitySpec(NamedTuple):
@@ -40,6 +72,8 @@ class EntitySpec(NamedTuple):
     default_ascending: bool = True
     year_column: str = ""
     extra_columns: tuple[str, ...] = ()
+    # Filters on columns the table does not show (e.g. a deployment's vendor id), listed first.
+    more_facets: tuple[Facet, ...] = ()
 
     def field(self, key: str) -> Field:
         for f in self.fields:
@@ -52,8 +86,14 @@ class EntitySpec(NamedTuple):
         return tuple(f.key for f in self.fields)
 
     @property
-    def facets(self) -> tuple[Field, ...]:
-        return tuple(f for f in self.fields if f.facet)
+    def facets(self) -> tuple[Facet, ...]:
+        defaults = dict(self.default_filters)
+        shown = tuple(
+            Facet(f.key, f.header, f.labels, defaults.get(f.key, ()), f.default_off)
+            for f in self.fields
+            if f.facet
+        )
+        return self.more_facets + shown
 
     @property
     def default_filters(self) -> tuple[tuple[str, tuple[str, ...]], ...]:
@@ -191,7 +231,7 @@ ENTITIES: dict[str, EntitySpec] = {
             Field("hq_city", "Headquarters", width=150),
             Field("founded", "Founded", "date", 80),
             Field("products", "Products", width=300),
-            Field("origin", "Origin", width=110, facet=True),
+            Field("origin", "Origin", width=150, facet=True, labels="datasets"),
             Field("known_from", "Known from", width=140, facet=True, default_off=(KNOWN_BENCHMARK,)),
             V,
         ),
@@ -212,7 +252,7 @@ ENTITIES: dict[str, EntitySpec] = {
             Field("type", "Type", width=150, facet=True),
             Field("country", "Country", width=70, facet=True),
             Field("region", "Region", width=140),
-            Field("origin", "Origin", width=110, facet=True),
+            Field("origin", "Origin", width=150, facet=True, labels="datasets"),
             V,
         ),
         label="name",
@@ -237,6 +277,7 @@ ENTITIES: dict[str, EntitySpec] = {
         label="customer_name",
         default_sort="vendor_name",
         year_column="CAST(substr(start, 1, 4) AS INTEGER)",
+        more_facets=(Facet("vendor_id", "Vendor", "vendors"),),
     ),
     "customer_counts": EntitySpec(
         "customer_counts",

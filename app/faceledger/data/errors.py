@@ -38,3 +38,26 @@ class QueryTimeout(DatabaseProblem):
 
 class UnknownName(FaceLedgerError):
     """An unknown table, column or filter field was asked for."""
+
+
+# -- interruption -----------------------------------------------------------------------------
+# Ctrl+C (or SIGTERM) while SQLite works: Python runs the signal handler inside SQLite's progress
+# callback, where the KeyboardInterrupt it raises is swallowed and SQLite merely reports
+# "interrupted", which would read as a damaged database or a slow query. The command line's
+# handler records the signal here first; the data layer then raises KeyboardInterrupt instead.
+_interrupted: list[int] = []
+
+
+def note_interrupt(signum: int) -> None:
+    """Record that the user interrupted the program (called from a signal handler)."""
+    _interrupted.append(signum)
+
+
+def interrupt_requested() -> int:
+    """The signal that interrupted the program, or 0."""
+    return _interrupted[-1] if _interrupted else 0
+
+
+def clear_interrupt() -> None:
+    """Forget an interruption (tests, or a program that carries on after handling one)."""
+    _interrupted.clear()

@@ -18,7 +18,6 @@ a leading apostrophe; numbers are never changed.
 from __future__ import annotations
 
 import csv
-import errno
 import os
 import re
 import shutil
@@ -33,7 +32,26 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from faceledger.data.entities import ALL_SPECS
-from faceledger.data.errors import FaceLedgerError, UnknownName
+from faceledger.data.errors import UnknownName, interrupt_requested
+from faceledger.data.export_files import (
+    ALL_TABLES,
+    README_NAME,
+    README_TITLE,
+    TEMP_PREFIX,
+    ExportError,
+    ExportOptionError,
+    check_folder_destination,
+    file_target,
+    fsync_folder,
+    is_previous_export,
+    move_folder_into_place,
+    open_stream,
+    os_error,
+    remove_file,
+    remove_stale_temporaries,
+    set_mode,
+    temp_prefix,
+)
 from faceledger.data.repositories import LINK_TABLES, Query, Repositories, Repository
 
 Progress = tuple[int, int]
@@ -45,15 +63,16 @@ PROFILES: dict[str, str] = {
 DELIMITERS: dict[str, str] = {",": "comma", ";": "semicolon", "\t": "tab"}
 # Characters that make a spreadsheet read a text cell as a formula (OWASP "CSV injection").
 GUARD_CHARS = frozenset("=+-@\t\r")
+# A file opened with another separator than it was written with (a comma file opened as
+# semicolon-separated, as LibreOffice and Excel do in much of Europe) splits a cell at that
+# separator, or at a line break: what follows one of these, after spaces or quotes, must not
+# start a formula either.
+INNER_DELIMITERS = ",;\t|\r\n"
+_FORMULA_AFTER = tuple(re.compile(re.escape(d) + '[ "]*[=+\\-@]') for d in INNER_DELIMITERS)
+_INNER_FORMULA = re.compile('([,;\t|\r\n][ "]*)(?=[=+\\-@])')
 BOM = "\ufeff"
 LINE_END = "\r\n"
 BATCH_ROWS = 4096
-TEMP_PREFIX = ".faceledger-export-"
-README_NAME = "README.txt"
-README_TITLE = "FaceLedger export"
-
-# The record tables, in the order of the app's pages, then the secondary and link tables.
-ALL_TABLES: tuple[str, ...] = (*ALL_SPECS, *LINK_TABLES)
 
 # Friendly names accepted for a table on the command line (besides each table's own name).
 TABLE_ALIASES: dict[str, str] = {
@@ -64,15 +83,7 @@ TABLE_ALIASES: dict[str, str] = {
 }
 
 
-class ExportError(FaceLedgerError):
-    """An export could not be written; the message names the path and says why, in plain words."""
-
-    def __init__(self, message: str, path: Path | None = None) -> None:
-        super().__init__(message)
-        self.path = path
-
-
-class WhereError(ExportError):
+class WhereError(ExportOptionError):
     """A malformed ``--where FIELD=VALUE`` argument (the only error `parse_where` raises)."""
 
 
@@ -86,9 +97,11 @@ class ExportOptions:
 
     def __post_init__(self) -> None:
         if self.profile not in PROFILES:
-            raise ExportError(f"unknown CSV profile {_shown(self.profile)} (choose {' or '.join(PROFILES)})")
+            raise ExportOptionError(
+                f"unknown CSV profile {_shown(self.profile)} (choose {' or '.join(PROFILES)})"
+            )
         if self.delimiter not in DELIMITERS:
-            raise ExportError("the delimiter must be a comma, a semicolon or a tab")
+            raise ExportOptionError("the delimiter must be a comma, a semicolon or a tab")
 
 
 @dataclass(frozen=True)
@@ -141,13 +154,13 @@ def parse_columns(text: str) -> tuple[str, ...]:
     """``a,b,c`` -> ("a", "b", "c"); empty names and repeats are errors."""
     names = [part.strip() for part in text.split(",")]
     if not text.strip() or any(not n for n in names):
-        raise ExportError(
+        raise ExportOptionError(
             f"--columns {_shown(text)}: give column names separated by commas, like name,country"
         )
     seen: set[str] = set()
     for n in names:
         if n in seen:
-            raise ExportError(f"--columns: column '{n}' is listed twice")
+            raise ExportOptionError(f"--columns: column '{n}' is listed twice")
         seen.add(n)
     return tuple(names)
 
@@ -157,7 +170,7 @@ def parse_delimiter(text: str) -> str:
     words = {"comma": ",", "semicolon": ";", "tab": "\t", "\\t": "\t"}
     d = words.get(text.strip().lower(), text)
     if d not in DELIMITERS:
-        raise ExportError(f"unknown delimiter {_shown(text)} (use ',' ';' or tab)")
+        raise ExportOptionError(f"unknown delimiter {_shown(text)} (use ',' ';' or tab)")
     return d
 
 
@@ -184,20 +197,41 @@ def check_fields(repo: Repository[Any], names: Iterable[str], what: str = "colum
 
 
 # -- writing --------------------------------------------------------------------------------------
+def has_inner_formula(text: str) -> bool:
+    """Whether a formula character follows a delimiter or line break inside `text`. One C-speed
+    scan per delimiter the text holds (a regex led by a single literal is fast; a character
+    class is not)."""
+    return any(
+        d in text and rx.search(text) is not None
+        for d, rx in zip(INNER_DELIMITERS, _FORMULA_AFTER, strict=True)
+    )
+
+
+def guard_text(text: str) -> str:
+    """`text` as written with the formula guard: a leading "'" when it starts like a formula, and
+    a "'" before any formula character that follows a delimiter or a line break inside it."""
+    if text[:1] in GUARD_CHARS:
+        text = "'" + text
+    return _INNER_FORMULA.sub("\\1'", text) if has_inner_formula(text) else text
+
+
 def guard_cell(value: Any) -> Any:
-    """A text value a spreadsheet would treat as a formula gets a leading "'"; others pass unchanged."""
-    if value.__class__ is str and value and value[0] in GUARD_CHARS:
-        return "'" + value
+    """A text value a spreadsheet could treat as a formula is guarded (`guard_text`); others pass
+    unchanged (numbers are never changed)."""
+    if value.__class__ is str and value:
+        return guard_text(value)
     return value
 
 
-def _guard_batch(batch: list[Any], guard: frozenset[str] = GUARD_CHARS) -> None:
-    """Guard formula-like text cells in place. Cheap: one type and first-character test per cell."""
+def _needs_guard(value: Any) -> bool:
+    return value.__class__ is str and (value[:1] in GUARD_CHARS or has_inner_formula(value))
+
+
+def _guard_batch(batch: list[Any]) -> None:
+    """Guard formula-like text cells in place."""
     for i, row in enumerate(batch):
-        for v in row:
-            if v.__class__ is str and v and v[0] in guard:
-                batch[i] = tuple(guard_cell(c) for c in row)
-                break
+        if any(map(_needs_guard, row)):
+            batch[i] = tuple(guard_cell(c) for c in row)
 
 
 _NUL = "\x00"
@@ -233,8 +267,10 @@ def format_batch(batch: Sequence[Sequence[Any]], delimiter: str, guard: bool) ->
                 continue
             else:
                 return None
-        if guard and (col[0][:1] in GUARD_CHARS or _GUARD_AFTER_NUL.search(joined)):
-            col = [("'" + v) if v[:1] in GUARD_CHARS else v for v in col]
+        if guard and (
+            col[0][:1] in GUARD_CHARS or _GUARD_AFTER_NUL.search(joined) or has_inner_formula(joined)
+        ):
+            col = [guard_text(v) for v in col]
         if '"' in joined or delimiter in joined or "\n" in joined or "\r" in joined:
             d = delimiter
             col = [
@@ -346,17 +382,21 @@ def write_file(
     options: ExportOptions,
     total: int = 0,
 ) -> Generator[Progress, None, int]:
-    """Write a CSV file atomically: a temporary file in `dest`'s folder, fsync, rename into place.
+    """Write a CSV file without ever destroying `dest` (see `export_files`): a regular file or a
+    new name gets a temporary file in its folder, fsync, rename into place; a symbolic link's
+    target is replaced so; a named pipe or a device (/dev/stdout) is written into directly.
 
     Whatever stops it (an error, the generator being closed, KeyboardInterrupt) removes the
     temporary file, and `dest` is left as it was."""
-    dest = Path(dest)
-    _check_file_destination(dest)
-    existed = dest.exists()
+    target = file_target(Path(dest))
+    if target.stream:
+        return (yield from _write_stream(target, headers, batches, options, total))
+    dest, existed = target.path, target.existed
+    remove_stale_temporaries(dest.parent)
     try:
-        fd, name = tempfile.mkstemp(dir=dest.parent, prefix=TEMP_PREFIX, suffix=".csv.tmp")
+        fd, name = tempfile.mkstemp(dir=dest.parent, prefix=temp_prefix(), suffix=".csv.tmp")
     except OSError as exc:
-        raise os_error(dest, exc, "create", existed) from exc
+        raise os_error(target.shown, exc, "create", existed) from exc
     tmp = Path(name)
     stage = "write"
     try:
@@ -364,16 +404,34 @@ def write_file(
             n = yield from _guard_sqlite(dest, write_csv(fh, headers, batches, options, total))
             fh.flush()
             os.fsync(fh.fileno())
-        _set_mode(tmp, dest if existed else None, 0o666)
+        set_mode(tmp, dest if existed else None, 0o666)
         yield n, max(total, n)  # the last chance to cancel: after this the file is in place
         stage = "replace"
         os.replace(tmp, dest)
     except BaseException as exc:
-        _remove_file(tmp)
+        remove_file(tmp)
         if isinstance(exc, OSError):
-            raise os_error(dest, exc, stage, existed) from exc
+            raise os_error(target.shown, exc, stage, existed) from exc
         raise
-    _fsync_folder(dest.parent)
+    fsync_folder(dest.parent)
+    return n
+
+
+def _write_stream(
+    target: Any,
+    headers: Sequence[str],
+    batches: Iterable[Sequence[Sequence[Any]]],
+    options: ExportOptions,
+    total: int,
+) -> Generator[Progress, None, int]:
+    """Into a pipe, a device or a stream, as to standard output: written, flushed, checked."""
+    fd = open_stream(target)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
+            n = yield from _guard_sqlite(target.shown, write_csv(fh, headers, batches, options, total))
+            fh.flush()
+    except OSError as exc:
+        raise os_error(target.shown, exc, "stream", True) from exc
     return n
 
 
@@ -393,7 +451,7 @@ def export_all(
     beside `dest` that is renamed into place at the end, or removed on any failure or cancel.
     Pass `meta` (the database's meta table) when running on a worker thread."""
     dest = Path(dest)
-    _check_folder_destination(dest)
+    check_folder_destination(dest)
     meta = meta if meta is not None else repos.db.meta()
     tables: list[tuple[str, Repository[Any] | None]] = [(t, repos.for_entity(t)) for t in ALL_SPECS]
     tables += [(t, None) for t in LINK_TABLES]
@@ -403,8 +461,9 @@ def export_all(
 
     counts = _read(dest, lambda: {t: count(t, repo) for t, repo in tables})
     total = sum(counts.values())
+    remove_stale_temporaries(dest.parent)
     try:
-        tmp = Path(tempfile.mkdtemp(dir=dest.parent, prefix=TEMP_PREFIX))
+        tmp = Path(tempfile.mkdtemp(dir=dest.parent, prefix=temp_prefix()))
     except OSError as exc:
         raise os_error(dest, exc, "create", dest.exists()) from exc
     stage = "write"
@@ -426,7 +485,7 @@ def export_all(
                 n = yield from _offset(gen, done, total)
                 fh.flush()
                 os.fsync(fh.fileno())
-            _set_mode(path, None, 0o666)
+            set_mode(path, None, 0o666)
             files.append((path.name, n))
             done += n
         datasets = _read(dest, lambda: _datasets(repos, conn))
@@ -434,18 +493,18 @@ def export_all(
             fh.write(readme_text(meta, datasets, files, options, now or datetime.now().astimezone()))
             fh.flush()
             os.fsync(fh.fileno())
-        _set_mode(tmp / README_NAME, None, 0o666)
-        _set_mode(tmp, None, 0o777)
-        _fsync_folder(tmp)
+        set_mode(tmp / README_NAME, None, 0o666)
+        set_mode(tmp, None, 0o777)
+        fsync_folder(tmp)
         yield done, total  # the last chance to cancel: after this the folder is in place
         stage = "replace"
-        _move_folder_into_place(tmp, dest)
+        move_folder_into_place(tmp, dest)
     except BaseException as exc:
         shutil.rmtree(tmp, ignore_errors=True)
         if isinstance(exc, OSError):
             raise os_error(dest, exc, stage, dest.exists()) from exc
         raise
-    _fsync_folder(dest.parent)
+    fsync_folder(dest.parent)
     return ExportResult(dest, done, tuple(files))
 
 
@@ -475,7 +534,9 @@ def readme_text(
     if options.formula_guard:
         lines.append(
             "Formula guard: text cells starting with = + - @, a tab or a carriage return were written "
-            "with a leading ' so that spreadsheets do not run them; numbers were not changed."
+            "with a leading ', and inside a cell a ' was put before = + - @ following a comma, "
+            "semicolon, tab, | or line break (a spreadsheet opening the file with another separator "
+            "splits cells there), so that spreadsheets do not run them; numbers were not changed."
         )
     else:
         lines.append("Formula guard: off (cells were written exactly as stored).")
@@ -529,9 +590,9 @@ def _check_columns(
 ) -> tuple[list[str], list[str]]:
     keys, headers = list(keys), list(headers)
     if not keys:
-        raise ExportError("there are no columns to export")
+        raise ExportOptionError("there are no columns to export")
     if len(keys) != len(headers):
-        raise ExportError("each exported column needs exactly one header")
+        raise ExportOptionError("each exported column needs exactly one header")
     check_fields(repo, keys)
     return keys, headers
 
@@ -563,165 +624,25 @@ def _read(dest: Path, fn: Any) -> Any:
         raise _db_error(dest, exc) from exc
 
 
-def _db_error(dest: Path, exc: sqlite3.Error) -> ExportError:
+def _db_error(dest: Path, exc: sqlite3.Error) -> BaseException:
+    if interrupt_requested():  # Ctrl+C while SQLite read: an interruption, not a read error
+        return KeyboardInterrupt()
     return ExportError(f"Could not export to {dest}: the database could not be read ({exc}).", dest)
 
 
-_REASONS: dict[int, str] = {
-    errno.ENOSPC: "the disk is full",
-    errno.EROFS: "the disk is read-only",
-    errno.ENOENT: "the folder does not exist",
-    errno.ENOTDIR: "part of the path is a file, not a folder",
-    errno.EISDIR: "a folder of that name is in the way",
-    errno.ENAMETOOLONG: "the file name is too long",
-    errno.EBUSY: "the file is in use by another program",
-    errno.ETXTBSY: "the file is in use by another program",
-    errno.ENOTEMPTY: "a folder of that name already exists and is not empty",
-    errno.EEXIST: "a file or folder of that name already exists",
-    errno.EXDEV: "the temporary file is on another disk",
-    errno.EIO: "the disk reported an input/output error",
-}
-if hasattr(errno, "EDQUOT"):
-    _REASONS[errno.EDQUOT] = "your disk quota is used up"
-
-# Windows errors when a file is open in another program (for example a spreadsheet).
-_WIN_LOCKED = {32, 33}
-
-
-def os_error(dest: Path, exc: OSError, stage: str, existed: bool) -> ExportError:
-    """An OSError turned into one sentence naming the path and saying what happened."""
-    winerror = getattr(exc, "winerror", None)
-    if winerror in _WIN_LOCKED:
-        reason = (
-            "the file is open in another program (close it, for example in your spreadsheet, and try again)"
-        )
-    elif exc.errno in (errno.EACCES, errno.EPERM):
-        if stage == "replace" and existed:
-            reason = "the existing file cannot be replaced (it is read-only or open in another program)"
-        else:
-            reason = "the folder is not writable (permission denied)"
-    else:
-        reason = _REASONS.get(exc.errno or 0) or (exc.strerror or str(exc)).rstrip(".").lower()
-    kept = "the existing one was left unchanged" if existed else "nothing was written"
-    return ExportError(f"Could not export to {dest}: {reason}; {kept}.", dest)
-
-
-def _check_parent(dest: Path) -> None:
-    """The destination's folder must exist and be a folder."""
-    parent = dest.parent
-    if parent.exists() and not parent.is_dir():
-        raise ExportError(
-            f"Could not export to {dest}: {parent} is a file, not a folder; nothing was written.", dest
-        )
-    if not parent.exists():
-        raise ExportError(
-            f"Could not export to {dest}: the folder {parent} does not exist; nothing was written.", dest
-        )
-
-
-def _check_file_destination(dest: Path) -> None:
-    if str(dest) in ("", "."):
-        raise ExportError("no file name was given for the export")
-    if dest.is_dir():
-        raise ExportError(f"Could not export to {dest}: it is a folder; give a file name.", dest)
-    _check_parent(dest)
-
-
-def _check_folder_destination(dest: Path) -> None:
-    _check_parent(dest)
-    if dest.exists() and not dest.is_dir():
-        raise ExportError(
-            f"Could not export to {dest}: a file of that name is in the way; nothing was written.", dest
-        )
-    if dest.is_dir() and not _is_empty(dest) and not is_previous_export(dest):
-        raise ExportError(
-            f"Could not export to {dest}: the folder already exists and holds other files; "
-            "choose a new or empty folder. Nothing was written.",
-            dest,
-        )
-
-
-def _is_empty(folder: Path) -> bool:
-    try:
-        return not any(folder.iterdir())
-    except OSError:
-        return False
-
-
-def is_previous_export(folder: Path) -> bool:
-    """True when `folder` holds only what an export of everything writes (safe to replace)."""
-    try:
-        names = {p.name for p in folder.iterdir()}
-        with open(folder / README_NAME, encoding="utf-8") as fh:
-            first = fh.readline().strip()
-    except OSError:
-        return False
-    allowed = {README_NAME, *(f"{t}.csv" for t in ALL_TABLES)}
-    return first == README_TITLE and names <= allowed
-
-
-def _move_folder_into_place(tmp: Path, dest: Path) -> None:
-    if not dest.exists():
-        os.replace(tmp, dest)
-        return
-    if _is_empty(dest):
-        dest.rmdir()
-        os.replace(tmp, dest)
-        return
-    # An earlier export: move it aside, move the new one in, then delete the old one.
-    old = Path(tempfile.mkdtemp(dir=dest.parent, prefix=TEMP_PREFIX + "old-"))
-    old.rmdir()
-    os.replace(dest, old)
-    try:
-        os.replace(tmp, dest)
-    except BaseException:
-        os.replace(old, dest)
-        raise
-    shutil.rmtree(old, ignore_errors=True)
-
-
-def _remove_file(path: Path) -> None:
-    try:
-        path.unlink(missing_ok=True)
-    except OSError:
-        pass
-
-
-def _fsync_folder(folder: Path) -> None:
-    """Make a rename durable (POSIX); harmless where folders cannot be opened (Windows)."""
-    if os.name != "posix":
-        return
-    try:
-        fd = os.open(folder, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
-
-
-def _set_mode(path: Path, like: Path | None, default: int) -> None:
-    """Temporary files are private (0600); give the result the mode a normal new file would have."""
-    if os.name != "posix":
-        return
-    try:
-        mode = (like.stat().st_mode & 0o7777) if like is not None else default & ~_umask()
-        os.chmod(path, mode)
-    except OSError:
-        pass
-
-
-def _umask() -> int:
-    try:
-        with open("/proc/self/status", encoding="ascii") as fh:
-            for line in fh:
-                if line.startswith("Umask:"):
-                    return int(line.split()[1], 8)
-    except (OSError, ValueError):
-        pass
-    mask = os.umask(0o022)  # no /proc (macOS): read it the classic way
-    os.umask(mask)
-    return mask
+# Names other modules import from here (the destination handling lives in `export_files`).
+__all__ = [
+    "ALL_TABLES",
+    "TEMP_PREFIX",
+    "ExportError",
+    "ExportOptionError",
+    "ExportOptions",
+    "ExportResult",
+    "WhereError",
+    "export_all",
+    "export_query",
+    "export_query_to_stream",
+    "export_table",
+    "is_previous_export",
+    "write_file",
+]

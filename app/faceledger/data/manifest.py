@@ -11,11 +11,22 @@ from __future__ import annotations
 import hashlib
 import json
 import mmap
+import re
 import sqlite3
 from pathlib import Path
 from typing import Any
 
+from faceledger.data.files import NotAFile, read_small_file
+
 MANIFEST_SUFFIX = ".manifest.json"
+# A real manifest is a few kilobytes (one line per table); anything larger is not read.
+MANIFEST_MAX_BYTES = 1_000_000
+_SHA256 = re.compile(r"[0-9a-f]{64}")
+
+
+class ManifestError(ValueError):
+    """The manifest is there but cannot be used; `str()` says why, in words that follow
+    "The database's checksum manifest cannot be read (...)"."""
 
 
 def manifest_path(db_path: Path) -> Path:
@@ -81,10 +92,43 @@ def write_manifest(db_path: Path) -> Path:
 
 
 def read_manifest(db_path: Path) -> dict[str, Any]:
-    """The manifest's content; raises OSError or ValueError when missing or malformed."""
-    data = json.loads(manifest_path(db_path).read_text(encoding="utf-8"))
+    """The manifest's content; raises FileNotFoundError when there is none, ManifestError (a
+    ValueError) when it is not a regular file of sensible size or not a manifest, OSError when it
+    cannot be read."""
+    return read_manifest_and_digest(db_path)[0]
+
+
+def read_manifest_and_digest(db_path: Path) -> tuple[dict[str, Any], str]:
+    """`read_manifest` and the SHA-256 of the manifest file's bytes.
+
+    Read defensively: only a regular file (a FIFO would block, /dev/zero never ends) of at most
+    `MANIFEST_MAX_BYTES`, parsed by the standard JSON parser with its recursion failure caught,
+    and checked for the exact shape the build writes."""
+    path = manifest_path(db_path)
+    try:
+        raw = read_small_file(path, MANIFEST_MAX_BYTES)
+    except NotAFile as exc:
+        raise ManifestError(f"it is {exc.kind}, not a manifest file") from exc
+    try:
+        data = json.loads(raw.decode("utf-8"))
+    except UnicodeDecodeError as exc:
+        raise ManifestError("it is not UTF-8 text") from exc
+    except RecursionError as exc:
+        raise ManifestError("it is not valid JSON: it is nested too deeply") from exc
+    except ValueError as exc:
+        raise ManifestError("it is not valid JSON") from exc
+    _check_shape(data)
+    return data, hashlib.sha256(raw).hexdigest()
+
+
+def _check_shape(data: Any) -> None:
     if not isinstance(data, dict) or not isinstance(data.get("file_sha256"), str):
-        raise ValueError("manifest has no file checksum")
-    if not isinstance(data.get("tables"), dict):
-        raise ValueError("manifest has no table checksums")
-    return data
+        raise ManifestError("it has no file checksum")
+    if not _SHA256.fullmatch(data["file_sha256"]):
+        raise ManifestError("its file checksum is not a SHA-256")
+    tables = data.get("tables")
+    if not isinstance(tables, dict):
+        raise ManifestError("it has no table checksums")
+    for name, entry in tables.items():
+        if not isinstance(entry, dict) or not isinstance(entry.get("sha256"), str):
+            raise ManifestError(f"its entry for table {name[:40]!r} is not a checksum")

@@ -14,10 +14,13 @@ from typing import Any, Generic, NamedTuple, TypeVar
 from faceledger.data import records as r
 from faceledger.data import schema
 from faceledger.data.database import Database
-from faceledger.data.entities import ALL_SPECS, ENTITIES, FIGURES, EntitySpec
+from faceledger.data.entities import ALL_SPECS, ENTITIES, FIGURES, EntitySpec, dataset_label
 from faceledger.data.errors import UnknownName
-from faceledger.data.search import Terms, fts_condition, parse_terms, snippet
-from faceledger.data.search import highlight_spans as _spans
+from faceledger.data.matching import Reason, match_reason
+from faceledger.data.ranking import Ranker
+from faceledger.data.search import Terms, fts_condition, parse_terms
+from faceledger.data.searcher import Hit as Hit  # the global search, built on these repositories
+from faceledger.data.searcher import Searcher
 
 T = TypeVar("T")
 
@@ -87,9 +90,35 @@ class Repository(Generic[T]):
             wanted += [f.key, f.sort_key]
         self._grid = tuple(c for c in dict.fromkeys(wanted) if c in self._columns)
         self._cached: dict[str, int] = {}
+        self._acronyms: dict[str, bool] = {}
         self._grid_select = ", ".join(f't."{c}"' for c in self._grid)
+        # A search in the page's default order lists the best matches first (data/ranking.py).
+        try:
+            default = spec.field(spec.default_sort).sort_key
+        except KeyError:
+            default = spec.default_sort
+        self._ranker = (
+            Ranker(db, self.table, descending=not spec.default_ascending, rows=lambda: self.approx_rows)
+            if self._rowid_order and default == self._rowid_order
+            else None
+        )
 
     # -- building SQL -------------------------------------------------------------------------
+    def _terms(self, text: str) -> Terms:
+        """The words of a search, acronyms ("ICE", "NYPD") recognised by `_known_acronym`."""
+        return parse_terms(text, self._known_acronym)
+
+    def _known_acronym(self, word: str) -> bool:
+        """Whether `word`, as typed in capitals, is an organisation's alias or name (read once)."""
+        if word not in self._acronyms:
+            row = self.db.query_one(
+                "SELECT 1 FROM aliases WHERE alias = ? UNION ALL SELECT 1 FROM vendors WHERE name = ? "
+                "UNION ALL SELECT 1 FROM customers WHERE name = ? LIMIT 1",
+                (word, word, word),
+            )
+            self._acronyms[word] = row is not None
+        return self._acronyms[word]
+
     def _check_key(self, key: str) -> str:
         if key not in self._columns:
             raise UnknownName(f"unknown field {key[:40]!r} for {self.spec.title.lower()}")
@@ -101,7 +130,7 @@ class Repository(Generic[T]):
         collecting and sorting every match (better when the matches are many)."""
         parts: list[str] = []
         params: list[Any] = []
-        terms = parse_terms(query.search)
+        terms = self._terms(query.search)
         if not terms.empty:
             if self._rowid_order:  # the index shares the table's rowids: no lookup by id
                 sub, sub_params = fts_condition(f"fts_{self.table}", terms, "rowid")
@@ -127,6 +156,37 @@ class Repository(Generic[T]):
             params.append(int(query.year_to))
         return (" AND ".join(parts) or "1"), params
 
+    def ranked(self, query: Query) -> bool:
+        """Whether `query`'s rows come best match first: a search, and no column chosen."""
+        return self._ranker is not None and query.order is None and not self._terms(query.search).empty
+
+    def _ranked_rows(
+        self, rowids: list[int], select: str, conn: sqlite3.Connection | None
+    ) -> list[tuple[Any, ...]]:
+        """The rows of `rowids`, in that order."""
+        if not rowids:
+            return []
+        marks = ", ".join("?" for _ in rowids)
+        found = self.db.query(
+            f'SELECT t.rowid, {select} FROM "{self.table}" t WHERE t.rowid IN ({marks})', rowids, conn
+        )
+        by_rowid = {row[0]: row[1:] for row in found}
+        return [by_rowid[r] for r in rowids if r in by_rowid]
+
+    def _iter_ranked(
+        self, query: Query, select: str, conn: sqlite3.Connection | None, size: int
+    ) -> Iterator[list[tuple[Any, ...]]]:
+        assert self._ranker is not None
+        rest = self.where(query._replace(search=""))
+        batch: list[int] = []
+        for rowid in self._ranker.iter_rowids(self._terms(query.search), rest, conn):
+            batch.append(rowid)
+            if len(batch) == size:
+                yield self._ranked_rows(batch, select, conn)
+                batch = []
+        if batch:
+            yield self._ranked_rows(batch, select, conn)
+
     def sort_column(self, query: Query) -> tuple[str, bool]:
         """The column `query` sorts on, and whether ascending."""
         key, asc = query.order or (self.spec.default_sort, self.spec.default_ascending)
@@ -148,7 +208,7 @@ class Repository(Generic[T]):
     def count(self, query: Query = Query(), conn: sqlite3.Connection | None = None) -> int:
         where, params = self.where(query)
         sql = f'SELECT COUNT(*) FROM "{self.table}" t WHERE {where}'
-        terms = parse_terms(query.search)
+        terms = self._terms(query.search)
         if not terms.empty and self.where(query._replace(search=""))[0] == "1":
             # A search alone: count the index's matches (one index row per record), not the table.
             sql, params = fts_condition(f"fts_{self.table}", terms, "COUNT(*)")
@@ -261,7 +321,7 @@ class Repository(Generic[T]):
         (a one- or two-letter word, a rare filter value) may read the whole table to fill a page."""
         if query.filters or query.year_from is not None or query.year_to is not None:
             return False
-        terms = parse_terms(query.search)
+        terms = self._terms(query.search)
         return terms.empty or not terms.short
 
     def _select(
@@ -275,7 +335,11 @@ class Repository(Generic[T]):
     ) -> list[tuple[Any, ...]]:
         if total is not None and offset >= total:
             return []  # past the end (reversed, the LIMIT would go negative: "no limit" to SQLite)
-        terms = parse_terms(query.search)
+        terms = self._terms(query.search)
+        if self._ranker is not None and self.ranked(query):
+            filters = self.where(query._replace(search=""))
+            rowids = self._ranker.rowids(terms, filters, offset, limit, total, conn)
+            return self._ranked_rows(rowids, select, conn)
         col, asc = self.sort_column(query)
         if offset >= DENSE_JUMP_OFFSET and self._rowid_range(query, total):
             # Every row, in the order the rowids follow, which run 1..N without a gap: the page is
@@ -357,6 +421,12 @@ class Repository(Generic[T]):
         """The row number of a record under `query`, or None when the query excludes it."""
         col, asc = self.sort_column(query)
         where, params = self.where(query)
+        if self._ranker is not None and self.ranked(query):
+            hit = self.db.query_one(f'SELECT t.rowid FROM "{self.table}" t WHERE t.id = ?', [record_id])
+            if hit is None:
+                return None
+            rest = self.where(query._replace(search=""))
+            return self._ranker.position(self._terms(query.search), rest, int(hit[0]))
         if col == self._rowid_order:
             found = self.db.query_one(
                 f'SELECT t.rowid FROM "{self.table}" t WHERE t.id = ? AND {where}', [record_id, *params]
@@ -391,6 +461,11 @@ class Repository(Generic[T]):
         )
         return int(n[0]) if n else None
 
+    def match_reason(self, record_id: str, search: str) -> Reason | None:
+        """Where `search` was found in the record (column, snippet, spans); None when nowhere."""
+        terms = self._terms(search)
+        return None if terms.empty else match_reason(self.db, self.table, record_id, terms, self.spec.label)
+
     def get(self, record_id: str) -> T | None:
         row = self.db.query_one(f'SELECT * FROM "{self.table}" WHERE id = ?', (record_id,))
         return r.from_row(self.spec.record_type, self._columns, row) if row else None
@@ -403,6 +478,8 @@ class Repository(Generic[T]):
     ) -> Iterator[tuple[Any, ...]]:
         """Stream the values of `keys` for every row matching `query`, in its order (exports)."""
         cols = ", ".join(f't."{self._check_key(k)}"' for k in keys)
+        if self.ranked(query):
+            return (row for batch in self._iter_ranked(query, cols, conn, 4096) for row in batch)
         where, params = self.where(query)
         sql = f'SELECT {cols} FROM "{self.table}" t WHERE {where} ORDER BY {self.order_by(query)}'
         return self.db.iterate(sql, params, conn)
@@ -412,6 +489,8 @@ class Repository(Generic[T]):
     ) -> Iterator[list[tuple[Any, ...]]]:
         """`iter_values` in lists of up to `size` rows (CSV export)."""
         cols = ", ".join(f't."{self._check_key(k)}"' for k in keys)
+        if self.ranked(query):
+            return self._iter_ranked(query, cols, conn, size)
         where, params = self.where(query)
         sql = f'SELECT {cols} FROM "{self.table}" t WHERE {where} ORDER BY {self.order_by(query)}'
         return self.db.iterate_batches(sql, params, conn, size)
@@ -422,12 +501,31 @@ class Repository(Generic[T]):
         """Values of `key` with their row counts under `query` minus its own filter on `key`."""
         col = self._check_key(key)
         where, params = self.where(query.without_filter(key))
-        sql = (
-            f'SELECT COALESCE(t."{col}", \'\') AS v, COUNT(*) FROM "{self.table}" t '
-            f"WHERE {where} GROUP BY v ORDER BY COUNT(*) DESC, v"
-        )
-        rows = self.db.query(sql, params, conn)
-        return [(str(v), int(n)) for v, n in rows]
+        # Grouped on the column itself, so SQLite reads the column's index in order (a million
+        # rows: about 0.2 s instead of 0.9 s sorting an expression); empty and NULL merged here.
+        sql = f'SELECT t."{col}", COUNT(*) FROM "{self.table}" t WHERE {where} GROUP BY t."{col}"'
+        counts: dict[str, int] = {}
+        for v, n in self.db.query(sql, params, conn):
+            value = "" if v is None else str(v)
+            counts[value] = counts.get(value, 0) + int(n)
+        return sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+
+    def facet_labels(
+        self, key: str, values: list[str], conn: sqlite3.Connection | None = None
+    ) -> dict[str, str]:
+        """How the values of facet `key` are named for people (values named as stored are left out)."""
+        kind = next((f.labels for f in self.spec.facets if f.key == key), "")
+        if kind == "datasets":
+            return {v: dataset_label(v) for v in values}
+        if kind == "vendors" and values:
+            found: dict[str, str] = {}
+            for i in range(0, len(values), 500):  # within SQLite's limit on parameters
+                part = values[i : i + 500]
+                marks = ", ".join("?" for _ in part)
+                rows = self.db.query(f"SELECT id, name FROM vendors WHERE id IN ({marks})", part, conn)
+                found.update((str(i_), str(n)) for i_, n in rows)
+            return found
+        return {}
 
     def year_bounds(self) -> tuple[int, int] | None:
         if not self.spec.year_column:
@@ -724,105 +822,6 @@ class LinkRepository:
     def iter_rows(self, table: str, conn: sqlite3.Connection | None = None) -> Iterator[tuple[Any, ...]]:
         cols = ", ".join(f'"{c}"' for c in self._table(table))
         return self.db.iterate(f'SELECT {cols} FROM "{table}" ORDER BY {cols}', (), conn)
-
-
-class Hit(NamedTuple):
-    """One global-search result."""
-
-    entity: str
-    record_id: str
-    label: str
-    context: str
-    label_spans: tuple[tuple[int, int], ...]
-    context_spans: tuple[tuple[int, int], ...]
-
-
-class Searcher:
-    """The global search over every record type (grouped by type)."""
-
-    def __init__(self, repos: Repositories) -> None:
-        self.repos = repos
-
-    def search(self, text: str, per_type: int = 8, conn: sqlite3.Connection | None = None) -> list[Hit]:
-        """Up to `per_type` hits of every record type. `conn`: a worker's own connection."""
-        terms = parse_terms(text)
-        if terms.empty:
-            return []
-        hits: list[Hit] = []
-        for entity, spec in ENTITIES.items():
-            hits.extend(self._search_entity(entity, spec, terms, per_type, conn))
-        return hits
-
-    @property
-    def largest_table(self) -> int:
-        """Rows in the largest searched table (what a search may have to read through)."""
-        return max(self.repos.for_entity(e).approx_rows for e in ENTITIES)
-
-    def search_type(self, entity: str, text: str, limit: int) -> list[Hit]:
-        if entity not in ENTITIES:
-            raise UnknownName(f"unknown record type '{entity}'")
-        terms = parse_terms(text)
-        return [] if terms.empty else self._search_entity(entity, ENTITIES[entity], terms, limit)
-
-    def _search_entity(
-        self, entity: str, spec: EntitySpec, terms: Terms, limit: int, conn: sqlite3.Connection | None = None
-    ) -> list[Hit]:
-        db = self.repos.db
-        sub, params = fts_condition(f"fts_{entity}", terms)
-        sql = sub.replace("SELECT record_id", "SELECT record_id, label", 1) + " LIMIT ?"
-        rows = self._exact(entity, terms, conn) + db.query(sql, [*params, limit], conn)
-        seen: set[str] = set()
-        out: list[Hit] = []
-        for rid, label in rows:
-            if rid in seen or len(out) >= limit:
-                continue
-            seen.add(rid)
-            context = self._context(spec, str(rid), terms, conn)
-            out.append(
-                Hit(
-                    entity,
-                    str(rid),
-                    str(label),
-                    context,
-                    tuple(_spans(str(label), terms)),
-                    tuple(_spans(context, terms)),
-                )
-            )
-        return out
-
-    def _exact(
-        self, entity: str, terms: Terms, conn: sqlite3.Connection | None = None
-    ) -> list[tuple[Any, ...]]:
-        """Organisations whose alias is exactly the query ("ICE", "NYPD"), listed first: a short
-        alias is also a substring of many other names ("ice" in "police")."""
-        if entity not in ("vendors", "customers") or len(terms.all) != 1:
-            return []
-        return self.repos.db.query(
-            f'SELECT DISTINCT a.record_id, t.name FROM aliases a JOIN "{entity}" t ON t.id = a.record_id '
-            "WHERE a.entity = ? AND a.alias = ? COLLATE NOCASE ORDER BY t.name LIMIT 5",
-            (entity, terms.all[0]),
-            conn,
-        )
-
-    def _context(
-        self, spec: EntitySpec, rid: str, terms: Terms, conn: sqlite3.Connection | None = None
-    ) -> str:
-        """The text of the first non-label column that matches, or the record's main columns."""
-        cols = [f.key for f in spec.fields if f.key != spec.label]
-        if spec.table in ("vendors", "customers"):
-            cols = ["aliases", *cols]
-        row = self.repos.db.query_one(
-            "SELECT " + ", ".join(f'"{c}"' for c in cols) + f' FROM "{spec.table}" WHERE id = ?',
-            (rid,),
-            conn,
-        )
-        if not row:
-            return ""
-        values = [str(v) for v in row if v not in (None, "")]
-        for v in values:
-            if _spans(v, terms):
-                return snippet(v, terms)
-        return snippet(" · ".join(values[:3]), terms)
 
 
 class Repositories:

@@ -7,7 +7,9 @@ Search ignores case and diacritics: both the indexed text and the query are fold
 from __future__ import annotations
 
 import functools
+import re
 import unicodedata
+from collections.abc import Iterable
 
 _SPECIAL = str.maketrans(
     {
@@ -47,3 +49,26 @@ def fold(text: str) -> str:
 def _combining_marks() -> dict[int, None]:
     """Every combining character (U+0300 to U+1E94A), mapped to None for str.translate."""
     return {cp: None for cp in range(0x300, 0x1F000) if unicodedata.combining(chr(cp))}
+
+
+# The names and aliases of a record open its search text, each between these two characters
+# (control characters, which a search never contains: see `search.parse_terms`).
+KEY_OPEN = "\x1e"
+KEY_CLOSE = "\x1f"
+_PUNCTUATION = re.compile(r"([^\w\s])")
+_SPACES = re.compile(r"\s+")
+
+
+def spaced(text: str) -> str:
+    """Folded text with every punctuation mark set apart by spaces and runs of white space made
+    one space: in the search index every word starts after a space and ends before one."""
+    return _SPACES.sub(" ", _PUNCTUATION.sub(r" \1 ", fold(text)))
+
+
+def search_text(keys: Iterable[str], values: Iterable[str]) -> str:
+    """A record's text in the search index: its names and aliases (`keys`), each marked, then its
+    searched columns; folded and `spaced`, with a space at each end."""
+    marked = "".join(
+        f" {KEY_OPEN} {k} {KEY_CLOSE}" for k in dict.fromkeys(spaced(k).strip() for k in keys) if k
+    )
+    return f"{marked} | {spaced(' | '.join(values)).strip()} "

@@ -26,9 +26,10 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QBrush, QColor, QFont
 
-from faceledger.data.entities import Field
+from faceledger.data.entities import Field, dataset_label
 from faceledger.data.repositories import PAGE_SIZE, Query, Repository
 from faceledger.jobs import JobHandle, ReadJob, run_job
+from faceledger.models.match_tooltip import match_tooltip
 
 RecordRole = int(Qt.ItemDataRole.UserRole) + 1
 SortRole = int(Qt.ItemDataRole.UserRole) + 2
@@ -81,6 +82,8 @@ def display(value: Any, field: Field) -> str:
         return f"{value:,}"
     if field.key == "verification" and value != "verified":
         return f"⚠ {value}"
+    if field.labels == "datasets":
+        return dataset_label(str(value))
     return str(value)
 
 
@@ -142,6 +145,11 @@ class EntityTableModel(QAbstractTableModel):
     def query(self) -> Query:
         """The query asked for last (its first page may still be read off the GUI thread)."""
         return self._pending[1] if self._pending is not None else self._query
+
+    @property
+    def shown_query(self) -> Query:
+        """The query of the rows the model holds now (while `busy`, the previous one)."""
+        return self._query
 
     @property
     def busy(self) -> bool:
@@ -505,6 +513,8 @@ class EntityTableModel(QAbstractTableModel):
             return self.record(row)
         if column != self._verification_column:  # only the tooltip is left to answer
             text = self._formats[column](values[self._value_at[column]])
+            if self._query.search.strip():  # where the search found this row
+                return match_tooltip(self.repository, str(values[0]), self._query.search, text)
             return text if len(text) > 30 else None
         verification = values[self._verification_at] if self._verification_at is not None else ""
         if role == _FOREGROUND or role == _FONT:
@@ -529,3 +539,17 @@ class EntityTableModel(QAbstractTableModel):
     def row_of(self, record_id: str) -> int | None:
         """Row of a record in the current query, or None when the query excludes it."""
         return self.repository.position(self._query, record_id)
+
+    def loaded_row_of(self, record_id: str) -> int | None:
+        """Row of a record among the rows already read (no query), or None."""
+        for page_no, page in self._pages.items():
+            for i, values in enumerate(page):
+                if str(values[0]) == record_id:
+                    row = page_no * PAGE_SIZE + i
+                    return row if row < self._rows else None
+        return None
+
+    @property
+    def small(self) -> bool:
+        """Whether the table is small enough to be counted and searched on the GUI thread."""
+        return self.repository.approx_rows <= SMALL_TABLE_ROWS

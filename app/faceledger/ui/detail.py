@@ -14,10 +14,11 @@ from PySide6.QtCore import QUrl, Signal
 from PySide6.QtWidgets import QTextBrowser, QWidget
 
 from faceledger.data.citation import citation_text
-from faceledger.data.entities import ALL_SPECS, DETAIL_LABELS, ENTITIES
+from faceledger.data.entities import ALL_SPECS, DETAIL_LABELS, ENTITIES, dataset_label
 from faceledger.data.records import record_fields
 from faceledger.data.repositories import RELATED_LIMIT, Citation, Link, Repositories
 from faceledger.data.schema import COUNTED
+from faceledger.ui.link_focus import LinkFocus
 
 INTERNAL_SCHEME = "faceledger"
 
@@ -72,6 +73,7 @@ class DetailPane(QTextBrowser):
         self.entity: str | None = None
         self.record: Any = None
         self._citations: list[Citation] = []
+        self.link_focus = LinkFocus(self)  # the link reached with Tab, clearly marked
         self._connect_signals()
         self.show_nothing()
 
@@ -140,6 +142,8 @@ class DetailPane(QTextBrowser):
                 shown = e(f"{value:,.2f}".rstrip("0").rstrip("."))
             elif isinstance(value, int):
                 shown = e(f"{value:,}")
+            elif name == "origin":
+                shown = e(dataset_label(str(value)))
             else:
                 shown = e(value).replace("\n", "<br>")
             out.append(
@@ -278,4 +282,6 @@ class DetailPane(QTextBrowser):
             if entity in ENTITIES and rid:
                 self.navigate_requested.emit(entity, rid)
             return
-        self.open_url_requested.emit(text)
+        # Qt keeps an href's entities as written (`&amp;`): undo the escaping `e()` applied, so
+        # the address opened is the one stored.
+        self.open_url_requested.emit(html.unescape(text))

@@ -2,18 +2,19 @@
 
 from __future__ import annotations
 
+import html
 import sqlite3
 from typing import Any
 
 from PySide6.QtCore import QEvent, QItemSelectionModel, QModelIndex, QObject, Qt, QTimer, Signal
-from PySide6.QtGui import QKeyEvent
+from PySide6.QtGui import QKeyEvent, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QComboBox,
     QHBoxLayout,
     QHeaderView,
     QLabel,
     QLineEdit,
+    QSizePolicy,
     QSpinBox,
     QSplitter,
     QTableView,
@@ -26,82 +27,49 @@ from faceledger.data.repositories import Query, Repositories, Repository
 from faceledger.jobs import JobHandle, run_job
 from faceledger.models.table_model import EntityTableModel
 from faceledger.ui.detail import DetailPane
+from faceledger.ui.facet_filter import FacetFilter
+from faceledger.ui.flow_layout import FlowLayout
 
 ANY_YEAR = 0
+# Above this many rows in its largest table, a database's "Did you mean" is looked up on a worker.
+SUGGEST_OFF_THREAD_ROWS = 20_000
 # A page shown but not painted within this time starts its counts anyway.
 BACKGROUND_FALLBACK_MS = 300
 
 
 class SearchBox(QLineEdit):
-    """A search field: Esc clears it (a second Esc hands focus back)."""
+    """A search field: Esc clears it (a second Esc hands focus back), Down moves into the rows,
+    and the window's shortcuts work while it has focus (a line edit keeps Ctrl+E and Ctrl+K for
+    itself on Linux: end of line, delete to end of line)."""
 
     escape_pressed = Signal()
+    down_pressed = Signal()
+
+    def event(self, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.ShortcutOverride and isinstance(event, QKeyEvent):
+            if self._is_window_shortcut(event):
+                event.ignore()  # not taken here: the window's action runs
+                return True
+        return super().event(event)
+
+    def _is_window_shortcut(self, event: QKeyEvent) -> bool:
+        pressed = QKeySequence(event.keyCombination())
+        return any(
+            act.isEnabled()
+            and any(s.matches(pressed) == QKeySequence.SequenceMatch.ExactMatch for s in act.shortcuts())
+            for act in self.window().actions()
+        )
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         if event.key() == Qt.Key.Key_Escape:
             self.escape_pressed.emit()
             event.accept()
             return
+        if event.key() == Qt.Key.Key_Down and not event.modifiers():
+            self.down_pressed.emit()
+            event.accept()
+            return
         super().keyPressEvent(event)
-
-
-DEFAULT_CHOICE = "\x00default"  # FilterBox item data: the field's default values (Field.default_off)
-
-
-class FilterBox(QComboBox):
-    """A single-choice filter on one field, each value shown with its row count. A field with
-    `default` values (all but Field.default_off) starts on a choice showing just those."""
-
-    def __init__(
-        self,
-        key: str,
-        header: str,
-        parent: QWidget | None = None,
-        default: tuple[str, ...] = (),
-        default_off: tuple[str, ...] = (),
-    ) -> None:
-        super().__init__(parent)
-        self.key = key
-        self.header = header
-        self.default = default
-        self._default_text = f"{header}: all but {', '.join(default_off)}" if default else ""
-        self.setObjectName(f"filter_{key}")
-        self.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
-        self.setToolTip(f"Filter by {header.lower()}")
-        self.addItem(f"{header}: all", None)
-        if default:
-            self.addItem(self._default_text, DEFAULT_CHOICE)
-            self.setCurrentIndex(1)
-
-    def selected(self) -> str | None:
-        data = self.currentData()
-        return None if data is None else str(data)
-
-    def values(self) -> tuple[str, ...] | None:
-        """The values accepted (None: all)."""
-        data = self.selected()
-        if data is None:
-            return None
-        return self.default if data == DEFAULT_CHOICE else (data,)
-
-    def set_counts(self, counts: list[tuple[str, int]]) -> None:
-        current = self.selected()
-        self.blockSignals(True)
-        self.clear()
-        total = sum(n for _, n in counts)
-        self.addItem(f"{self.header}: all ({total:,})", None)
-        if self.default:
-            shown = sum(n for v, n in counts if v in self.default)
-            self.addItem(f"{self._default_text} ({shown:,})", DEFAULT_CHOICE)
-        present = current == DEFAULT_CHOICE
-        for value, n in counts:
-            self.addItem(f"{value or '(none)'} ({n:,})", value)
-            present = present or value == current
-        if current is not None and not present:
-            self.addItem(f"{current or '(none)'} (0)", current)
-        if current is not None:
-            self.setCurrentIndex(self.findData(current))
-        self.blockSignals(False)
 
 
 class EntityPage(QWidget):
@@ -135,6 +103,16 @@ class EntityPage(QWidget):
         self._facet_timer.setInterval(0)
         self._facet_timer.timeout.connect(self._refresh_facets)
         self._pinned: tuple[str, str, str] | None = None  # (key, value, label) set by show_only()
+        # The current row's record, the one that was current when the rows were about to change
+        # (kept current when it is still among the new rows), and whether a selection is made by
+        # the page itself: then the detail pane follows once the table has painted its new rows.
+        self._current_id: str | None = None
+        self._kept_id: str | None = None
+        self._selecting = False
+        self._pane_timer = QTimer(self)
+        self._pane_timer.setSingleShot(True)
+        self._pane_timer.setInterval(0)
+        self._pane_timer.timeout.connect(self._show_current_in_pane)
         self._build()
         self._connect_signals()
         self._update_status()
@@ -170,14 +148,13 @@ class EntityPage(QWidget):
     def _build(self) -> None:
         self.search = SearchBox(self)
         self.search.setObjectName("pageSearch")
-        self.search.setPlaceholderText(
-            f"Search {self.spec.title.lower()} (Ctrl+F) — part of a word is enough"
+        self.search.setPlaceholderText(f"Search {self.spec.title.lower()} (Ctrl+F)")
+        self.search.setToolTip(
+            "Part of a word is enough; case and accents are ignored. "
+            "Down or Enter moves into the rows, Esc clears."
         )
         self.search.setClearButtonEnabled(True)
-        defaults = dict(self.spec.default_filters)
-        self.filters: list[FilterBox] = [
-            FilterBox(f.key, f.header, self, defaults.get(f.key, ()), f.default_off) for f in self.spec.facets
-        ]
+        self.filters: list[FacetFilter] = [FacetFilter(f, self) for f in self.spec.facets]
         self.year_from = self.year_to = None
         bounds = self.repository.year_bounds()
         if bounds is not None:
@@ -185,22 +162,39 @@ class EntityPage(QWidget):
             self.year_to = self._year_box("to", bounds)
         self.status = QLabel(self)
         self.status.setObjectName("rowStatus")
+        # "No matches. Did you mean Clearview AI?": each name a link that searches for it.
+        self.suggestion = QLabel(self)
+        self.suggestion.setObjectName("searchSuggestion")
+        self.suggestion.setVisible(False)
+        self._suggested: tuple[str, str] = ("", "")
+        self._suggest_job: JobHandle | None = None
 
         self.pinned_chip = QToolButton(self)
         self.pinned_chip.setObjectName("pinnedFilter")
         self.pinned_chip.setToolTip("Click to show all rows again")
         self.pinned_chip.setVisible(False)
 
-        bar = QHBoxLayout()
-        bar.addWidget(self.search, 3)
+        # The search box keeps room for its hint; the filters follow it and wrap onto more rows
+        # when the window is narrow (a 1024-pixel laptop screen).
+        self.search.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+        hint = self.search.fontMetrics().horizontalAdvance(self.search.placeholderText())
+        self.search.setMinimumWidth(max(hint + 60, 260))
+        bar = FlowLayout()
+        bar.addWidget(self.search)
         bar.addWidget(self.pinned_chip)
         for fb in self.filters:
             bar.addWidget(fb)
         if self.year_from is not None and self.year_to is not None:
-            bar.addWidget(QLabel("Years", self))
-            bar.addWidget(self.year_from)
-            bar.addWidget(QLabel("–", self))
-            bar.addWidget(self.year_to)
+            years = QWidget(self)  # kept together on one row
+            years.setObjectName("yearRange")
+            row = QHBoxLayout(years)
+            row.setContentsMargins(0, 0, 0, 0)
+            row.addWidget(QLabel("Years", years))
+            row.addWidget(self.year_from)
+            row.addWidget(QLabel("–", years))
+            row.addWidget(self.year_to)
+            bar.addWidget(years)
+        self.filter_bar = bar
 
         self.table = QTableView(self)
         self.table.setObjectName(f"table_{self.entity}")
@@ -239,6 +233,7 @@ class EntityPage(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 6, 6, 6)
         layout.addLayout(bar)
+        layout.addWidget(self.suggestion)
         layout.addWidget(splitter, 1)
         layout.addWidget(self.status)
 
@@ -254,13 +249,15 @@ class EntityPage(QWidget):
 
     def _connect_signals(self) -> None:
         self.search.textChanged.connect(self._on_search_text_changed)
+        self.suggestion.linkActivated.connect(self.search.setText)
         for fb in self.filters:
-            fb.currentIndexChanged.connect(self._on_filter_changed)
+            fb.changed.connect(self._on_filter_changed)
         for box in (self.year_from, self.year_to):
             if box is not None:
                 box.valueChanged.connect(self._on_filter_changed)
         self.model.counted.connect(self._on_model_counted)
         self.model.busy_changed.connect(self._on_model_busy)
+        self.model.modelAboutToBeReset.connect(self._on_model_about_to_reset)
         self.model.modelReset.connect(self._on_model_reset)
         self.model.dataChanged.connect(self._on_rows_arrived)
         self.table.selectionModel().currentRowChanged.connect(self._on_current_row_changed)
@@ -269,11 +266,12 @@ class EntityPage(QWidget):
         self.detail.open_url_requested.connect(self.open_url_requested)
         self.search.escape_pressed.connect(self.clear_search)
         self.search.returnPressed.connect(self._on_search_return)
+        self.search.down_pressed.connect(self._on_search_return)
         self.pinned_chip.clicked.connect(self._on_pinned_chip_clicked)
 
     # -- public -------------------------------------------------------------------------------
     def current_query(self) -> Query:
-        filters = tuple((fb.key, v) for fb in self.filters if (v := fb.values()) is not None)
+        filters = tuple((fb.key, v) for fb in self.filters if (v := fb.selected()))
         if self._pinned is not None:
             filters += ((self._pinned[0], (self._pinned[1],)),)
         yf = self.year_from.value() if self.year_from is not None else ANY_YEAR
@@ -307,13 +305,14 @@ class EntityPage(QWidget):
         self._apply()
 
     def set_filter(self, key: str, value: str | None) -> None:
+        """Show only rows whose `key` is `value` (None: any value)."""
+        self.set_filter_values(key, () if value is None else (value,))
+
+    def set_filter_values(self, key: str, values: tuple[str, ...]) -> None:
+        """Show only rows whose `key` is any of `values` (none: any value)."""
         for fb in self.filters:
             if fb.key == key:
-                idx = fb.findData(value) if value is not None else 0
-                if idx < 0:
-                    fb.addItem(value or "(none)", value)
-                    idx = fb.count() - 1
-                fb.setCurrentIndex(idx)
+                fb.set_selected(values, notify=True)
 
     def show_only(
         self,
@@ -324,18 +323,14 @@ class EntityPage(QWidget):
         """Show exactly these rows (the charts' drill-down): no search, `filters` on the page's
         filter boxes (None = all), one `year` or any, and `pinned` = (key, value, label) restricting
         a field with no filter box (e.g. one vendor's deployments), shown as a removable chip."""
-        boxes = [self.search, *self.filters, self.year_from, self.year_to]
+        boxes = [self.search, self.year_from, self.year_to]
         for w in boxes:
             if w is not None:
                 w.blockSignals(True)
         self.search.clear()
         for fb in self.filters:
             value = filters.get(fb.key)
-            idx = fb.findData(value) if value is not None else 0
-            if idx < 0:
-                fb.addItem(f"{value or '(none)'} (0)", value)
-                idx = fb.count() - 1
-            fb.setCurrentIndex(idx)
+            fb.set_selected(() if value is None else (value,))
         for box in (self.year_from, self.year_to):
             if box is not None:
                 box.setValue(year or ANY_YEAR)
@@ -371,28 +366,34 @@ class EntityPage(QWidget):
             )
             sm.blockSignals(False)
             self.table.scrollTo(idx, QAbstractItemView.ScrollHint.PositionAtCenter)
+            self._current_id = record_id
+        self._pane_timer.stop()
         return self.detail.show_record(self.entity, record_id)
 
     def reset_view(self) -> None:
-        for w in [self.search, *self.filters, self.year_from, self.year_to]:
+        for w in [self.search, self.year_from, self.year_to]:
             if w is not None:
                 w.blockSignals(True)
         self.search.clear()
         for fb in self.filters:
-            fb.setCurrentIndex(0)
+            fb.set_selected(())
         for box in (self.year_from, self.year_to):
             if box is not None:
                 box.setValue(ANY_YEAR)
-        for w in [self.search, *self.filters, self.year_from, self.year_to]:
+        for w in [self.search, self.year_from, self.year_to]:
             if w is not None:
                 w.blockSignals(False)
         self._set_pinned(None)
         self._apply()
 
     def ensure_selection(self) -> None:
-        """Select the first row when nothing is selected, so the detail pane is never empty."""
+        """Select the first row when nothing is selected, so the detail pane is never empty; the
+        pane shows the current row now (not after the next paint)."""
         if not self.table.currentIndex().isValid() and self.model.rowCount() > 0:
             self.table.selectRow(0)
+        if self._pane_timer.isActive():
+            self._pane_timer.stop()
+            self._show_current_in_pane()
 
     def current_record(self) -> Any:
         idx = self.table.currentIndex()
@@ -421,7 +422,7 @@ class EntityPage(QWidget):
         query = self.model.query
         keys = [fb.key for fb in self.filters]
 
-        def job(_h: JobHandle) -> tuple[int, dict[str, list[tuple[str, int]]]]:
+        def job(_h: JobHandle) -> tuple[int, dict[str, Facets]]:
             with repo.db.reader() as conn:
                 return gen, {k: facet_counts(repo, conn, k, query) for k in keys}
 
@@ -441,43 +442,132 @@ class EntityPage(QWidget):
         self.status.setText(text)
         self.status_changed.emit(text)
 
+    def _update_suggestion(self) -> None:
+        """Under the search box when it finds nothing: the nearest names, as links (looked up on a
+        worker when the database is large: at a million rows that takes a tenth of a second)."""
+        text = self.search.text().strip()
+        if not text or self.model.matching != 0 or self.repository.db.closed:
+            self.suggestion.setVisible(False)
+            return
+        if self._suggested[0] == text:
+            self._show_suggestion()
+            return
+        searcher = self.repos.search
+        if searcher.largest_table <= SUGGEST_OFF_THREAD_ROWS:
+            self._on_suggested((text, searcher.suggestions(text)))
+            return
+
+        def job(_h: JobHandle) -> tuple[str, list[str]]:
+            with searcher.repos.db.reader() as conn:
+                return text, searcher.suggestions(text, conn)
+
+        self._suggest_job = run_job(job, self)
+        self._suggest_job.signals.finished.connect(self._on_suggested)
+
+    def _on_suggested(self, result: tuple[str, list[str]]) -> None:
+        text, names = result
+        links = [f'<a href="{html.escape(n)}">{html.escape(n)}</a>' for n in names]
+        said = links[0] if len(links) == 1 else f"{', '.join(links[:-1])} or {links[-1]}" if links else ""
+        self._suggested = (text, f"No matches. Did you mean {said}?" if said else "")
+        self._show_suggestion()
+
+    def _show_suggestion(self) -> None:
+        current = self.search.text().strip() == self._suggested[0] and self.model.matching == 0
+        self.suggestion.setText(self._suggested[1] if current else "")
+        self.suggestion.setVisible(current and bool(self._suggested[1]))
+
     # -- slots --------------------------------------------------------------------------------
     def _on_search_text_changed(self, _text: str) -> None:
         self._apply()
 
     def _on_search_return(self) -> None:
+        """Enter or Down in the search box: into the rows, on the current one (the first)."""
         if self.model.rowCount() > 0:
             self.table.setFocus()
-            if not self.table.currentIndex().isValid():
-                self.table.selectRow(0)
+            self.ensure_selection()
 
     def _on_filter_changed(self, *_args: object) -> None:
         self._apply()
 
     def _on_model_counted(self, _n: int, _total: int) -> None:
         self._update_status()
+        self._update_suggestion()
 
     def _on_model_busy(self, _busy: bool) -> None:
         self._update_status()
 
-    def _on_model_reset(self) -> None:
-        self._update_status()
-        if self.model.rowCount() == 0:
-            self.detail.show_nothing("No matches. Change the search or the filters.")
+    def _on_model_about_to_reset(self) -> None:
+        self._kept_id = self._current_id
 
-    def _on_facets_counted(self, result: tuple[int, dict[str, list[tuple[str, int]]]]) -> None:
+    def _on_model_reset(self) -> None:
+        """New rows (a search, a filter, a sort, a year range, a pinned filter, a first page from
+        a worker): the detail pane follows the table. The record it showed stays current when it
+        is among the new rows, else the first row becomes current; with no rows, nothing is."""
+        self._update_status()
+        self._update_suggestion()
+        # A search with no column chosen lists best matches first: no column's arrow is shown.
+        self.table.horizontalHeader().setSortIndicatorShown(not self.repository.ranked(self.model.query))
+        if self.model.rowCount() == 0:
+            self._pane_timer.stop()
+            self._current_id = None
+            self.detail.show_nothing(
+                "No rows match, so no record is selected. Change the search or the filters."
+            )
+            return
+        kept, self._kept_id = self._kept_id, None
+        row = None if kept is None else self.model.loaded_row_of(kept)
+        if row is None and kept is not None and self.model.small:
+            # Beyond the first page (a sort): look it up. On a large table that count could take
+            # long on every keystroke, so there the first row becomes current instead.
+            row = self.model.row_of(kept)
+            if row is not None and row >= self.model.rowCount():
+                row = None
+        self._select_row(0 if row is None else row)
+
+    def _select_row(self, row: int) -> None:
+        """Make `row` current, as the page's own choice (not a visit for the back/forward history);
+        the detail pane shows it once the table has painted (a record's pane takes longer to lay
+        out than a page of rows: typing paints the rows first)."""
+        idx = self.model.index(row, 0)
+        self._selecting = True
+        try:
+            self.table.selectionModel().setCurrentIndex(
+                idx, QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows
+            )
+        finally:
+            self._selecting = False
+        if row > 0:
+            self.table.scrollTo(idx, QAbstractItemView.ScrollHint.EnsureVisible)
+
+    def _on_facets_counted(self, result: tuple[int, dict[str, Facets]]) -> None:
         gen, counts = result
         if gen != self._facet_generation or self.repository.db.closed:
             return
         for fb in self.filters:
-            fb.set_counts(counts.get(fb.key, []))
+            fb.set_counts(*counts.get(fb.key, ([], {})))
 
     def _on_current_row_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
-        rid = self.model.record_id(current.row()) if current.isValid() else None
-        if rid is None:
+        if not current.isValid():
             return
-        self.detail.show_record(self.entity, rid)
-        self.selection_changed.emit(self.entity, rid)
+        rid = self.model.record_id(current.row())
+        self._current_id = rid
+        if self._selecting:
+            self._pane_timer.start()
+            return
+        self._pane_timer.stop()
+        self._show_current_in_pane()
+        if rid is not None:
+            self.selection_changed.emit(self.entity, rid)
+
+    def _show_current_in_pane(self) -> None:
+        current = self.table.currentIndex()
+        if not current.isValid():
+            return
+        rid = self.model.record_id(current.row())
+        if rid is None:  # its page is being read on a worker: shown when it arrives
+            self.detail.show_nothing("Reading this row…")
+        elif self.detail.entity != self.entity or getattr(self.detail.record, "id", None) != rid:
+            self.detail.show_record(self.entity, rid)
 
     def _on_rows_arrived(self, top_left: QModelIndex, bottom_right: QModelIndex) -> None:
         """A page read on a worker has arrived: when it holds the current row, whose record could
@@ -494,8 +584,12 @@ class EntityPage(QWidget):
             self.detail.setFocus()
 
 
-def facet_counts(
-    repo: Repository[Any], conn: sqlite3.Connection, key: str, query: Query
-) -> list[tuple[str, int]]:
-    """Facet counts on a worker's own connection."""
-    return repo.facet_counts(key, query, conn)
+# A filter's values with their row counts, and the names of values not shown as stored.
+Facets = tuple[list[tuple[str, int]], dict[str, str]]
+
+
+def facet_counts(repo: Repository[Any], conn: sqlite3.Connection, key: str, query: Query) -> Facets:
+    """Facet counts and value names on a worker's own connection."""
+    counts = repo.facet_counts(key, query, conn)
+    wanted = [v for v, _ in counts] + [v for k, vs in query.filters if k == key for v in vs]
+    return counts, repo.facet_labels(key, wanted, conn)

@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from faceledger.data.entities import ENTITIES
-from faceledger.data.repositories import Hit, Searcher
+from faceledger.data.searcher import Hit, Searcher
 from faceledger.jobs import ReadJob
 
 # Above this many rows in its largest table, a database is searched on a worker.
@@ -36,6 +36,7 @@ OFF_THREAD_ROWS = 20_000
 
 HitRole = int(Qt.ItemDataRole.UserRole) + 10
 HtmlRole = int(Qt.ItemDataRole.UserRole) + 11
+SuggestionRole = int(Qt.ItemDataRole.UserRole) + 12  # a name offered when nothing matched
 
 
 def marked(text: str, spans: tuple[tuple[int, int], ...]) -> str:
@@ -48,6 +49,29 @@ def marked(text: str, spans: tuple[tuple[int, int], ...]) -> str:
         pos = e
     out.append(html.escape(text[pos:]))
     return "".join(out)
+
+
+def why(hit: Hit) -> str:
+    """Where a hit's words were found, in words ("Found in Also known as")."""
+    spec = ENTITIES[hit.entity]
+    if not hit.field:
+        return ""
+    if hit.field == spec.field(spec.label).header:
+        return f"Found in its {hit.field.lower()}"
+    return f"Found in {hit.field}"
+
+
+def hit_html(hit: Hit) -> str:
+    """A hit as two lines of our own escaped markup: its name with the matched words
+    highlighted, then the column the words were found in and a snippet of it (or, when the name
+    is what matched, the record's other main columns)."""
+    spec = ENTITIES[hit.entity]
+    first = marked(hit.label, hit.label_spans)
+    if hit.field and hit.field != spec.field(spec.label).header:
+        second = f"<span style='color:#1e3a8a'>{html.escape(hit.field)}:</span> {marked(hit.context, hit.context_spans)}"
+    else:
+        second = marked(hit.context, hit.context_spans)
+    return first + (f"<br><span style='color:#444'>{second}</span>" if second else "")
 
 
 class HtmlDelegate(QStyledItemDelegate):
@@ -174,43 +198,61 @@ class GlobalSearch(QDialog):
             item = QListWidgetItem()
             item.setData(HitRole, hit)
             item.setData(Qt.ItemDataRole.DisplayRole, hit.label)
-            context = marked(hit.context, hit.context_spans)
-            item.setData(
-                HtmlRole,
-                marked(hit.label, hit.label_spans)
-                + (f"<br><span style='color:#555'>{context}</span>" if hit.context else ""),
-            )
-            item.setToolTip(hit.label)
+            item.setData(HtmlRole, hit_html(hit))
+            item.setToolTip(f"{hit.label}\n{why(hit)}")
             self.results.addItem(item)
             if first is None:
                 first = item
         if first is not None:
             self.results.setCurrentItem(first)
 
-    def _open(self, hit: Any) -> None:
+    def _show_suggestions(self, names: list[str]) -> None:
+        """Nothing matched: the nearest names, each an item that searches for it when opened."""
+        self.results.clear()
+        for name in names:
+            item = QListWidgetItem()
+            item.setData(SuggestionRole, name)
+            item.setData(Qt.ItemDataRole.DisplayRole, f"Did you mean {name}?")
+            item.setData(HtmlRole, f"Did you mean <b>{html.escape(name)}</b>?")
+            item.setToolTip(f"Search for {name}")
+            self.results.addItem(item)
+        if names:
+            self.results.setCurrentRow(0)
+
+    def suggestions(self) -> list[str]:
+        return [
+            str(self.results.item(i).data(SuggestionRole))
+            for i in range(self.results.count())
+            if self.results.item(i).data(SuggestionRole) is not None
+        ]
+
+    def _open(self, item: QListWidgetItem) -> None:
+        hit = item.data(HitRole)
         if isinstance(hit, Hit):
             self.navigate_requested.emit(hit.entity, hit.record_id)
             self.hide()
+        elif item.data(SuggestionRole) is not None:
+            self.input.setText(str(item.data(SuggestionRole)))
 
     # -- slots --------------------------------------------------------------------------------
     def _on_input_text_changed(self, text: str) -> None:
         self._generation += 1
         self._interrupt()
         if not self._off_thread or not text.strip():
-            self._show_hits(text, self.searcher.search(text))
+            self._show_hits(text, *_search(self.searcher, text))
             return
         gen, searcher = self._generation, self.searcher
         self._searching = True
         self._set_summary("Searching…")
         self._read = ReadJob(
-            searcher.repos.db, lambda conn: (gen, text, searcher.search(text, conn=conn)), self
+            searcher.repos.db, lambda conn: (gen, text, *_search(searcher, text, conn)), self
         )
         self._read.handle.signals.finished.connect(self._on_searched)
 
-    def _on_searched(self, result: tuple[int, str, list[Hit]] | None) -> None:
+    def _on_searched(self, result: tuple[int, str, list[Hit], list[str]] | None) -> None:
         if result is None or result[0] != self._generation or self.searcher.repos.db.closed:
             return  # superseded by a newer keystroke
-        self._show_hits(result[1], result[2])
+        self._show_hits(result[1], result[2], result[3])
 
     def hideEvent(self, event: QHideEvent) -> None:
         """Closed (Esc, Enter on a hit, the window closing): a search still running is stopped."""
@@ -223,24 +265,30 @@ class GlobalSearch(QDialog):
             self._read.interrupt()  # its result, None, is dropped
             self._read = None
 
-    def _show_hits(self, text: str, hits: list[Hit]) -> None:
+    def _show_hits(self, text: str, hits: list[Hit], suggestions: list[str] | None = None) -> None:
         self._searching = False
         self._show(hits)
         if not text.strip():
             self._set_summary("Type to search every record. Enter opens the selected hit; Esc closes.")
         elif not hits:
-            self._set_summary("No matches.")
+            self._show_suggestions(suggestions or [])
+            self._set_summary(
+                "No matches. Enter searches for the name offered." if suggestions else "No matches."
+            )
         else:
             types = len({h.entity for h in hits})
-            self._set_summary(f"{len(hits)} hits in {types} record types. ↓ to choose, Enter to open.")
+            self._set_summary(
+                f"{len(hits)} {'hit' if len(hits) == 1 else 'hits'} in {types} record "
+                f"{'type' if types == 1 else 'types'}, best first. ↓ to choose, Enter to open."
+            )
 
     def _on_input_return(self) -> None:
         item = self.results.currentItem()
         if item is not None:
-            self._open(item.data(HitRole))
+            self._open(item)
 
     def _on_item_activated(self, item: QListWidgetItem) -> None:
-        self._open(item.data(HitRole))
+        self._open(item)
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         if event.key() in (Qt.Key.Key_Down, Qt.Key.Key_Up) and self.input.hasFocus():
@@ -248,3 +296,9 @@ class GlobalSearch(QDialog):
             self.results.keyPressEvent(event)
             return
         super().keyPressEvent(event)
+
+
+def _search(searcher: Searcher, text: str, conn: Any = None) -> tuple[list[Hit], list[str]]:
+    """The hits of `text`, and when there are none the names it may have meant."""
+    hits = searcher.search(text, conn=conn)
+    return hits, ([] if hits or not text.strip() else searcher.suggestions(text, conn))

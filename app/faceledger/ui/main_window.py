@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from faceledger.data.entities import ENTITIES
-from faceledger.data.links import refuse_reason
+from faceledger.data.links import lookalike_warning, refuse_reason
 from faceledger.data.repositories import Repositories
 from faceledger.ui.settings import Settings
 
@@ -373,6 +373,17 @@ class MainWindow(QMainWindow):
             self.url_refused.emit(url, reason)
             QMessageBox.warning(self, "Address not opened", f"{reason}\n\n{url}")
             return False
+        warning = lookalike_warning(text)
+        if warning is not None:  # a host that may imitate another: the user decides
+            answer = QMessageBox.warning(
+                self,
+                "Check this address",
+                f"{warning}\n\n{text}\n\nOpen it anyway?",
+                QMessageBox.StandardButton.Open | QMessageBox.StandardButton.Cancel,
+                QMessageBox.StandardButton.Cancel,
+            )
+            if answer != QMessageBox.StandardButton.Open:
+                return False
         from PySide6.QtGui import QDesktopServices  # noqa: PLC0415
 
         QDesktopServices.openUrl(qurl)

@@ -49,16 +49,18 @@ class Settings:
 
     def _reset(self) -> None:
         broken = self.path.with_name(self.path.name + ".broken")
+        kept = ""
         try:
             if self.path.exists():
                 self.path.replace(broken)
+                kept = f"the old file was kept as {broken.name}"
         except OSError as exc:
             log.warning("could not move the damaged settings aside: %s", exc)
+            kept = f"the old file could not be kept as {broken.name}: {(exc.strerror or str(exc)).lower()}"
         self._qs = QSettings(str(self.path), QSettings.Format.IniFormat)
         self._qs.clear()
-        self.notice = (
-            "Your settings file was damaged and has been reset to the defaults "
-            f"(the old file was kept as {broken.name})."
+        self.notice = "Your settings file was damaged and has been reset to the defaults" + (
+            f" ({kept})." if kept else "."
         )
         log.warning("settings reset: %s", self.path)
 

@@ -29,6 +29,7 @@ from faceledger.ui.charts.deployments_chart import DeploymentsChart
 from faceledger.ui.charts.study_chart import StudyChart
 from faceledger.ui.charts.timeline_chart import TimelineChart
 from faceledger.ui.charts.view import ChartView
+from faceledger.ui.flow_layout import FlowLayout
 
 
 # -- the three tabs: controls + chart, reading the data layer -------------------------------------
@@ -81,15 +82,13 @@ class CountsTab(QWidget):
                 box.addItem(f"{value or '(none)'} ({n:,})", value)
             box.setToolTip(f"Only deployments with this {header.lower()} (as on the Deployments page)")
             self.filters[key] = box
-        bar = QHBoxLayout()
-        bar.addWidget(self.measure)
-        bar.addWidget(self.counted)
-        bar.addWidget(self.as_of)
-        bar.addWidget(self.reset_picks)
-        for box in self.filters.values():
-            bar.addWidget(box)
+        controls = QWidget(self)
+        bar = FlowLayout(controls)  # one row when it fits, more on a narrow window
+        for widget in (self.measure, self.counted, self.as_of, self.reset_picks, *self.filters.values()):
+            widget.setParent(controls)
+            bar.addWidget(widget)
+        self.log_box.setParent(controls)
         bar.addWidget(self.log_box)
-        bar.addStretch(1)
         self.counts_chart = CountsChart(self)
         self.counts_chart.options_for = lambda vid: data.vendor_count_options(
             self.db, vid, self.year(), self.counted_kind()
@@ -101,7 +100,7 @@ class CountsTab(QWidget):
             self.stack.addWidget(chart)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 4, 0, 0)
-        layout.addLayout(bar)
+        layout.addWidget(controls)
         layout.addWidget(self.stack, 1)
         self._connect_signals()
         self._on_measure_changed()
