@@ -5,6 +5,7 @@ faceledger doctor [--db PATH]                check an install
 faceledger stats [--db PATH]                 counts per entity, status and dataset
 faceledger search QUERY [--type T] [--limit N] [--format table|csv|json] [--db PATH]
 faceledger chart counts|deployments|studies|events [...]   a chart's numbers, or the chart drawn
+faceledger brief vendors|customers ID -o FILE.pdf [--page-size a4|letter]   a meeting brief as PDF
 """
 
 from __future__ import annotations
@@ -74,6 +75,9 @@ def build_parser() -> argparse.ArgumentParser:
     from faceledger.chart_cli import add_chart_parser  # noqa: PLC0415
 
     add_chart_parser(sub, _add_db)
+    from faceledger.brief_cli import add_brief_parser  # noqa: PLC0415
+
+    add_brief_parser(sub, _add_db)
     return parser
 
 
@@ -123,6 +127,10 @@ def main(argv: Sequence[str] | None = None, stdout: TextIO | None = None) -> int
             from faceledger.chart_cli import run_chart  # noqa: PLC0415
 
             return run_chart(args, out)
+        if command == "brief":
+            from faceledger.brief_cli import run_brief  # noqa: PLC0415
+
+            return run_brief(args, out)
         raise CliError(f"unknown command {command}")
     except CliError as exc:
         print(f"faceledger: {exc}", file=sys.stderr)
