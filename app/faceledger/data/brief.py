@@ -87,6 +87,7 @@ class Fact:
     date: str = ""
     same_sources_as: int | None = None  # an earlier fact with exactly these sources
     more_sources: int = 0  # sources not listed in the note (see FaceLedger)
+    key: tuple[str, str] = ("", "")  # the record it states: (table, id)
 
     @property
     def status_words(self) -> str:
@@ -194,7 +195,7 @@ class _Numberer:
             self.by_sources[urls] = n
         listed = draft.sources[:SOURCES_PER_NOTE]
         more = len(draft.sources) - len(listed)
-        fact = Fact(n, draft.text, draft.verification, listed, draft.date, same, more)
+        fact = Fact(n, draft.text, draft.verification, listed, draft.date, same, more, draft.key)
         self.facts.append(fact)
         self.by_key[draft.key] = fact
         return fact
@@ -327,8 +328,8 @@ def _customer_brief(reader: FactReader, customer_id: str, limits: Limits) -> Bri
     if rules:
         kept, left = _pick(rules, limits.per_event_group)
         summarised |= left > 0
-        title = f"Bans and laws of {place} (matched by place; they name no agency)"
-        sections.append(Section("Rules where it works", (num.group(title, kept, _more(left, "rule")),)))
+        title = f"Bans and moratoria of {place} (matched by place: they name no agency)"
+        sections.append(Section("Bans where it works", (num.group(title, kept, _more(left, "rule")),)))
 
     return _finish(reader, customer, num, what, sections, None, "", summarised)
 

@@ -29,8 +29,9 @@ LOCAL_TYPES = frozenset(
         "state government",
     }
 )
-# A customer's place-matched rules: laws and bans of its city or state that name no agency.
-PLACE_RULE_KINDS = ("ban", "law", "moratorium")
+# A customer's place-matched rules: bans and moratoria of its city or state that name no agency
+# (not laws: a privacy law such as Illinois's BIPA may not bind a public agency at all).
+PLACE_RULE_KINDS = ("ban", "moratorium")
 # Words that end the place part of an agency's name ("Boston Police Department" -> "Boston").
 _AGENCY_WORDS = frozenset(
     {"police", "sheriff", "sheriff's", "department", "office", "bureau", "district", "metropolitan"}
@@ -344,7 +345,7 @@ class FactReader:
         return self._events(self.repos.customers.events(customer_id))
 
     def place_rules(self, customer_id: str) -> tuple[str, list[Draft]]:
-        """Bans, laws and moratoria of the customer's state or city that name no agency (a
+        """Bans and moratoria of the customer's state or city that name no agency (a
         sub-national agency only): the place matched, and the rules."""
         c = self.repos.customers.get(customer_id)
         if c is None or c.type not in LOCAL_TYPES or not c.region:

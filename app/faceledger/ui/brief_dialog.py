@@ -34,7 +34,7 @@ def default_page_size(locale: QLocale | None = None) -> str:
 
 def suggested_file_name(name: str) -> str:
     """'Clearview AI brief.pdf': the record's name without characters a file system refuses."""
-    clean = re.sub(r'[\\/:*?"<>|\x00-\x1f]+', " ", name).strip(" .") or "FaceLedger"
+    clean = " ".join(re.sub(r'[\\/:*?"<>|\x00-\x1f]+', " ", name).split()).strip(" .") or "FaceLedger"
     return f"{clean[:80]} brief.pdf"
 
 
@@ -49,12 +49,9 @@ def save_brief_to(
         QGuiApplication.restoreOverrideCursor()
 
 
-def open_brief(parent: QWidget, repos: Repositories, entity: str, record_id: str) -> str:
-    """Ask whether to print or save, then do it. Returns what happened in words (for the status
-    bar), '' when cancelled."""
-    if entity not in BRIEF_ENTITIES:
-        return ""
-    name = repos.for_entity(entity).label_of(record_id)
+def ask_how(parent: QWidget, name: str) -> tuple[str, str]:
+    """Ask whether to print the brief of `name` or save it (and where): ("print", ""),
+    ("save", file name) or ("", "") when cancelled."""
     box = QMessageBox(parent)
     box.setWindowTitle("Brief")
     box.setText(f"The meeting brief of {name}: one page, two at most.")
@@ -64,29 +61,39 @@ def open_brief(parent: QWidget, repos: Repositories, entity: str, record_id: str
     box.addButton(QMessageBox.StandardButton.Cancel)
     box.setDefaultButton(save_button)
     box.exec()
-    clicked = box.clickedButton()
-    try:
-        if clicked is save_button:
-            return _save(parent, repos, entity, record_id, name)
-        if clicked is print_button:
-            return _print(parent, repos, entity, record_id)
-    except FaceLedgerError as exc:
-        log.warning("brief not made: %s", exc)
-        QMessageBox.warning(parent, "Brief", f"The brief could not be made: {exc}.")
-        return ""
-    return ""
-
-
-def _save(parent: QWidget, repos: Repositories, entity: str, record_id: str, name: str) -> str:
+    if box.clickedButton() is print_button:
+        return "print", ""
+    if box.clickedButton() is not save_button:
+        return "", ""
     folder = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
     start = str(Path(folder or ".") / suggested_file_name(name))
     path, _ = QFileDialog.getSaveFileName(parent, "Save the brief as PDF", start, "PDF files (*.pdf)")
     if not path:
+        return "", ""
+    return "save", path if path.lower().endswith(".pdf") else path + ".pdf"
+
+
+def open_brief(parent: QWidget, repos: Repositories, entity: str, record_id: str) -> str:
+    """Ask how (`ask_how`), then print or save the brief. Returns what happened in words (for
+    the status bar), '' when cancelled or refused (a message box says why)."""
+    if entity not in BRIEF_ENTITIES:
         return ""
-    if not path.lower().endswith(".pdf"):
-        path += ".pdf"
-    laid = save_brief_to(repos, entity, record_id, path)
-    return f"Brief saved to {path} ({laid.pages} page{'s' if laid.pages != 1 else ''})."
+    name = repos.for_entity(entity).label_of(record_id)
+    how, path = ask_how(parent, name)
+    try:
+        if how == "save":
+            laid = save_brief_to(repos, entity, record_id, path)
+            return f"Brief saved to {path} ({_pages(laid)})."
+        if how == "print":
+            return _print(parent, repos, entity, record_id)
+    except FaceLedgerError as exc:
+        log.warning("brief not made: %s", exc)
+        QMessageBox.warning(parent, "Brief", f"The brief could not be made: {exc}.")
+    return ""
+
+
+def _pages(laid: LaidOut) -> str:
+    return f"{laid.pages} page{'s' if laid.pages != 1 else ''}"
 
 
 def _print(parent: QWidget, repos: Repositories, entity: str, record_id: str) -> str:
@@ -105,4 +112,4 @@ def _print(parent: QWidget, repos: Repositories, entity: str, record_id: str) ->
         laid = print_brief(repos, entity, record_id, printer)
     finally:
         QGuiApplication.restoreOverrideCursor()
-    return f"Brief sent to the printer ({laid.pages} page{'s' if laid.pages != 1 else ''})."
+    return f"Brief sent to the printer ({_pages(laid)})."

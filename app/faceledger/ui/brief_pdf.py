@@ -100,6 +100,9 @@ def _font(points: float, bold: bool = False) -> QFont:
     font.setFamilies(FONT_FAMILIES)
     font.setPointSizeF(points)
     font.setBold(bold)
+    # No ligatures: "fi" stays two letters, so an address copied from the PDF still works.
+    for tag in ("liga", "clig"):
+        font.setFeature(QFont.Tag(tag), 0)
     return font
 
 
