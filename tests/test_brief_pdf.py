@@ -16,7 +16,8 @@ import pytest
 from PySide6.QtGui import QFontMetricsF, QPdfWriter
 
 from faceledger.cli import main
-from faceledger.data.brief import Brief, Fact
+from faceledger.data.brief import LIMIT_STEPS, Brief, Fact, build_brief
+from faceledger.data.brief_facts import FactReader
 from faceledger.data.repositories import Repositories
 from faceledger.ui import brief_pdf
 from faceledger.ui.brief_pdf import MIN_PT, save_brief_pdf
@@ -95,6 +96,14 @@ def test_clearview_brief_fits_on_two_pages_by_summarising(
     assert f"Newest fact on this page dated {brief.newest}." in flat_spaces(text)
     assert "licence CC BY-SA 4.0" in flat_spaces(text) or "Public domain in the US" in flat_spaces(text)
     assert f"page {laid.pages} of {laid.pages}" in text
+    # The fullest brief that fits: one step fuller does not.
+    assert laid.step > 0
+    fuller = build_brief(FactReader(repos), "vendors", "clearview-ai", LIMIT_STEPS[laid.step - 1])
+    assert len(fuller.facts) > len(brief.facts)
+    writer = QPdfWriter(str(tmp_path / "fuller.pdf"))
+    writer.setResolution(brief_pdf.PDF_DPI)
+    writer.setPageLayout(brief_pdf.page_layout(page_size))
+    assert brief_pdf._document(fuller, writer).pages > 2
 
 
 def flat_spaces(text: str) -> str:

@@ -43,23 +43,27 @@ class Limits:
     deployments: int  # a customer's deployments (vendors it used)
 
 
+FULLEST = Limits(per_status=6, per_count_group=4, per_event_group=6, studies=4, chart_bars=8, deployments=16)
+# The least each limit goes down to (the chart keeps a few bars to compare with).
+SHORTEST = Limits(per_status=1, per_count_group=1, per_event_group=1, studies=1, chart_bars=3, deployments=3)
+# The order in which limits are lowered, one step each, round after round.
+LOWER_FIRST = ("per_event_group", "per_status", "deployments", "chart_bars", "per_count_group", "studies")
+
+
+def _ladder() -> tuple[Limits, ...]:
+    """From FULLEST to SHORTEST, one limit lowered by one at each step (so each step leaves out
+    only a few facts more than the one before it)."""
+    steps = [FULLEST]
+    while steps[-1] != SHORTEST:
+        for name in LOWER_FIRST:
+            now = getattr(steps[-1], name)
+            if now > getattr(SHORTEST, name):
+                steps.append(replace(steps[-1], **{name: now - 1}))
+    return tuple(steps)
+
+
 # From the fullest brief to the shortest; the renderer takes the first that fits on two pages.
-LIMIT_STEPS: tuple[Limits, ...] = tuple(
-    Limits(*step)
-    for step in (
-        (6, 4, 6, 4, 8, 16),
-        (5, 3, 5, 3, 7, 14),
-        (4, 3, 4, 3, 7, 12),
-        (3, 2, 4, 2, 6, 10),
-        (3, 2, 3, 2, 6, 9),
-        (2, 2, 3, 2, 6, 8),
-        (2, 2, 2, 2, 5, 8),
-        (2, 1, 2, 1, 5, 6),
-        (1, 1, 2, 1, 5, 6),
-        (1, 1, 1, 1, 4, 4),
-        (1, 1, 1, 1, 3, 3),
-    )
-)
+LIMIT_STEPS: tuple[Limits, ...] = _ladder()
 
 # Which events go in which group, in the brief's order. Every event kind falls in one group.
 VENDOR_EVENT_GROUPS: tuple[tuple[str, tuple[str, ...]], ...] = (
@@ -85,7 +89,7 @@ class Fact:
     verification: str
     sources: tuple[SourceNote, ...]
     date: str = ""
-    same_sources_as: int | None = None  # an earlier fact with exactly these sources
+    same_sources_as: int | None = None  # an earlier note listing the same source
     more_sources: int = 0  # sources not listed in the note (see FaceLedger)
     key: tuple[str, str] = ("", "")  # the record it states: (table, id)
 
@@ -189,11 +193,11 @@ class _Numberer:
         if draft.key in self.by_key:
             return self.by_key[draft.key]
         n = len(self.facts) + 1
-        urls = tuple(s.url for s in draft.sources)
+        listed = draft.sources[:SOURCES_PER_NOTE]
+        urls = tuple(s.url for s in listed)  # the sources the note lists
         same = self.by_sources.get(urls) if urls else None
         if urls and same is None:
             self.by_sources[urls] = n
-        listed = draft.sources[:SOURCES_PER_NOTE]
         more = len(draft.sources) - len(listed)
         fact = Fact(n, draft.text, draft.verification, listed, draft.date, same, more, draft.key)
         self.facts.append(fact)
@@ -255,7 +259,11 @@ def _vendor_brief(reader: FactReader, vendor_id: str, limits: Limits) -> Brief:
     for counted, drafts in reader.vendor_counts(vendor_id):
         kept, left = _pick(drafts, limits.per_count_group)
         summarised |= left > 0
-        title = f"Counts of {schema.COUNTED.label(counted)}"
+        title = (
+            "Counts where it is not clear what was counted"
+            if counted == "unclear"
+            else f"Counts of {schema.COUNTED.label(counted)}"
+        )
         count_groups.append(num.group(title, kept, _more(left, "count")))
     sections.append(Section("Reported customer counts", tuple(count_groups), "No count is recorded."))
 

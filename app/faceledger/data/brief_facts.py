@@ -87,10 +87,11 @@ class Draft:
 
 
 def rank_key(d: Draft) -> tuple[int, int, int, int]:
-    """Which facts a summary keeps first: its priority, better verified, curated, then newest."""
+    """Which facts a summary keeps first: better verified, then its priority (a fine before a
+    ruling, a count of all customers before one of a region), curated, then newest."""
     return (
-        d.priority,
         schema.VERIFICATION.rank(d.verification),
+        d.priority,
         0 if d.curated else 1,
         -_date_number(d.date),
     )
@@ -384,7 +385,7 @@ class FactReader:
 def count_text(c: r.CustomerCount) -> str:
     """'about 600 law-enforcement customers (mostly US), as of 2020-01; a company claim'."""
     text = f"{c.value_text} {c.subject}"
-    if c.region:
+    if c.region and c.region.casefold() not in c.subject.casefold():
         text += f" ({c.region})"
     text += f", as of {c.as_of}" if c.as_of else ", no date given"
     if c.product and c.product != schema.FACE_RECOGNITION:

@@ -13,7 +13,7 @@ import html
 import os
 import tempfile
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from PySide6.QtCore import QMarginsF, QPointF, QRectF, QSizeF, Qt, QUrl
@@ -33,13 +33,14 @@ from PySide6.QtGui import (
 )
 
 from faceledger.data.brief import (
+    LIMIT_STEPS,
     STATUS_MEANING,
     Brief,
     ChartBar,
     CountChartData,
     Fact,
     Group,
-    briefs_in_order,
+    build_brief,
 )
 from faceledger.data.brief_facts import FactReader
 from faceledger.data.errors import FaceLedgerError
@@ -48,15 +49,15 @@ from faceledger.data.repositories import Repositories
 MAX_PAGES = 2
 # Type sizes in points: nothing on the page is smaller than MIN_PT.
 MIN_PT = 9.0
-TITLE_PT = 18.0
-HEADING_PT = 12.0
+TITLE_PT = 16.0
+HEADING_PT = 11.5
 BODY_PT = 10.0
 NOTE_PT = 9.0
 CHART_PT = 9.0
 FOOTER_PT = 9.0
 TYPE_SIZES = (TITLE_PT, HEADING_PT, BODY_PT, NOTE_PT, CHART_PT, FOOTER_PT)
 FONT_FAMILIES = ["Helvetica", "Arial", "Liberation Sans", "DejaVu Sans"]
-MARGIN_MM = 14.0
+MARGIN_MM = 12.0
 PDF_DPI = 300
 PAGE_SIZES = {"a4": QPageSize.PageSizeId.A4, "letter": QPageSize.PageSizeId.Letter}
 CHART_SLOT = "faceledger-brief:chart"  # a blank image keeping the chart's place in the text
@@ -76,6 +77,7 @@ class LaidOut:
     document: QTextDocument
     pages: int
     chart: ChartPlace | None
+    step: int = 0  # the step of LIMIT_STEPS it was built with (0: nothing summarised for space)
 
 
 def e(value: object) -> str:
@@ -215,14 +217,14 @@ def _group_html(group: Group) -> str:
 def _note_html(fact: Fact) -> str:
     status = e(fact.status_words)
     if fact.same_sources_as is not None:
-        where = f"Sources as in note {fact.same_sources_as}."
+        where = f"Source as in note {fact.same_sources_as}."
     elif fact.sources:
         where = "; ".join(e(s.line()) for s in fact.sources) + "."
     else:
         where = "No source recorded."
-    if fact.more_sources and fact.same_sources_as is None:
+    if fact.more_sources:
         n = fact.more_sources
-        where += f" ({n} more in FaceLedger.)"
+        where += f" ({n} more source{'s' if n != 1 else ''} in FaceLedger.)"
     return f"<p class='note'>{fact.number}. <b>{status}.</b> {where}</p>"
 
 
@@ -344,14 +346,27 @@ def _body_size(device: QPagedPaintDevice) -> QSizeF:
 
 
 def lay_out(reader: FactReader, entity: str, record_id: str, device: QPagedPaintDevice) -> LaidOut:
-    """The fullest brief that fits on MAX_PAGES pages of `device` (the shortest one otherwise)."""
-    laid: LaidOut | None = None
-    for brief in briefs_in_order(reader, entity, record_id):
-        laid = _document(brief, device)
+    """The fullest brief that fits on MAX_PAGES pages of `device` (the shortest one otherwise).
+    Each step of LIMIT_STEPS leaves out more than the one before, so the first that fits is
+    found by halving the steps (a handful of layouts for a long record)."""
+
+    def at(step: int) -> LaidOut:
+        laid = _document(build_brief(reader, entity, record_id, LIMIT_STEPS[step]), device)
+        return replace(laid, step=step)
+
+    laid = at(0)
+    if laid.pages <= MAX_PAGES:
+        return laid
+    fits: LaidOut | None = None
+    low, high = 1, len(LIMIT_STEPS) - 1
+    while low <= high:
+        mid = (low + high) // 2
+        laid = at(mid)
         if laid.pages <= MAX_PAGES:
-            return laid
-    assert laid is not None
-    return laid
+            fits, high = laid, mid - 1
+        else:
+            low = mid + 1
+    return fits or at(len(LIMIT_STEPS) - 1)
 
 
 def paint(laid: LaidOut, device: QPagedPaintDevice) -> None:
