@@ -85,3 +85,19 @@ def test_save_path_without_dialog(qapp: object, window: MainWindow, tmp_path: Pa
     assert laid.pages <= 2 and (tmp_path / "nec.pdf").stat().st_size > 1000
     assert suggested_file_name('A/B: "C"') == "A B C brief.pdf"
     assert default_page_size() in ("a4", "letter")
+
+
+def test_print_path_draws_on_a_printer(qapp: object, window: MainWindow, tmp_path: Path) -> None:
+    """The print dialog's printer, set to write a PDF file: the same brief on the printer's page."""
+    from PySide6.QtPrintSupport import QPrinter
+
+    from faceledger.ui.brief_pdf import page_layout, print_brief
+
+    printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+    printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+    printer.setOutputFileName(str(tmp_path / "printed.pdf"))
+    printer.setPageLayout(page_layout("letter"))
+    laid = print_brief(window.repos, "vendors", "clearview-ai", printer)  # a brief with a chart
+    assert laid.pages == 2 and laid.chart is not None
+    text = _text(tmp_path / "printed.pdf")
+    assert "Clearview AI" in text and "Chart: Reported law-enforcement agencies per vendor" in text

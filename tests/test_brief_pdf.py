@@ -6,6 +6,7 @@ addresses, two pages at most, and no type under 9 pt (the words' heights on the 
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import subprocess
@@ -169,6 +170,9 @@ def test_command_line_writes_the_brief(
     path = tmp_path / "detroit.pdf"
     assert main(["brief", "customers", DETROIT, "-o", str(path), "--page-size", "letter"]) == 0
     assert "wrote" in capsys.readouterr().out
+    umask = os.umask(0o022)
+    os.umask(umask)
+    assert path.stat().st_mode & 0o777 == 0o666 & ~umask  # a normal new file, not a private temporary
     assert pdf_info(path)["Page size"].startswith("612 x 792 pts")
     assert "Robert Williams" in pdf_text(path)
     assert main(["brief", "vendors", "no-such-vendor", "-o", str(tmp_path / "x.pdf")]) == 2

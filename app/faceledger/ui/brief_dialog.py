@@ -61,12 +61,16 @@ def ask_how(parent: QWidget, name: str) -> tuple[str, str]:
     box.addButton(QMessageBox.StandardButton.Cancel)
     box.setDefaultButton(save_button)
     box.exec()
-    if box.clickedButton() is print_button:
+    clicked = box.clickedButton()
+    box.deleteLater()
+    if clicked is print_button:
         return "print", ""
-    if box.clickedButton() is not save_button:
+    if clicked is not save_button:
         return "", ""
-    folder = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
-    start = str(Path(folder or ".") / suggested_file_name(name))
+    folder = Path(QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation))
+    if not folder.is_dir():
+        folder = Path.home()
+    start = str(folder / suggested_file_name(name))
     path, _ = QFileDialog.getSaveFileName(parent, "Save the brief as PDF", start, "PDF files (*.pdf)")
     if not path:
         return "", ""
@@ -105,7 +109,10 @@ def _print(parent: QWidget, repos: Repositories, entity: str, record_id: str) ->
     printer.setPageSize(QPageSize(PAGE_SIZES[size]))
     dialog = QPrintDialog(printer, parent)
     dialog.setWindowTitle("Print the brief")
-    if dialog.exec() != QPrintDialog.DialogCode.Accepted:
+    accepted = dialog.exec() == QPrintDialog.DialogCode.Accepted
+    dialog.setParent(None)  # gone now, before the printer it points to
+    del dialog
+    if not accepted:
         return ""
     QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
     try:

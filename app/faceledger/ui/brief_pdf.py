@@ -44,6 +44,7 @@ from faceledger.data.brief import (
 )
 from faceledger.data.brief_facts import FactReader
 from faceledger.data.errors import FaceLedgerError
+from faceledger.data.export import _set_mode as set_file_mode
 from faceledger.data.repositories import Repositories
 
 MAX_PAGES = 2
@@ -325,11 +326,13 @@ def _document(brief: Brief, device: QPagedPaintDevice) -> LaidOut:
 
 def _chart_rect(doc: QTextDocument, size: QSizeF) -> QRectF:
     """Where the layout put the chart's blank image (the one object in its paragraph)."""
+    doc.pageCount()  # lays the whole document out now: a line read below stays valid
     block = doc.begin()
     while block.isValid():
         if "\ufffc" in block.text():
+            corner = doc.documentLayout().blockBoundingRect(block).topLeft()
             line = block.layout().lineAt(0)
-            top = doc.documentLayout().blockBoundingRect(block).topLeft() + line.position()
+            top = corner + line.position()
             bottom = top.y() + line.height()
             return QRectF(top.x(), bottom - size.height() - line.descent(), size.width(), size.height())
         block = block.next()
@@ -434,6 +437,9 @@ def save_brief_pdf(
         # The file is complete once the painter has ended (in `paint`).
         if tmp.stat().st_size == 0:
             raise BriefError(f"cannot write {path}: nothing was written")
+        # A temporary file is private (0600): give the brief the mode the file it replaces had,
+        # or a new file's (the CSV export's rule).
+        set_file_mode(tmp, path if path.exists() else None, 0o666)
         os.replace(tmp, path)
     except OSError as exc:
         raise BriefError(f"cannot write {path}: {exc.strerror or exc}") from exc
