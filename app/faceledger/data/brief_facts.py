@@ -385,10 +385,12 @@ class FactReader:
 def count_text(c: r.CustomerCount) -> str:
     """'about 600 law-enforcement customers (mostly US), as of 2020-01; a company claim'."""
     text = f"{c.value_text} {c.subject}"
+    if c.qualifier == schema.UNDISCLOSED:
+        text = f"{c.subject}: number not disclosed"
     if c.region and c.region.casefold() not in c.subject.casefold():
         text += f" ({c.region})"
     text += f", as of {c.as_of}" if c.as_of else ", no date given"
-    if c.product and c.product != schema.FACE_RECOGNITION:
+    if c.product and c.product != schema.FACE_RECOGNITION and "face recognition" not in c.subject:
         text += f"; counts {schema.PRODUCTS.label(c.product)}"
     if c.kind:
         text += f"; {c.kind}"
@@ -411,17 +413,17 @@ def headline_figure(figures: Sequence[r.StudyFigure]) -> str:
 
     metric = min(by_metric, key=weight)
     group = [f for f in by_metric[metric] if f.value is not None] or by_metric[metric]
-    if len(group) == 1 or any(f.value is None for f in group):
-        f = group[0]
-        where = f" ({f.subgroup})" if f.subgroup else ""
-        return f"{metric} {f.value_text} {f.unit}{where}".strip()
     hi = max(group, key=lambda f: f.value or 0.0)
     lo = min(group, key=lambda f: f.value or 0.0)
+    if hi.value is None or lo.value is None or hi.value == lo.value:
+        where = f" ({hi.subgroup})" if hi.subgroup else ""
+        return " ".join(p for p in (metric, hi.value_text, hi.unit) if p) + where
     if hi.unit == lo.unit:
-        return (
-            f"{metric} from {hi.value_text} ({hi.subgroup}) to {lo.value_text} ({lo.subgroup}), in {hi.unit}"
-        )
-    return f"{metric} from {hi.value_text} {hi.unit} ({hi.subgroup}) to {lo.value_text} {lo.unit} ({lo.subgroup})"
+        unit = f", in {hi.unit}" if hi.unit else ""
+        return f"{metric} from {hi.value_text} ({hi.subgroup}) to {lo.value_text} ({lo.subgroup}){unit}"
+    high = " ".join(p for p in (hi.value_text, hi.unit) if p)
+    low = " ".join(p for p in (lo.value_text, lo.unit) if p)
+    return f"{metric} from {high} ({hi.subgroup}) to {low} ({lo.subgroup})"
 
 
 def _place_in_name(name: str) -> str:

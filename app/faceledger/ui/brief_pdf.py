@@ -46,6 +46,7 @@ from faceledger.data.brief_facts import FactReader
 from faceledger.data.errors import FaceLedgerError
 from faceledger.data.export import _set_mode as set_file_mode
 from faceledger.data.repositories import Repositories
+from faceledger.data.schema import UNDISCLOSED
 
 MAX_PAGES = 2
 # Type sizes in points: nothing on the page is smaller than MIN_PT.
@@ -128,7 +129,9 @@ def chart_size(chart: CountChartData, device: QPagedPaintDevice, width: float) -
 def _bar_words(bar: ChartBar) -> str:
     when = f", {bar.as_of}" if bar.as_of else ""
     status = {"partial": "; partly verified", "unverified": "; unverified"}.get(bar.fact.verification, "")
-    no_bar = "" if bar.value is not None else " (in words: no bar)"
+    no_bar = ""
+    if bar.value is None:
+        no_bar = " (no number: no bar)" if bar.value_text == UNDISCLOSED else " (in words: no bar)"
     return f"{bar.value_text}{no_bar}{when} [{bar.fact.number}]{status}"
 
 
