@@ -97,6 +97,7 @@ def test_clearview_brief_fits_on_two_pages_by_summarising(
     assert f"Newest fact on this page dated {brief.newest}." in flat_spaces(text)
     assert "licence CC BY-SA 4.0" in flat_spaces(text) or "Public domain in the US" in flat_spaces(text)
     assert f"page {laid.pages} of {laid.pages}" in text
+    assert brief_pdf._heading_to_move(laid.document) is None  # no heading alone at a page's foot
     # The fullest brief that fits: one step fuller does not.
     assert laid.step > 0
     fuller = build_brief(FactReader(repos), "vendors", "clearview-ai", LIMIT_STEPS[laid.step - 1])
@@ -181,3 +182,18 @@ def test_command_line_writes_the_brief(
     assert main(["brief", "vendors", "clearview-ai", "-o", str(tmp_path / "missing" / "x.pdf")]) == 1
     assert "cannot write" in capsys.readouterr().err
     assert list(tmp_path.iterdir()) == [path]  # no partial or temporary file left behind
+
+
+@pytest.mark.parametrize("page_size", ["a4", "letter"])
+def test_no_heading_ends_a_page(qapp: object, repos: Repositories, tmp_path: Path, page_size: str) -> None:
+    """At every length of Clearview AI's brief, each heading is on the page of the text it heads."""
+    writer = QPdfWriter(str(tmp_path / "layout.pdf"))
+    writer.setResolution(brief_pdf.PDF_DPI)
+    writer.setPageLayout(brief_pdf.page_layout(page_size))
+    reader = FactReader(repos)
+    moved = 0
+    for limits in LIMIT_STEPS:
+        laid = brief_pdf._document(build_brief(reader, "vendors", "clearview-ai", limits), writer)
+        assert brief_pdf._heading_to_move(laid.document) is None
+        moved += laid.document.toHtml().count("page-break-before:always")
+    assert moved  # some lengths needed a heading moved to the next page

@@ -29,6 +29,7 @@ from PySide6.QtGui import (
     QPainter,
     QPdfWriter,
     QPen,
+    QTextBlock,
     QTextDocument,
 )
 
@@ -49,6 +50,7 @@ from faceledger.data.repositories import Repositories
 from faceledger.data.schema import UNDISCLOSED
 
 MAX_PAGES = 2
+MAX_PASSES = 8  # layouts of one brief to keep its headings with their text
 # Type sizes in points: nothing on the page is smaller than MIN_PT.
 MIN_PT = 9.0
 TITLE_PT = 16.0
@@ -80,6 +82,7 @@ class LaidOut:
     pages: int
     chart: ChartPlace | None
     step: int = 0  # the step of LIMIT_STEPS it was built with (0: nothing summarised for space)
+    device: QPagedPaintDevice | None = None  # the device laid out for, kept alive with its layout
 
 
 def e(value: object) -> str:
@@ -210,7 +213,7 @@ def _group_html(group: Group) -> str:
         out.append(f"<p class='fact'>{title}{': ' if title else ''}{items}{more}.</p>")
         return "".join(out)
     if title:
-        out.append(f"<p class='group'>{title}</p>")
+        out.append(_heading(H3, title))
     for f in group.facts:
         out.append(f"<p class='fact'>{e(f.text)} {_ref(f)}</p>")
     if group.more:
@@ -236,20 +239,26 @@ def _chart_html(chart: CountChartData, slot: QSizeF) -> str:
     """The chart's title, a blank image of its size (the chart is drawn there), its note."""
     more = f" <i>{e(chart.more[:1].upper() + chart.more[1:])}.</i>" if chart.more else ""
     return (
-        f"<p class='group'><b>Chart: {e(chart.title)}</b></p>"
-        f"<p class='chart'><img src='{CHART_SLOT}' width='{slot.width():.0f}' height='{slot.height():.0f}'></p>"
+        _heading(H3, f"Chart: {e(chart.title)}")
+        + f"<p class='chart'><img src='{CHART_SLOT}' width='{slot.width():.0f}' height='{slot.height():.0f}'></p>"
         f"<p class='note'>{e(chart.note)}{more}</p>"
     )
 
 
+# Headings are paragraphs holding an anchor named HEADING (Qt's <h1>..<h3> would add a size of
+# their own on top of the one set); BREAK_MARK in a heading's style is where a page break goes
+# when the heading would otherwise end a page.
+HEADING = "heading"
+BREAK_MARK = "\x00break\x00"
+PAGE_BREAK = " page-break-before: always;"
+H1 = f"font-size: {TITLE_PT}pt; font-weight: bold; margin: 0 0 2pt 0;"
+H2 = f"font-size: {HEADING_PT}pt; font-weight: bold; margin: 7pt 0 1pt 0;"
+H3 = f"font-size: {BODY_PT}pt; font-weight: bold; margin: 3pt 0 0 0;"
 STYLE = f"""
-body {{ font-size: {BODY_PT}pt; color: black; }}
-h1 {{ font-size: {TITLE_PT}pt; font-weight: bold; margin: 0 0 2pt 0; }}
-h2 {{ font-size: {HEADING_PT}pt; font-weight: bold; margin: 7pt 0 1pt 0; }}
+body {{ color: black; }}
 p {{ margin: 0; }}
 p.kind {{ font-size: {BODY_PT}pt; margin: 0 0 1pt 0; }}
 p.what {{ font-size: {BODY_PT}pt; margin: 2pt 0 0 0; }}
-p.group {{ font-size: {BODY_PT}pt; margin: 3pt 0 0 0; }}
 p.fact {{ font-size: {BODY_PT}pt; margin: 1pt 0 0 12pt; }}
 p.note {{ font-size: {NOTE_PT}pt; margin: 1pt 0 0 0; }}
 p.chart {{ margin: 3pt 0 2pt 0; }}
@@ -258,25 +267,31 @@ p.foot {{ font-size: {NOTE_PT}pt; margin: 2pt 0 0 0; }}
 """
 
 
-def brief_html(brief: Brief, chart_slot: QSizeF | None = None) -> str:
+def _heading(style: str, text: str) -> str:
+    """A heading (its text already escaped), named so the layout can find it."""
+    return f"<p style='{style}{BREAK_MARK}'><a name='{HEADING}'>{text}</a></p>"
+
+
+def brief_html(brief: Brief, chart_slot: QSizeF | None = None, breaks: frozenset[int] = frozenset()) -> str:
     """The brief as HTML for QTextDocument; every text from the database is escaped.
-    `chart_slot`: the chart's size in the document's image units."""
+    `chart_slot`: the chart's size in the document's image units; `breaks`: the headings (counted
+    from 0) that start a new page."""
     out = [f"<html><head><style>{STYLE}</style></head><body>"]
-    out.append(f"<h1>{e(brief.name)}</h1>")
+    out.append(_heading(H1, e(brief.name)))
     out.append(
         f"<p class='kind'><b>{e(brief.kind)}</b>" + "".join(f" · {e(i)}" for i in brief.identity) + "</p>"
     )
     out.append(f"<p class='what'>{e(brief.what.text)} {_ref(brief.what)}</p>")
     for section in brief.sections:
-        out.append(f"<h2>{e(section.title)}</h2>")
+        out.append(_heading(H2, e(section.title)))
         if not section.groups:
             out.append(f"<p class='empty'>{e(section.empty)}</p>")
         out += [_group_html(g) for g in section.groups]
         if brief.chart is not None and section.title == brief.chart_after:
             out.append(_chart_html(brief.chart, chart_slot or QSizeF(600, 200)))
-    out.append("<h2>Notes: verification and sources</h2>")
+    out.append(_heading(H2, "Notes: verification and sources"))
     out += [_note_html(f) for f in brief.facts]
-    out.append("<h2>About this brief</h2>")
+    out.append(_heading(H2, "About this brief"))
     out.append(f"<p class='foot'>{e(_about(brief))}</p>")
     for lic in brief.licences:
         out.append(
@@ -284,7 +299,8 @@ def brief_html(brief: Brief, chart_slot: QSizeF | None = None) -> str:
             f" ({e(lic.licence_url)}). {e(lic.attribution)}</p>"
         )
     out.append("</body></html>")
-    return "".join(out)
+    parts = "".join(out).split(BREAK_MARK)
+    return parts[0] + "".join((PAGE_BREAK if i in breaks else "") + p for i, p in enumerate(parts[1:]))
 
 
 def _about(brief: Brief) -> str:
@@ -320,11 +336,53 @@ def _document(brief: Brief, device: QPagedPaintDevice) -> LaidOut:
     size = QSizeF(body.width(), 0)
     if brief.chart is not None:
         size = chart_size(brief.chart, device, body.width() * 0.98)
-    doc.setHtml(brief_html(brief, QSizeF(size.width() / scale, size.height() / scale)))
+    slot = QSizeF(size.width() / scale, size.height() / scale)
+    breaks: frozenset[int] = frozenset()
+    for _ in range(MAX_PASSES):  # each pass moves one heading that would end a page
+        doc.setHtml(brief_html(brief, slot, breaks))
+        more = _heading_to_move(doc)
+        if more is None:
+            break
+        breaks = (breaks - more[1]) | {more[0]}
     place: ChartPlace | None = None
     if brief.chart is not None:
         place = ChartPlace(_chart_rect(doc, size), _font(CHART_PT), _font(CHART_PT, bold=True))
-    return LaidOut(brief, doc, doc.pageCount(), place)
+    return LaidOut(brief, doc, doc.pageCount(), place, device=device)
+
+
+def _line_page(doc: QTextDocument, block: QTextBlock) -> int:
+    """The page on which a block's first line is set."""
+    top = doc.documentLayout().blockBoundingRect(block).top()
+    layout = block.layout()
+    if layout is not None and layout.lineCount() > 0:
+        top += layout.lineAt(0).y()
+    return int(top // doc.pageSize().height())
+
+
+def _is_heading(block: QTextBlock) -> bool:
+    it = block.begin()
+    return not it.atEnd() and HEADING in it.fragment().charFormat().anchorNames()
+
+
+def _heading_to_move(doc: QTextDocument) -> tuple[int, frozenset[int]] | None:
+    """The first run of headings set on another page than the text after it: the number of its
+    first heading (to start a new page) and of the others (which then need no break of their
+    own); None when every heading is on the page of its text (Qt has no 'keep with next')."""
+    doc.pageCount()  # the whole layout, before lines are read
+    number = -1
+    block = doc.begin()
+    while block.isValid():
+        if not _is_heading(block):
+            block = block.next()
+            continue
+        run: list[tuple[int, QTextBlock]] = []
+        while block.isValid() and _is_heading(block):
+            number += 1
+            run.append((number, block))
+            block = block.next()
+        if block.isValid() and _line_page(doc, run[0][1]) != _line_page(doc, block):
+            return run[0][0], frozenset(n for n, _b in run[1:])
+    return None
 
 
 def _chart_rect(doc: QTextDocument, size: QSizeF) -> QRectF:
