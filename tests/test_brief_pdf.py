@@ -160,7 +160,7 @@ def test_no_type_under_nine_points(
     m = QFontMetricsF(brief_pdf._font(MIN_PT), probe)
     nine_points = m.ascent() + m.descent()
     assert min(heights) >= nine_points * 0.97
-    assert all(size >= MIN_PT for size in brief_pdf.type_sizes())
+    assert all(size >= MIN_PT for size in brief_pdf.TYPE_SIZES)
     sizes = [float(s) for s in re.findall(r"font-size: ([\d.]+)pt", brief_pdf.STYLE)]
     assert sizes and min(sizes) >= MIN_PT
 
@@ -197,3 +197,26 @@ def test_no_heading_ends_a_page(qapp: object, repos: Repositories, tmp_path: Pat
         assert brief_pdf._heading_to_move(laid.document) is None
         moved += laid.document.toHtml().count("page-break-before:always")
     assert moved  # some lengths needed a heading moved to the next page
+
+
+def test_chart_marks_a_lower_bound_with_an_arrowhead(qapp: object) -> None:
+    from PySide6.QtCore import QRectF
+    from PySide6.QtGui import QImage, QPainter
+
+    from faceledger.data.brief import ChartBar, CountChartData
+
+    def row_ink(lower_bound: bool) -> int:
+        fact = Fact(1, "NEC: more than 1,000", "verified", ())
+        bar = ChartBar("NEC", 1000, "more than 1,000", "2020", lower_bound, False, False, fact)
+        chart = CountChartData("t", "installations", "n", (bar,))
+        image = QImage(900, 120, QImage.Format.Format_RGB32)
+        image.fill(0xFFFFFF)
+        painter = QPainter(image)
+        brief_pdf.draw_chart(
+            painter, QRectF(0, 0, 900, 120), chart, brief_pdf._font(9), brief_pdf._font(9, True), image
+        )
+        painter.end()
+        # Black ink on the page: the arrowhead adds some (the words only move along).
+        return sum(1 for x in range(900) for y in range(40) if image.pixelColor(x, y).lightness() < 60)
+
+    assert row_ink(True) > row_ink(False) + 20

@@ -386,6 +386,8 @@ def _chart(reader: FactReader, vendor_id: str, limits: Limits, num: _Numberer) -
         "recognition, as reported by the source (a company's claim is not a census). Bars start at "
         "zero on one scale; a count given in words has no bar."
     )
+    if any(b.lower_bound for b in bars):
+        note += " An arrowhead marks a lower bound (“at least”, “more than”)."
     return CountChartData(
         title=f"Reported {counted} per vendor",
         counted=counted,
@@ -434,16 +436,3 @@ def _finish(
         licences=reader.licences(dict.fromkeys(dataset_ids)),
         summarised=summarised,
     )
-
-
-def briefs_in_order(reader: FactReader, entity: str, record_id: str) -> Iterable[Brief]:
-    """The brief at each step of `LIMIT_STEPS`, fullest first (the renderer keeps the first that
-    fits). A step that leaves out nothing more than the one before is skipped."""
-    last: tuple[int, ...] | None = None
-    for limits in LIMIT_STEPS:
-        brief = build_brief(reader, entity, record_id, limits)
-        shape = (len(brief.facts),)
-        if shape == last:
-            continue
-        last = shape
-        yield brief

@@ -2,9 +2,10 @@
 drawn on a PDF file (QPdfWriter) or a printer (QPrinter), A4 or US Letter.
 
 Type is never smaller than `MIN_PT` (9 pt): a brief that does not fit on `MAX_PAGES` pages is
-summarised further (`briefs_in_order`), never shrunk. Everything is black on white but the
+summarised further (the next of `LIMIT_STEPS`), never shrunk. Everything is black on white but the
 chart's grey bars, so a black-and-white copy reads the same. The chart is drawn with QPainter
-as vector graphics inside the text (a QTextObjectInterface), so its words stay text in the PDF.
+as vector graphics where a blank image keeps its place in the text, so its words stay text in the
+PDF.
 """
 
 from __future__ import annotations
@@ -12,7 +13,6 @@ from __future__ import annotations
 import html
 import os
 import tempfile
-from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -29,6 +29,7 @@ from PySide6.QtGui import (
     QPainter,
     QPdfWriter,
     QPen,
+    QPolygonF,
     QTextBlock,
     QTextDocument,
 )
@@ -177,6 +178,16 @@ def draw_chart(
             painter.fillRect(box, QColor(Qt.GlobalColor.black) if bar.highlighted else BAR_GREY)
             painter.drawRect(box)
             end = box.right()
+            if bar.lower_bound:  # "at least", "more than": an arrowhead says the bar may go on
+                tip = end + row * 0.45
+                painter.setBrush(QColor(Qt.GlobalColor.black))
+                painter.drawPolygon(
+                    QPolygonF(
+                        [QPointF(end, box.top()), QPointF(tip, box.center().y()), QPointF(end, box.bottom())]
+                    )
+                )
+                painter.setBrush(Qt.BrushStyle.NoBrush)
+                end = tip
         painter.setFont(font)
         painter.drawText(
             QRectF(end + metrics.averageCharWidth(), y, rect.right() - end, row),
@@ -508,8 +519,3 @@ def save_brief_pdf(
         if tmp.exists():
             tmp.unlink()
     return laid
-
-
-def type_sizes() -> Iterable[float]:
-    """Every type size the brief uses (the tests check none is under MIN_PT)."""
-    return TYPE_SIZES
