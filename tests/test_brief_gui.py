@@ -6,7 +6,6 @@ tests answer it with a file name and check the PDF the action wrote.
 
 from __future__ import annotations
 
-import shutil
 import subprocess
 from pathlib import Path
 
@@ -16,8 +15,6 @@ from PySide6.QtCore import Qt, QUrl
 from faceledger.ui import brief_dialog
 from faceledger.ui.brief_dialog import default_page_size, save_brief_to, suggested_file_name
 from faceledger.ui.main_window import MainWindow
-
-pytestmark = pytest.mark.skipif(shutil.which("pdftotext") is None, reason="needs poppler-utils")
 
 
 def _text(path: Path) -> str:
