@@ -98,3 +98,18 @@ def test_print_path_draws_on_a_printer(qapp: object, window: MainWindow, tmp_pat
     assert laid.pages == 2 and laid.chart is not None
     text = _text(tmp_path / "printed.pdf")
     assert "Clearview AI" in text and "Chart: Reported law-enforcement agencies per vendor" in text
+
+
+def test_a_brief_that_cannot_be_written_says_why(
+    window: MainWindow, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from PySide6.QtWidgets import QMessageBox
+
+    shown: list[str] = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda *a, **k: shown.append(a[2]))
+    _answer(monkeypatch, "save", tmp_path / "no-such-folder" / "brief.pdf")
+    assert window.navigate("vendors", "nec")
+    assert window.open_brief() == ""
+    assert len(shown) == 1 and shown[0].startswith("The brief could not be made: cannot write")
+    assert "Traceback" not in shown[0]
+    assert list(tmp_path.iterdir()) == []
