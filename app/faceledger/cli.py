@@ -5,6 +5,7 @@ faceledger doctor [--db PATH]                check an install
 faceledger stats [--db PATH]                 counts per entity, status and dataset
 faceledger search QUERY [--type T] [--limit N] [--format table|csv|json] [--db PATH]
 faceledger chart counts|deployments|studies|events [...]   a chart's numbers, or the chart drawn
+faceledger brief vendors|customers ID -o FILE.pdf [--page-size a4|letter]   a meeting brief as PDF
 faceledger install-desktop-entry [--uninstall]   add the app to a Linux desktop's menu
 faceledger datasette-metadata [-o FILE]      Datasette metadata: licences, sources, columns, search
 faceledger serve [--port N] [--host H]       the database read-only in a browser (Datasette, an extra)
@@ -126,6 +127,9 @@ def build_parser() -> argparse.ArgumentParser:
     from faceledger.serve_cli import add_serve_parsers  # noqa: PLC0415
 
     add_serve_parsers(sub, _add_db)
+    from faceledger.brief_cli import add_brief_parser  # noqa: PLC0415
+
+    add_brief_parser(sub, _add_db)
     return parser
 
 
@@ -199,6 +203,10 @@ def _run(command: str, args: argparse.Namespace, out: TextIO) -> int:
         from faceledger.chart_cli import run_chart  # noqa: PLC0415
 
         return run_chart(args, out)
+    if command == "brief":
+        from faceledger.brief_cli import run_brief  # noqa: PLC0415
+
+        return run_brief(args, out)
     if command == "install-desktop-entry":
         from faceledger.desktop_entry_cli import run_desktop_entry  # noqa: PLC0415
 

@@ -21,6 +21,7 @@ from faceledger.data.schema import COUNTED
 from faceledger.ui.link_focus import LinkFocus
 
 INTERNAL_SCHEME = "faceledger"
+BRIEF_SCHEME = "faceledger-brief"
 
 HIDDEN = {
     "id",
@@ -62,6 +63,7 @@ def internal_href(entity: str, record_id: str) -> str:
 class DetailPane(QTextBrowser):
     navigate_requested = Signal(str, str)
     open_url_requested = Signal(str)
+    brief_requested = Signal(str, str)  # a vendor's or customer's "Brief…" link
 
     def __init__(self, repos: Repositories, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -114,7 +116,10 @@ class DetailPane(QTextBrowser):
         spec = ALL_SPECS[entity]
         label = getattr(rec, spec.label, "") or rec.id
         out = [f"<h2 style='margin-bottom:2px'>{e(label)}</h2>"]
-        out.append(f"<div style='color:#555'>{e(spec.singular.capitalize())} · id {e(rec.id)}</div>")
+        brief = ""
+        if entity in ("vendors", "customers"):
+            brief = f" · <a href='{BRIEF_SCHEME}:{e(entity)}/{e(rec.id)}'>Brief… (Ctrl+P)</a>"
+        out.append(f"<div style='color:#555'>{e(spec.singular.capitalize())} · id {e(rec.id)}{brief}</div>")
         v = getattr(rec, "verification", "")
         if v in BADGE:
             fg, bg, text, expl = BADGE[v]
@@ -275,6 +280,10 @@ class DetailPane(QTextBrowser):
     # -- slots --------------------------------------------------------------------------------
     def _on_anchor_clicked(self, url: QUrl) -> None:
         text = url.toString()
+        if url.scheme() == BRIEF_SCHEME:
+            entity, _, rid = text.split(":", 1)[1].partition("/")
+            self.brief_requested.emit(entity, QUrl.fromPercentEncoding(rid.encode()))
+            return
         if url.scheme() == INTERNAL_SCHEME:
             path = text.split(":", 1)[1]
             entity, _, rid = path.partition("/")

@@ -265,6 +265,8 @@ class ExportController(QObject):
     def install_actions(self) -> None:
         menu = self.window.file_menu
         quit_action = next((a for a in menu.actions() if "quit" in a.text().lower()), None)
+        # The exports head the menu (before Brief… and Quit, which the window adds first).
+        first = menu.actions()[0] if menu.actions() else None
         specs: list[tuple[str, str, str | None]] = [
             ("view", "Export current &view as CSV…", "Ctrl+E"),
             ("table", "Export whole &table as CSV…", None),
@@ -276,8 +278,8 @@ class ExportController(QObject):
             if shortcut:
                 act.setShortcut(QKeySequence(shortcut))
             act.triggered.connect(lambda _=False, s=scope: self.ask_and_export(s))
-            if quit_action is not None:
-                menu.insertAction(quit_action, act)
+            if first is not None:
+                menu.insertAction(first, act)
             else:
                 menu.addAction(act)
             self.window.addAction(act)

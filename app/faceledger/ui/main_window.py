@@ -254,6 +254,7 @@ class MainWindow(QMainWindow):
     def _build_actions(self) -> None:
         from PySide6.QtGui import QKeySequence  # noqa: PLC0415 (after the first paint)
 
+        self.act_brief = self._action("&Brief…", "Ctrl+P", lambda: self.open_brief(), self.file_menu)
         self._action("&Quit", QKeySequence.StandardKey.Quit, self.close, self.file_menu)
         edit = self.edit_menu
         self.act_copy_citation = self._action("Copy &citation", "Ctrl+Shift+C", self.copy_citation, edit)
@@ -286,6 +287,7 @@ class MainWindow(QMainWindow):
         page.navigate_requested.connect(self.navigate)
         page.selection_changed.connect(self._on_page_selection_changed)
         page.open_url_requested.connect(self.open_url)
+        page.detail.brief_requested.connect(self.open_brief)
         self._restore_page_state(entity, page)
         self.stack.addWidget(page)
         return page
@@ -355,6 +357,21 @@ class MainWindow(QMainWindow):
         else:
             self.statusBar().showMessage("Select a record to copy its citation.", 4000)
         return text
+
+    def open_brief(self, entity: str = "", record_id: str = "") -> str:
+        """The brief of a vendor or customer (by default the one in the detail pane): print or save."""
+        from faceledger.ui.brief_dialog import open_brief  # noqa: PLC0415 (on first use)
+
+        detail = self.current_page().detail
+        if not entity and detail.record is not None and detail.entity is not None:
+            entity, record_id = detail.entity, detail.record.id
+        if entity not in ("vendors", "customers") or not record_id:
+            self.statusBar().showMessage("Select a vendor or a customer to make its brief.", 4000)
+            return ""
+        done = open_brief(self, self.repos, entity, record_id)
+        if done:
+            self.statusBar().showMessage(done, 8000)
+        return done
 
     def open_url(self, url: str) -> bool:
         """Open a web address in the browser (called on a click); refuse anything else, with a message."""
