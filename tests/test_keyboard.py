@@ -84,9 +84,12 @@ def test_the_link_with_the_keyboard_focus_is_clearly_marked(qtbot, window: MainW
     qtbot.waitUntil(detail.hasFocus)
     assert detail.link_focus.focused_link() == ""
     qtbot.keyClick(detail, Qt.Key.Key_Tab)
+    qtbot.wait(10)
+    assert detail.link_focus.focused_link() == "Brief… (Ctrl+P)"  # the first link, under the name
+    qtbot.keyClick(detail, Qt.Key.Key_Tab)
     qtbot.keyClick(detail, Qt.Key.Key_Tab)
     qtbot.wait(10)
-    assert detail.link_focus.focused_link() == "DataWorks Plus — active"  # the second link
+    assert detail.link_focus.focused_link() == "DataWorks Plus — active"  # the third link
     marks = detail.extraSelections()
     assert len(marks) == 1 and marks[0].cursor.selectedText() == "DataWorks Plus — active"
     # Painted: the pane shows the strong background behind the link.
