@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from db.build import Collection, Dataset, org_key, slug
+from db.collection import Collection, Dataset, org_key, slug
 from db.importers._common import clean, fail, free_id, read_csv
 from db.importers.aiaaic_review import NOT_LINKED, PUBLIC_BODY_DEVELOPERS, SAME_HAPPENING
 

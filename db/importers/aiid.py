@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from db.build import Collection, Dataset, slug
+from db.collection import Collection, Dataset, slug
 from db.importers._common import clean, fail, free_id
 
 DATASET_ID = "aiid-incidents-2025"

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from db.build import Collection, Dataset, org_key, slug
+from db.collection import Collection, Dataset, org_key, slug
 from db.importers import federal_inventory_2024 as y24
 from db.importers._common import add_alias_if_free, clean, fail, read_csv_dicts
 

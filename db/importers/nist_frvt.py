@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from db.build import Collection, Dataset, org_key, slug
+from db.collection import Collection, Dataset, org_key, slug
 from db.importers._common import clean, fail, read_csv
 from db.importers.nist_frvt_developers import DEVELOPER_NAMES
 from db.importers.nist_frvt_developers import SOURCE as NAMES_SOURCE
