@@ -17,85 +17,11 @@ from faceledger.data.citation import citation_text
 from faceledger.data.entities import ALL_SPECS, ENTITIES, dataset_label
 from faceledger.data.records import record_fields
 from faceledger.data.repositories import RELATED_LIMIT, Citation, Link, Repositories
-from faceledger.data.schema import COUNTED
+from faceledger.data.schema import COUNTED, TABLE
 from faceledger.ui.link_focus import LinkFocus
 
 INTERNAL_SCHEME = "faceledger"
 
-LABELS = {
-    "name": "Name",
-    "customer_type": "Customer type",
-    "customer_country": "Customer country",
-    "legal_name": "Legal name",
-    "hq_country": "Country",
-    "hq_city": "Headquarters",
-    "founded": "Founded",
-    "products": "Products",
-    "website": "Website",
-    "summary": "Summary",
-    "origin": "Origin",
-    "known_from": "Known from",
-    "sector": "Sector",
-    "aliases": "Also known as",
-    "type": "Type",
-    "country": "Country",
-    "region": "Region",
-    "vendor_name": "Vendor",
-    "customer_name": "Customer",
-    "product": "Product",
-    "status": "Status",
-    "start": "Start",
-    "end": "End",
-    "subject": "What was counted",
-    "counted": "Kind of thing counted",
-    "scope": "Scope",
-    "reported_customers": "Reported customers",
-    "qualifier": "Qualifier",
-    "value": "Number",
-    "value_text": "Count",
-    "as_of": "As of",
-    "reported_by": "Reported by",
-    "kind": "Kind",
-    "title": "Title",
-    "authors": "Authors",
-    "org": "Organisation",
-    "venue": "Published in",
-    "date": "Date",
-    "url": "Address",
-    "method": "Method",
-    "jurisdiction": "Jurisdiction",
-    "vendor_names": "Vendors",
-    "customer_names": "Customers",
-    "amount": "Amount",
-    "currency": "Currency",
-    "person": "Person",
-    "place": "Place",
-    "publisher": "Publisher",
-    "licence": "Licence",
-    "licence_url": "Licence text",
-    "attribution": "Attribution",
-    "retrieved": "Retrieved",
-    "upstream": "Copied from",
-    "rows_imported": "Rows imported",
-    "rows_detail": "Rows per table",
-    "note": "Note",
-    "link": "Dataset entry",
-}
-HIDDEN = {
-    "id",
-    "verification",
-    "verification_note",
-    "dataset_id",
-    "parent_id",
-    "year",
-    "vendor_id",
-    "customer_id",
-    "study_id",
-    "customer_count",
-    "vendor_count",
-    "event_count",
-    "reported_customers_sort",
-}
 URL_FIELDS = {"url", "website", "licence_url", "link"}
 
 BADGE = {
@@ -185,15 +111,15 @@ class DetailPane(QTextBrowser):
                 + "</td></tr></table>"
             )
         out.append("<table cellspacing='0' cellpadding='3' style='margin-top:8px'>")
+        columns = TABLE[entity]
         for name in record_fields(rec):
-            if name in HIDDEN:
+            label = columns.column(name).label  # the declared words; columns without them stay out
+            if not label:
                 continue
             value = getattr(rec, name)
             if name == "end" and entity == "deployments" and not value and rec.status == "ended":
                 value = "not known"  # the build accepts an ended deployment without end only so
             if value in (None, ""):
-                continue
-            if name == "value" and entity == "customer_counts":
                 continue
             if name in URL_FIELDS:
                 shown = f"<a href='{e(value)}'>{e(value)}</a>"
@@ -206,7 +132,7 @@ class DetailPane(QTextBrowser):
             else:
                 shown = e(value).replace("\n", "<br>")
             out.append(
-                f"<tr><td valign='top' style='color:#555; padding-right:10px'>{e(LABELS.get(name, name))}</td>"
+                f"<tr><td valign='top' style='color:#555; padding-right:10px'>{e(label)}</td>"
                 f"<td valign='top'>{shown}</td></tr>"
             )
         out.append("</table>")
