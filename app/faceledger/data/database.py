@@ -87,13 +87,11 @@ class Database:
         self,
         path: Path,
         conn: sqlite3.Connection,
-        verify: bool,
         checks: BackgroundChecks | None = None,
         columns: dict[str, list[str]] | None = None,
     ) -> None:
         self.path = path
         self._conn = conn
-        self._verify = verify
         self._lock = threading.RLock()
         self._closed = False
         self._checks = checks
@@ -148,7 +146,7 @@ class Database:
             conn.close()
             _raise_checksum_first(checks, problem)
             raise
-        return cls(p, conn, verify, checks, columns)
+        return cls(p, conn, checks, columns)
 
     @classmethod
     def open_for_window(cls, path: Path | str | None = None) -> Database | DatabaseProblem:
@@ -279,9 +277,6 @@ class Database:
         if table not in self._columns:
             self._columns[table] = [str(r[1]) for r in self.query(f'PRAGMA table_info("{table}")')]
         return list(self._columns[table])
-
-    def table_counts(self) -> dict[str, int]:
-        return {t: int(self.query(f'SELECT COUNT(*) FROM "{t}"')[0][0]) for t in EXPECTED_SCHEMA}
 
     # -- checking -----------------------------------------------------------------------------
     def check(self) -> CheckReport:

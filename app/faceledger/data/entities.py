@@ -71,7 +71,6 @@ class EntitySpec(NamedTuple):
     default_sort: str
     default_ascending: bool = True
     year_column: str = ""
-    extra_columns: tuple[str, ...] = ()
     # Filters on columns the table does not show (e.g. a deployment's vendor id), listed first.
     more_facets: tuple[Facet, ...] = ()
 
