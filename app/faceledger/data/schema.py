@@ -341,7 +341,6 @@ TABLES: tuple[Table, ...] = (
             _NAME,
             _ALIASES,
             _text("legal_name", "Legal name", search=True),
-            _text("stock_listing", "Stock listing"),
             _text("hq_country", "Country", search=True),
             _text("hq_city", "Headquarters"),
             _date("founded", "Founded"),
