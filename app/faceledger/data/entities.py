@@ -6,6 +6,7 @@
 from typing import NamedTuple
 
 from faceledger.data import records as r
+from faceledger.data.schema import CUSTOMER_TYPES
 
 
 class Field(NamedTuple):
@@ -119,29 +120,9 @@ KNOWN_FROM = (KNOWN_CUSTOMERS, KNOWN_EVENTS, KNOWN_STUDIES, KNOWN_BENCHMARK, KNO
 # Customer types grouped by sector (customers.sector): "Police and government" is the Customers
 # page's one-click choice; companies, schools and others stay listed.
 POLICE_AND_GOVERNMENT = "Police and government"
-SECTOR_OF_TYPE: dict[str, str] = {
-    **dict.fromkeys(
-        (
-            "local police",
-            "sheriff",
-            "state police",
-            "regional police force",
-            "national police",
-            "federal agency",
-            "national government",
-            "supranational agency",
-            "prosecutor",
-            "corrections",
-            "military",
-            "local government",
-            "state government",
-        ),
-        POLICE_AND_GOVERNMENT,
-    ),
-    "private company": "Companies",
-    "education": "Education",
-    "other": "Other",
-}
+# Every declared customer type is police or government except these.
+_OTHER_SECTORS = {"private company": "Companies", "education": "Education", "other": "Other"}
+SECTOR_OF_TYPE: dict[str, str] = {t: _OTHER_SECTORS.get(t, POLICE_AND_GOVERNMENT) for t in CUSTOMER_TYPES}
 SECTORS = (POLICE_AND_GOVERNMENT, "Companies", "Education", "Other")
 
 # The values a facet can take, where the build fixes them (for default filters and tests).
