@@ -99,3 +99,11 @@ def test_build_refuses_a_field_the_declaration_lacks(tmp_path: Path) -> None:
     )
     with pytest.raises(build.BuildError, match="unknown field 'stock_ticker'"):
         build.build(tmp_path / "out.db", src_dir=src, external_dir=tmp_path / "none", importers=[])
+
+
+def test_every_searched_column_can_be_named_as_a_search_reason() -> None:
+    from faceledger.data.matching import REASON_COLUMNS
+
+    for table, columns in REASON_COLUMNS.items():
+        assert {c for c, _header in columns} == set(schema.TABLE[table].search_columns), table
+        assert all(header and header != c for c, header in columns), table
