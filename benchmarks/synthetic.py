@@ -2,8 +2,9 @@
 
 Usage: PYTHONPATH=app python benchmarks/synthetic.py [OUT.db] [--customers N] [--deployments N] [--seed S]
 
-The rows have the shape `db/build.py`'s `rows_for()` gives and are written by its `write_database()`,
-so the schema, indexes, full-text search tables, statistics and manifest are those of the real build.
+The rows have the columns `faceledger.data.schema` declares (a column the generator does not fill
+gets its declared default) and are written by the build's own writer (`db/writer.py`), so the
+schema, indexes, full-text search tables, statistics and manifest are those of the real build.
 The text is made to search like the real thing: agency names in several languages ("Springfield
 Police Department", "Kantonspolizei Zürich", "Société de sécurité de Besançon"), with diacritics,
 common words ("police") and rare ones (invented place names), so 3–5 character search terms hit
@@ -27,8 +28,11 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT), str(ROOT / "app")]
 
-from db import build  # noqa: E402
+from db import writer  # noqa: E402
+from db.collection import slug  # noqa: E402
+from db.rows import count_display  # noqa: E402
 
+from faceledger.data import schema  # noqa: E402
 from faceledger.data.entities import KNOWN_CUSTOMERS, KNOWN_EVENTS, SECTOR_OF_TYPE  # noqa: E402
 
 DEFAULT_OUT = Path("/tmp/faceledger-1m.db")
@@ -761,7 +765,7 @@ class Synthetic:
             vendor = rng.choice(self.vendor_names)
             yield {
                 "id": f"syn-s{i:05d}",
-                "url": f"https://example.invalid/{build.slug(publisher)}/{i}",
+                "url": f"https://example.invalid/{slug(publisher)}/{i}",
                 "publisher": publisher,
                 "title": f"{subject} and {vendor}: what the records show",
                 "date": _date(rng, 2012, 2025),
@@ -786,7 +790,7 @@ class Synthetic:
                 "hq_city": rng.choice(cities),
                 "founded": str(rng.randint(1985, 2020)),
                 "products": "; ".join(self.vendor_products[i]),
-                "website": f"https://{build.slug(name)}.example.invalid",
+                "website": f"https://{slug(name)}.example.invalid",
                 "summary": "Sells face recognition to police and other agencies.",
                 "origin": "synthetic",
                 "customer_count": self.v_customer_count[i],
@@ -861,7 +865,7 @@ class Synthetic:
                 "subject": subject,
                 "qualifier": q,
                 "value": value,
-                "value_text": build.count_display({"qualifier": q, "value": value}),
+                "value_text": count_display({"qualifier": q, "value": value}),
                 "region": rng.choice(("United States", "Europe", "worldwide", "Canada", "")),
                 "as_of": _date(rng, 2015, 2025),
                 "reported_by": rng.choice(PUBLISHERS),
@@ -925,7 +929,7 @@ class Synthetic:
 
     def events(self) -> Iterator[dict[str, Any]]:
         rng = self._rng("events")
-        kinds = sorted(build.ENUMS[("event", "kind")])
+        kinds = sorted(schema.EVENT_KINDS.values)
         for i in range(EVENT_COUNT):
             vs, cs = self.e_vendors[i], self.e_customers[i]
             date = _date(rng, 2012, 2025)
@@ -990,28 +994,27 @@ class Synthetic:
                     yield {"entity": entity, "record_id": ids[i], "alias": alias[i]}
 
     def tables(self) -> dict[str, Iterator[dict[str, Any]]]:
-        """Rows per table for `build.write_database`, each checked against the build's schema."""
-        return {name: _checked(name, getattr(self, name)()) for name in build.SCHEMA}
+        """Rows per table for `writer.write_database`, each checked against the declared tables."""
+        return {t.name: _checked(t, getattr(self, t.name)()) for t in schema.TABLES}
 
 
 _VER_CUM = _cum(list(VERIFICATION_WEIGHTS.values()))
 
 
-def _checked(table: str, rows: Iterator[dict[str, Any]]) -> Iterator[dict[str, Any]]:
-    """Fail loudly when the build's schema has columns this generator does not fill."""
-    expected = build.SCHEMA[table]
+def _checked(table: schema.Table, rows: Iterator[dict[str, Any]]) -> Iterator[dict[str, Any]]:
+    """The rows with every declared column: a column this generator does not fill gets its declared
+    default; a column it fills that is not declared stops the run."""
+    declared = table.column_names
+    defaults: dict[str, Any] = {}
     first = True
     for row in rows:
         if first:
-            if set(row) != set(expected):
-                missing = sorted(set(expected) - set(row))
-                extra = sorted(set(row) - set(expected))
-                raise SystemExit(
-                    f"synthetic {table} rows do not match db/build.py's SCHEMA (missing {missing}, "
-                    f"extra {extra}); update benchmarks/synthetic.py"
-                )
+            extra = sorted(set(row) - set(declared))
+            if extra:
+                raise SystemExit(f"synthetic {table.name} rows have undeclared columns {extra}")
+            defaults = {c.name: c.default for c in table.columns if c.name not in row}
             first = False
-        yield row
+        yield {**defaults, **row} if defaults else row
 
 
 def generate(out: Path, customers: int, deployments: int, seed: int) -> dict[str, float]:
@@ -1023,11 +1026,11 @@ def generate(out: Path, customers: int, deployments: int, seed: int) -> dict[str
     data = Synthetic(customers, deployments, seed)
     t1 = time.perf_counter()
     meta = {
-        "schema_version": str(build.SCHEMA_VERSION),
+        "schema_version": str(writer.SCHEMA_VERSION),
         "data_version": f"synthetic-{seed}-{customers}-{deployments}",
         "application": "FaceLedger",
     }
-    build.write_database(out, data.tables(), meta)
+    writer.write_database(out, data.tables(), meta)
     t2 = time.perf_counter()
     return {"prepare_s": t1 - t0, "write_s": t2 - t1, "total_s": t2 - t0, "bytes": out.stat().st_size}
 

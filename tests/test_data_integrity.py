@@ -26,18 +26,10 @@ from db.build import org_key  # noqa: E402
 
 from faceledger.data.database import Database  # noqa: E402
 from faceledger.data.repositories import Repositories  # noqa: E402
+from faceledger.data.schema import FACT_TABLES  # noqa: E402
 
 RESEARCH = ROOT.parent / "shared" / "research"
 
-FACT_TABLES = (
-    "vendors",
-    "customers",
-    "deployments",
-    "customer_counts",
-    "studies",
-    "study_figures",
-    "events",
-)
 
 
 @pytest.fixture(scope="module")

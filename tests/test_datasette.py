@@ -33,7 +33,8 @@ from faceledger.data.datasette_metadata import (
     metadata_json,
     metadata_path,
 )
-from faceledger.data.entities import ALL_SPECS, DETAIL_LABELS
+from faceledger.data.entities import ALL_SPECS
+from faceledger.data.schema import TABLE
 
 ROOT = Path(__file__).resolve().parents[1]
 NAME = "faceledger"  # Datasette names a database after its file
@@ -128,7 +129,7 @@ def test_every_column_is_described_under_the_apps_label(metadata: dict[str, Any]
     for table, spec in ALL_SPECS.items():
         for field in spec.fields:
             assert tables[table]["columns"][field.key].startswith(f"{field.header}: "), (table, field.key)
-    assert tables["vendors"]["columns"]["legal_name"].startswith(f"{DETAIL_LABELS['legal_name']}: ")
+    assert tables["vendors"]["columns"]["legal_name"].startswith(TABLE["vendors"].column("legal_name").label + ": ")
     assert "partial (shown as “partly verified”)" in tables["deployments"]["columns"]["verification"]
     assert "pitch-only" in tables["deployments"]["columns"]["status"]
 

@@ -23,3 +23,10 @@ def test_ci_runs_the_readme_test_command() -> None:
     assert block, "README has no test command"
     command = block.group(1).strip()
     assert command in (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+
+
+def test_every_build_module_is_documented() -> None:
+    doc = (ROOT / "docs" / "architecture.md").read_text(encoding="utf-8")
+    modules = sorted(f"db/{p.name}" for p in (ROOT / "db").glob("*.py") if p.name != "__init__.py")
+    missing = [m for m in modules if f"`{m}`" not in doc]
+    assert not missing, f"add to docs/architecture.md: {missing}"

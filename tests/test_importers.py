@@ -24,11 +24,13 @@ from db import build  # noqa: E402
 from db.importers import IMPORTERS, aiaaic, aiid, federal_inventory, nist_frvt  # noqa: E402
 from db.importers.aiaaic_review import SAME_HAPPENING  # noqa: E402
 
+from faceledger.data.schema import FACT_TABLES, TABLE_OF_KIND  # noqa: E402
+
 EXTERNAL = ROOT / "db" / "external"
 AIAAIC_RAW = EXTERNAL / "aiaaic" / "aiaaic-repository-incidents.csv"
 FED_RAW = EXTERNAL / "us-federal-ai-use-cases-2025" / "2025_consolidated_ai_inventory.csv"
 NIST_DIR = EXTERNAL / "nist-frvt-11-2020"
-SHARED = Path("/work/shared/data")
+SHARED = ROOT.parent / "shared" / "data"
 SHARED_AIAAIC_SUBSET = SHARED / "aiaaic" / "aiaaic-facial-recognition-subset.csv"
 SHARED_FED_SUBSET = SHARED / "us-federal-ai-use-cases-2025" / "face-recognition-use-cases.csv"
 
@@ -37,15 +39,6 @@ DATASETS = {
     federal_inventory.DATASET_ID: ("Public domain", "US federal agency AI use case inventories 2025"),
     nist_frvt.DATASET_ID: ("Public domain", "NIST Face Recognition Vendor Test"),
 }
-FACT_TABLES = (
-    "vendors",
-    "customers",
-    "deployments",
-    "customer_counts",
-    "studies",
-    "study_figures",
-    "events",
-)
 
 
 def _connect(path: Path) -> sqlite3.Connection:
@@ -399,7 +392,7 @@ def test_datasets_have_licence_and_attribution(full_db: sqlite3.Connection) -> N
 
 
 def test_dataset_row_counts_match_tables(full_db: sqlite3.Connection) -> None:
-    table_of = {kind: table for kind, table in build.TABLE.items()}
+    table_of = {kind: table.name for kind, table in TABLE_OF_KIND.items()}
     for row in full_db.execute("SELECT id, rows_detail, rows_imported FROM datasets"):
         detail = dict(part.split(": ") for part in row["rows_detail"].split("; "))
         for kind, n in detail.items():

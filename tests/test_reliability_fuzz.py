@@ -17,6 +17,7 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
+from faceledger.data import export
 from faceledger.data.database import Database
 from faceledger.data.entities import ENTITIES
 from faceledger.data.errors import FaceLedgerError, UnknownName
@@ -162,9 +163,6 @@ def test_typing_any_text_in_the_global_search(qtbot, window, text: str) -> None:
 
 
 # -- export options and the --where parser -------------------------------------------------------
-export = pytest.importorskip("faceledger.data.export", reason="the export module is not there yet")
-
-
 @settings(max_examples=800)
 @given(items=st.lists(st.one_of(st.text(max_size=25), st.builds(lambda k, v: f"{k}={v}", st.sampled_from(
     ["status", "STATUS", " customer_country ", "verification", "kind", "type", "country", "nope", "1x", "a b", ""]

@@ -3,9 +3,10 @@
 every command, Ctrl+C and SIGTERM are "Interrupted." and leave nothing behind, and leftovers of
 an export killed outright are cleaned up by the next one.
 
-Device nodes and full disks are made in a private mount namespace (`unshare -m`, as root: a tmpfs
-over /dev holding fresh device nodes, or a 64 KB tmpfs), so that a regression cannot touch the
-machine's own /dev. Every command runs in a fresh interpreter with a timeout.
+Device nodes and full disks are made in a private mount namespace (`unshare -m`, within a user
+namespace of its own, `unshare -r -m`, when not run as root): a tmpfs over /dev holding fresh
+device nodes, or a 64 KB tmpfs, so that a regression cannot touch the machine's own /dev. Every
+command runs in a fresh interpreter with a timeout.
 """
 
 from __future__ import annotations
@@ -30,6 +31,9 @@ from faceledger.data.repositories import Query, Repositories
 from test_reliability_database import child_env, copy_db, qt_noise_removed
 
 IS_ROOT = os.geteuid() == 0
+# A private mount namespace, where a small tmpfs can be mounted: as root directly, otherwise in a
+# user namespace of its own (where the user is root), so the test runs for everyone.
+PRIVATE_MOUNTS = ["unshare", "-m"] if IS_ROOT else ["unshare", "-r", "-m"]
 TIMEOUT = 60
 VENDORS_HEADER = "id,name,aliases,legal_name"
 
@@ -239,7 +243,6 @@ def test_closed_standard_output_is_one_line_exit_3(command: str, tmp_path: Path)
     assert result.stderr == "faceledger: standard output is closed; nothing was written\n"
 
 
-@pytest.mark.skipif(not IS_ROOT, reason="a small tmpfs is mounted in a private mount namespace")
 @pytest.mark.parametrize("unbuffered", ["", "1"], ids=["buffered", "PYTHONUNBUFFERED"])
 def test_export_to_stdout_redirected_to_a_full_disk_is_an_error(unbuffered: str, tmp_path: Path) -> None:
     small = tmp_path / "small"
@@ -250,7 +253,7 @@ def test_export_to_stdout_redirected_to_a_full_disk_is_an_error(unbuffered: str,
         f"stat -c %s {small}/out.csv >&2; exit $rc"
     )
     result = subprocess.run(
-        ["unshare", "-m", "sh", "-c", script],
+        [*PRIVATE_MOUNTS, "sh", "-c", script],
         env={**child_env(tmp_path / "home"), "PYTHONUNBUFFERED": unbuffered},
         capture_output=True,
         text=True,

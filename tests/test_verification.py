@@ -15,9 +15,9 @@ import pytest
 from db import build
 
 from faceledger.data.database import bundled_database_path
+from faceledger.data.schema import FACT_TABLES, SOURCE_KINDS
 
-FACT_TABLES = tuple(build.TABLE[k] for k in build.FACT_KINDS)
-NOT_PRIMARY = tuple(k for k in build.ENUMS[("source", "kind")] if k not in build.PRIMARY_SOURCE_KINDS)
+NOT_PRIMARY = tuple(k for k in SOURCE_KINDS if k not in build.PRIMARY_SOURCE_KINDS)
 
 
 def _source(sid: str, kind: str) -> str:

@@ -7,7 +7,7 @@ import re
 import sys
 from pathlib import Path
 
-from db.build import Collection, org_key
+from db.collection import Collection, org_key
 
 
 def fail(coll: Collection, message: str) -> None:

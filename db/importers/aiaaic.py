@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from db.build import Collection, Dataset, org_key, slug
+from db.collection import Collection, Dataset, org_key, slug
 from db.importers._common import clean, fail, free_id, read_csv
 from db.importers.aiaaic_review import NOT_LINKED, PUBLIC_BODY_DEVELOPERS, SAME_HAPPENING
 
@@ -665,7 +665,6 @@ class Report:
     merged: dict[str, str] = field(default_factory=dict)  # entry -> the event that records it
 
 
-LAST_REPORT = Report()
 
 
 def entry_number(aiaaic_id: str) -> str:
@@ -711,7 +710,6 @@ def _compose_summary(row: list[str]) -> str:
 
 
 def run(coll: Collection, external_dir: Path) -> None:
-    global LAST_REPORT
     path = external_dir / SUBDIR / RAW_FILE
     if not path.exists():
         fail(coll, f"{ORIGIN_FILE}: raw AIAAIC file not found")
@@ -944,4 +942,3 @@ def run(coll: Collection, external_dir: Path) -> None:
             event.data["sources"] = [*event.data["sources"], source_id]
 
     dataset.rows.update(added)
-    LAST_REPORT = report

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from db.build import Collection, Dataset, slug
+from db.collection import Collection, Dataset, slug
 from db.importers._common import clean, fail, free_id
 
 DATASET_ID = "aiid-incidents-2025"
@@ -306,11 +306,9 @@ class Report:
     unmatched: list[int] = field(default_factory=list)  # same happening recorded nowhere in this build
 
 
-LAST_REPORT = Report()
 
 
 def run(coll: Collection, external_dir: Path) -> None:
-    global LAST_REPORT
     path = external_dir / SUBDIR / RAW_FILE
     if not path.exists():
         fail(coll, f"{ORIGIN_FILE}: file not found")
@@ -448,7 +446,6 @@ def run(coll: Collection, external_dir: Path) -> None:
         report.new_events.append(n)
 
     dataset.rows.update(added)
-    LAST_REPORT = report
 
 
 def _event_for(coll: Collection, candidates: tuple[str, ...]) -> Any:

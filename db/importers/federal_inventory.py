@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from db.build import Collection, Dataset, org_key, slug
+from db.collection import Collection, Dataset, org_key, slug
 from db.importers import federal_inventory_2024 as y24
 from db.importers._common import add_alias_if_free, clean, fail, read_csv_dicts
 
@@ -47,7 +47,6 @@ COL_STAGE = "Stage of Development"
 COL_PROBLEM = "What problem is the AI intended to solve?"
 COL_OUTPUTS = "Describe the AI system's outputs."
 COL_DATE = "Date when AI use case became operational or the pilot's start date"
-COL_ACQUIRED = "Was the system involved in this use case purchased from a vendor or developed under contract(s) or in-house?"
 COL_VENDOR = "Vendor(s) Name"
 COL_SYSTEM = "System(s) Name"
 MATCH_COLUMNS = (COL_NAME, COL_PROBLEM, COL_OUTPUTS, COL_SYSTEM, COL_VENDOR)
@@ -458,13 +457,11 @@ class Report:
     imported_2024: list[str] = field(default_factory=list)  # 2024 rows imported as their own deployment
 
 
-LAST_REPORT = Report()
 
 
 # -- Building ------------------------------------------------------------------------------------
 def run(coll: Collection, external_dir: Path) -> None:
     """Import the 2025 inventory, then the 2024 inventories: one deployment per use case across years."""
-    global LAST_REPORT
     base = external_dir / SUBDIR
     path, agencies_path = base / RAW_FILE, base / AGENCIES_FILE
     base_2024 = external_dir / y24.SUBDIR
@@ -588,7 +585,6 @@ def run(coll: Collection, external_dir: Path) -> None:
     for ds in coll.datasets:
         if ds.id in importer.added:
             ds.rows.update(importer.added[ds.id])
-    LAST_REPORT = report
 
 
 @dataclass(frozen=True)

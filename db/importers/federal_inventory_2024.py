@@ -49,7 +49,6 @@ KEYWORDS = re.compile(r"\bface|\bfacial|biometric|clearview", re.IGNORECASE)
 
 # OMB consolidated file columns.
 OMB_NAME = "Use Case Name"
-OMB_AGENCY = "Agency"
 OMB_ABBR = "Agency Abbreviation"
 OMB_BUREAU = "Bureau"
 OMB_PURPOSE = "What is the intended purpose and expected benefits of the AI?"

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from db.build import Collection, Dataset, org_key, slug
+from db.collection import Collection, Dataset, org_key, slug
 from db.importers._common import clean, fail, read_csv
 from db.importers.nist_frvt_developers import DEVELOPER_NAMES
 from db.importers.nist_frvt_developers import SOURCE as NAMES_SOURCE
@@ -214,11 +214,9 @@ class Report:
     name_clashes: list[str] = field(default_factory=list)
 
 
-LAST_REPORT = Report()
 
 
 def run(coll: Collection, external_dir: Path) -> None:
-    global LAST_REPORT
     base = external_dir / SUBDIR
     for name in (OVERVIEW_FILE, GENDER_RACE_FILE):
         if not (base / name).exists():
@@ -363,4 +361,3 @@ def run(coll: Collection, external_dir: Path) -> None:
         report.figures += 1
 
     dataset.rows.update(added)
-    LAST_REPORT = report

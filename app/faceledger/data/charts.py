@@ -20,7 +20,6 @@ CHART_NOTE = "Counts as reported; qualifiers shown as words; hover for sources."
 
 # The vocabularies (qualifiers, what was counted, products, statuses) are declared once, in
 # faceledger.data.schema; the names below are the ones this module and the charts use.
-QUALIFIERS = schema.QUALIFIERS
 NUMERIC_QUALIFIERS = schema.NUMERIC_QUALIFIERS
 LOWER_BOUND_QUALIFIERS = schema.LOWER_BOUND_QUALIFIERS
 UPPER_BOUND_QUALIFIERS = schema.UPPER_BOUND_QUALIFIERS

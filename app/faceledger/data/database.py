@@ -11,7 +11,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from faceledger.data import verified
+from faceledger.data import schema, verified
 from faceledger.data.errors import DatabaseProblem, QueryTimeout, interrupt_requested
 from faceledger.data.file_checks import (
     check_database_file,
@@ -28,55 +28,13 @@ from faceledger.data.manifest import (
 BUNDLED_NAME = "faceledger.db"
 QUERY_TIME_LIMIT = 10.0  # seconds; stops a hostile view or trigger from hanging the app
 
-# The tables and columns the app relies on; checked before any other query.
+# The tables and columns the app relies on, as declared (faceledger.data.schema); checked before
+# any other query.
 EXPECTED_SCHEMA: dict[str, set[str]] = {
-    "meta": {"key", "value"},
-    "datasets": {"id", "name", "licence", "attribution", "url", "retrieved"},
-    "sources": {"id", "url", "publisher", "title", "date", "kind", "dataset_id"},
-    "vendors": {"id", "name", "aliases", "hq_country", "origin", "verification", "reported_customers"},
-    "customers": {"id", "name", "aliases", "type", "country", "region", "verification"},
-    "deployments": {"id", "vendor_id", "customer_id", "status", "start", "end", "verification"},
-    "customer_counts": {
-        "id",
-        "vendor_id",
-        "qualifier",
-        "value",
-        "value_text",
-        "as_of",
-        "kind",
-        "counted",
-        "product",
-        "scope",
-    },
-    "studies": {"id", "title", "date", "year", "verification"},
-    "study_vendors": {"study_id", "vendor_id"},
-    "study_figures": {"id", "study_id", "vendor_id", "metric", "value", "unit", "verification"},
-    "events": {"id", "date", "year", "kind", "title", "verification"},
-    "event_vendors": {"event_id", "vendor_id"},
-    "event_customers": {"event_id", "customer_id"},
-    "citations": {"entity", "record_id", "source_id"},
-    "aliases": {"entity", "record_id", "alias"},
-    "vendor_customer_stats": {"vendor_id", "status", "customers", "deployments"},
-    "vendor_customer_facets": {
-        "vendor_id",
-        "status",
-        "customer_type",
-        "customer_country",
-        "customers",
-        "deployments",
-    },
+    **{t.name: set(t.column_names) for t in schema.TABLES},
+    **{name: set(columns) for name, columns in schema.STATISTICS_TABLES.items()},
 }
-FTS_TABLES = (
-    "vendors",
-    "customers",
-    "deployments",
-    "customer_counts",
-    "studies",
-    "study_figures",
-    "events",
-    "sources",
-    "datasets",
-)
+FTS_TABLES = tuple(t.name for t in schema.TABLES if t.search_label)
 
 
 FTS_SQL = (
@@ -129,13 +87,11 @@ class Database:
         self,
         path: Path,
         conn: sqlite3.Connection,
-        verify: bool,
         checks: BackgroundChecks | None = None,
         columns: dict[str, list[str]] | None = None,
     ) -> None:
         self.path = path
         self._conn = conn
-        self._verify = verify
         self._lock = threading.RLock()
         self._closed = False
         self._checks = checks
@@ -190,7 +146,7 @@ class Database:
             conn.close()
             _raise_checksum_first(checks, problem)
             raise
-        return cls(p, conn, verify, checks, columns)
+        return cls(p, conn, checks, columns)
 
     @classmethod
     def open_for_window(cls, path: Path | str | None = None) -> Database | DatabaseProblem:
@@ -321,9 +277,6 @@ class Database:
         if table not in self._columns:
             self._columns[table] = [str(r[1]) for r in self.query(f'PRAGMA table_info("{table}")')]
         return list(self._columns[table])
-
-    def table_counts(self) -> dict[str, int]:
-        return {t: int(self.query(f'SELECT COUNT(*) FROM "{t}"')[0][0]) for t in EXPECTED_SCHEMA}
 
     # -- checking -----------------------------------------------------------------------------
     def check(self) -> CheckReport:

@@ -5,7 +5,7 @@ Everything that depends on the data is read from the database itself: the data v
 meta table, the licences and attributions from its `datasets` table, which rows of each table
 came from which dataset, the tables and their columns, and the full-text indexes (`fts_*`). The
 words are the app's own: a column is described under the header its page shows
-(`entities.ENTITIES`) or the label its detail pane shows (`entities.DETAIL_LABELS`), enumerated
+(`entities.ENTITIES`) or the label its detail pane shows (the column's label declared in `schema.TABLE`), enumerated
 values with their labels from `schema`. Only the plain-words explanations are written here.
 
 The output is deterministic (no clock), so the shipped file equals a fresh one.
@@ -21,7 +21,7 @@ from typing import Any
 
 from faceledger.data import schema
 from faceledger.data.database import Database
-from faceledger.data.entities import ALL_SPECS, DETAIL_LABELS, ENTITIES, KNOWN_FROM, SECTORS
+from faceledger.data.entities import ALL_SPECS, ENTITIES, KNOWN_FROM, SECTORS
 
 METADATA_SUFFIX = ".datasette.json"
 CURATED = "FaceLedger's curated research"
@@ -230,7 +230,10 @@ def app_label(table: str, column: str) -> str:
         return spec.field(column).header
     if column in _NOT_SHOWN:
         return ""
-    return DETAIL_LABELS.get(column, "")
+    declared = schema.TABLE.get(table)
+    if declared is None or column not in declared.column_names:
+        return ""
+    return declared.column(column).label
 
 
 # Columns the app keeps to itself (identifiers, sort keys, link tables): no label.

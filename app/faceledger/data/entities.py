@@ -6,6 +6,7 @@
 from typing import NamedTuple
 
 from faceledger.data import records as r
+from faceledger.data.schema import CUSTOMER_TYPES
 
 
 class Field(NamedTuple):
@@ -71,7 +72,6 @@ class EntitySpec(NamedTuple):
     default_sort: str
     default_ascending: bool = True
     year_column: str = ""
-    extra_columns: tuple[str, ...] = ()
     # Filters on columns the table does not show (e.g. a deployment's vendor id), listed first.
     more_facets: tuple[Facet, ...] = ()
 
@@ -120,29 +120,9 @@ KNOWN_FROM = (KNOWN_CUSTOMERS, KNOWN_EVENTS, KNOWN_STUDIES, KNOWN_BENCHMARK, KNO
 # Customer types grouped by sector (customers.sector): "Police and government" is the Customers
 # page's one-click choice; companies, schools and others stay listed.
 POLICE_AND_GOVERNMENT = "Police and government"
-SECTOR_OF_TYPE: dict[str, str] = {
-    **dict.fromkeys(
-        (
-            "local police",
-            "sheriff",
-            "state police",
-            "regional police force",
-            "national police",
-            "federal agency",
-            "national government",
-            "supranational agency",
-            "prosecutor",
-            "corrections",
-            "military",
-            "local government",
-            "state government",
-        ),
-        POLICE_AND_GOVERNMENT,
-    ),
-    "private company": "Companies",
-    "education": "Education",
-    "other": "Other",
-}
+# Every declared customer type is police or government except these.
+_OTHER_SECTORS = {"private company": "Companies", "education": "Education", "other": "Other"}
+SECTOR_OF_TYPE: dict[str, str] = {t: _OTHER_SECTORS.get(t, POLICE_AND_GOVERNMENT) for t in CUSTOMER_TYPES}
 SECTORS = (POLICE_AND_GOVERNMENT, "Companies", "Education", "Other")
 
 # The values a facet can take, where the build fixes them (for default filters and tests).
@@ -151,68 +131,6 @@ FACET_VALUES: dict[tuple[str, str], tuple[str, ...]] = {
     ("customers", "sector"): SECTORS,
 }
 
-
-# The words the detail pane shows beside each field of a record (a page's columns use their
-# `Field.header`); also the labels of the Datasette metadata (`datasette_metadata.py`).
-DETAIL_LABELS: dict[str, str] = {
-    "name": "Name",
-    "customer_type": "Customer type",
-    "customer_country": "Customer country",
-    "legal_name": "Legal name",
-    "hq_country": "Country",
-    "hq_city": "Headquarters",
-    "founded": "Founded",
-    "products": "Products",
-    "website": "Website",
-    "summary": "Summary",
-    "origin": "Origin",
-    "known_from": "Known from",
-    "sector": "Sector",
-    "aliases": "Also known as",
-    "type": "Type",
-    "country": "Country",
-    "region": "Region",
-    "vendor_name": "Vendor",
-    "customer_name": "Customer",
-    "product": "Product",
-    "status": "Status",
-    "start": "Start",
-    "end": "End",
-    "subject": "What was counted",
-    "counted": "Kind of thing counted",
-    "scope": "Scope",
-    "reported_customers": "Reported customers",
-    "qualifier": "Qualifier",
-    "value": "Number",
-    "value_text": "Count",
-    "as_of": "As of",
-    "reported_by": "Reported by",
-    "kind": "Kind",
-    "title": "Title",
-    "authors": "Authors",
-    "org": "Organisation",
-    "venue": "Published in",
-    "date": "Date",
-    "url": "Address",
-    "method": "Method",
-    "jurisdiction": "Jurisdiction",
-    "vendor_names": "Vendors",
-    "customer_names": "Customers",
-    "amount": "Amount",
-    "currency": "Currency",
-    "person": "Person",
-    "place": "Place",
-    "publisher": "Publisher",
-    "licence": "Licence",
-    "licence_url": "Licence text",
-    "attribution": "Attribution",
-    "retrieved": "Retrieved",
-    "upstream": "Copied from",
-    "rows_imported": "Rows imported",
-    "rows_detail": "Rows per table",
-    "note": "Note",
-    "link": "Dataset entry",
-}
 
 V = Field("verification", "Verification", "status", 100, facet=True)
 

@@ -57,7 +57,3 @@ def interrupt_requested() -> int:
     """The signal that interrupted the program, or 0."""
     return _interrupted[-1] if _interrupted else 0
 
-
-def clear_interrupt() -> None:
-    """Forget an interruption (tests, or a program that carries on after handling one)."""
-    _interrupted.clear()

@@ -12,67 +12,43 @@ import difflib
 import sqlite3
 from typing import Any, NamedTuple, Protocol
 
+from faceledger.data.schema import TABLE
 from faceledger.data.search import Terms, highlight_spans, level_patterns, match_level, snippet
 from faceledger.data.text import fold, spaced
 
-# The searched columns of each record type with the words a reader knows them by, in the order
-# a reason is preferred when two columns match as well; then the organisations a record links
-# to, whose aliases are searched too: (their table, this table's column or link table, header).
+# The searched columns of each record type (declared in faceledger.data.schema) with the words a
+# reader knows them by (the detail pane's, but for a record's own name), in the order a reason is
+# preferred when two columns match as well: those named here first, then the table's other
+# searched columns in declared order; then the organisations a record links to, whose aliases are
+# searched too: (their table, this table's column or link table, header).
+_PREFERRED: dict[str, tuple[str, ...]] = {
+    "vendors": ("name", "aliases", "legal_name", "products", "hq_country", "summary"),
+    "customers": ("name", "aliases", "type", "country", "region", "summary"),
+    "deployments": ("vendor_name", "customer_name", "product", "status", "summary"),
+    "customer_counts": ("vendor_name", "subject", "value_text", "region", "reported_by"),
+    "studies": ("title", "authors", "org", "venue", "method"),
+    "events": ("title", "vendor_names", "customer_names", "summary", "kind", "jurisdiction", "person", "place"),
+    "sources": ("title", "publisher", "url"),
+    "datasets": ("name", "publisher", "licence", "attribution"),
+}
+_HEADERS = {
+    ("vendors", "name"): "Vendor",
+    ("customers", "name"): "Customer",
+    ("studies", "title"): "Study",
+    ("studies", "org"): "By",
+    ("events", "title"): "Event",
+    ("datasets", "name"): "Dataset",
+}
+
+
+def _reason_columns(table: str, preferred: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
+    declared = TABLE[table]
+    names = (*preferred, *(c for c in declared.search_columns if c not in preferred))
+    return tuple((c, _HEADERS.get((table, c)) or declared.column(c).label or c) for c in names)
+
+
 REASON_COLUMNS: dict[str, tuple[tuple[str, str], ...]] = {
-    "vendors": (
-        ("name", "Vendor"),
-        ("aliases", "Also known as"),
-        ("legal_name", "Legal name"),
-        ("products", "Products"),
-        ("hq_country", "Country"),
-        ("summary", "Summary"),
-    ),
-    "customers": (
-        ("name", "Customer"),
-        ("aliases", "Also known as"),
-        ("type", "Type"),
-        ("country", "Country"),
-        ("region", "Region"),
-        ("summary", "Summary"),
-    ),
-    "deployments": (
-        ("vendor_name", "Vendor"),
-        ("customer_name", "Customer"),
-        ("product", "Product"),
-        ("status", "Status"),
-        ("summary", "Summary"),
-    ),
-    "customer_counts": (
-        ("vendor_name", "Vendor"),
-        ("subject", "What was counted"),
-        ("value_text", "Count"),
-        ("region", "Region"),
-        ("reported_by", "Reported by"),
-    ),
-    "studies": (
-        ("title", "Study"),
-        ("authors", "Authors"),
-        ("org", "By"),
-        ("venue", "Published in"),
-        ("method", "Method"),
-    ),
-    "events": (
-        ("title", "Event"),
-        ("vendor_names", "Vendors"),
-        ("customer_names", "Customers"),
-        ("summary", "Summary"),
-        ("kind", "Kind"),
-        ("jurisdiction", "Jurisdiction"),
-        ("person", "Person"),
-        ("place", "Place"),
-    ),
-    "sources": (("title", "Title"), ("publisher", "Publisher"), ("url", "Address")),
-    "datasets": (
-        ("name", "Dataset"),
-        ("publisher", "Publisher"),
-        ("licence", "Licence"),
-        ("attribution", "Attribution"),
-    ),
+    table: _reason_columns(table, preferred) for table, preferred in _PREFERRED.items()
 }
 LINKED_ALIASES: dict[str, tuple[tuple[str, str, str], ...]] = {
     "deployments": (

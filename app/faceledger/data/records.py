@@ -1,18 +1,24 @@
-"""Immutable records returned by the repositories, one class per entity.
+"""Immutable records returned by the repositories, one class per entity, made from the declaration
+of tables (`faceledger.data.schema`): a record has a field for every column of its table.
 
 Named tuples rather than dataclasses: a frozen dataclass is compiled from generated source when its
 module is imported (about a millisecond each), which the app's start pays for every record type.
 Every fact record starts with the same six fields: id, verification, verification_note, note,
-dataset_id, link.
+dataset_id, link; the other fields follow in the table's column order.
 """
 
-# No `from __future__ import annotations`: typing.NamedTuple would compile each field's string
-# annotation at import, about twice the cost of evaluating them (measured at start-up).
+from __future__ import annotations
 
+import collections
 import functools
 import operator
 from collections.abc import Callable, Sequence
-from typing import Any, NamedTuple, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
+
+from faceledger.data.schema import FACT_COLUMNS, TABLE, Table
+
+if TYPE_CHECKING:
+    from typing import Self
 
 T = TypeVar("T")
 
@@ -48,170 +54,57 @@ def _maker(cls: Any, columns: tuple[str, ...]) -> Callable[[tuple[Any, ...]], An
     return by_name
 
 
-class Vendor(NamedTuple):
-    id: str
-    verification: str = ""
-    verification_note: str = ""
-    note: str = ""
-    dataset_id: str | None = None
-    link: str = ""
-    name: str = ""
-    aliases: str = ""
-    legal_name: str = ""
-    hq_country: str = ""
-    hq_city: str = ""
-    founded: str | None = None
-    products: str = ""
-    website: str = ""
-    summary: str = ""
-    origin: str = ""
-    customer_count: int = 0
-    event_count: int = 0
-    known_from: str = ""
-    reported_customers: str = ""
-    reported_customers_sort: int | None = None
+def record_class(table: Table) -> type:
+    """A named tuple class for the rows of `table`: the id, then the columns every fact record
+    shares, then the table's own columns; every field but the id has the column's default."""
+    shared = [c.name for c in FACT_COLUMNS] if "verification" in table.column_names else []
+    own = [c for c in table.columns if c.name != "id" and c.name not in shared]
+    fields = ["id", *(n for n in shared if n in table.column_names), *(c.name for c in own)]
+    defaults = [table.column(n).default for n in fields[1:]]
+    cls = collections.namedtuple(table.record, fields, defaults=defaults)  # type: ignore[misc]
+    cls.__module__ = __name__
+    cls.__doc__ = f"A row of {table.name}."
+    return cls
 
 
-class Customer(NamedTuple):
-    id: str
-    verification: str = ""
-    verification_note: str = ""
-    note: str = ""
-    dataset_id: str | None = None
-    link: str = ""
-    name: str = ""
-    aliases: str = ""
-    type: str = ""
-    country: str = ""
-    region: str = ""
-    parent_id: str | None = None
-    summary: str = ""
-    origin: str = ""
-    vendor_count: int = 0
-    event_count: int = 0
-    sector: str = ""
+if TYPE_CHECKING:
 
+    class Record(tuple[Any, ...]):
+        """What type checkers know of a record: its id, its fields by name (any type)."""
 
-class Deployment(NamedTuple):
-    id: str
-    verification: str = ""
-    verification_note: str = ""
-    note: str = ""
-    dataset_id: str | None = None
-    link: str = ""
-    vendor_id: str = ""
-    customer_id: str = ""
-    vendor_name: str = ""
-    customer_name: str = ""
-    customer_type: str = ""
-    customer_country: str = ""
-    product: str = ""
-    status: str = ""
-    start: str | None = None
-    end: str | None = None
-    summary: str = ""
+        _fields: ClassVar[tuple[str, ...]]
+        id: str
 
+        def __new__(cls, *args: Any, **kwargs: Any) -> Self: ...
+        def __getattr__(self, name: str) -> Any: ...
+        def _replace(self, **kwargs: Any) -> Self: ...
+        def _asdict(self) -> dict[str, Any]: ...
 
-class CustomerCount(NamedTuple):
-    id: str
-    verification: str = ""
-    verification_note: str = ""
-    note: str = ""
-    dataset_id: str | None = None
-    link: str = ""
-    vendor_id: str | None = None
-    vendor_name: str = ""
-    subject: str = ""
-    qualifier: str = ""
-    value: int | None = None
-    value_text: str = ""
-    region: str = ""
-    as_of: str | None = None
-    reported_by: str = ""
-    kind: str = ""
-    counted: str = ""
-    product: str = ""
-    scope: str = ""
+    class Vendor(Record): ...
 
+    class Customer(Record): ...
 
-class Study(NamedTuple):
-    id: str
-    verification: str = ""
-    verification_note: str = ""
-    note: str = ""
-    dataset_id: str | None = None
-    link: str = ""
-    title: str = ""
-    authors: str = ""
-    org: str = ""
-    venue: str = ""
-    date: str = ""
-    year: int | None = None
-    url: str = ""
-    method: str = ""
+    class Deployment(Record): ...
 
+    class CustomerCount(Record): ...
 
-class StudyFigure(NamedTuple):
-    id: str
-    verification: str = ""
-    verification_note: str = ""
-    note: str = ""
-    dataset_id: str | None = None
-    link: str = ""
-    study_id: str = ""
-    vendor_id: str | None = None
-    vendor_label: str = ""
-    subgroup: str = ""
-    metric: str = ""
-    value: float | None = None
-    value_text: str = ""
-    unit: str = ""
-    location: str = ""
+    class Study(Record): ...
 
+    class StudyFigure(Record): ...
 
-class Event(NamedTuple):
-    id: str
-    verification: str = ""
-    verification_note: str = ""
-    note: str = ""
-    dataset_id: str | None = None
-    link: str = ""
-    date: str = ""
-    year: int | None = None
-    kind: str = ""
-    title: str = ""
-    summary: str = ""
-    jurisdiction: str = ""
-    country: str = ""
-    vendor_names: str = ""
-    customer_names: str = ""
-    amount: float | None = None
-    currency: str = ""
-    person: str = ""
-    place: str = ""
+    class Event(Record): ...
 
+    class Source(Record): ...
 
-class Source(NamedTuple):
-    id: str
-    url: str = ""
-    publisher: str = ""
-    title: str = ""
-    date: str | None = None
-    kind: str = ""
-    dataset_id: str | None = None
-    note: str = ""
+    class Dataset(Record): ...
 
-
-class Dataset(NamedTuple):
-    id: str
-    name: str = ""
-    publisher: str = ""
-    licence: str = ""
-    licence_url: str = ""
-    attribution: str = ""
-    url: str = ""
-    retrieved: str = ""
-    upstream: str = ""
-    rows_imported: int | None = None
-    rows_detail: str = ""
-    note: str = ""
+else:
+    Vendor = record_class(TABLE["vendors"])
+    Customer = record_class(TABLE["customers"])
+    Deployment = record_class(TABLE["deployments"])
+    CustomerCount = record_class(TABLE["customer_counts"])
+    Study = record_class(TABLE["studies"])
+    StudyFigure = record_class(TABLE["study_figures"])
+    Event = record_class(TABLE["events"])
+    Source = record_class(TABLE["sources"])
+    Dataset = record_class(TABLE["datasets"])

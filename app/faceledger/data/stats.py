@@ -5,16 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from faceledger.data.database import Database
-
-FACT_TABLES = (
-    "vendors",
-    "customers",
-    "deployments",
-    "customer_counts",
-    "studies",
-    "study_figures",
-    "events",
-)
+from faceledger.data.schema import FACT_TABLES
 
 
 @dataclass(frozen=True)

@@ -14,30 +14,15 @@ from PySide6.QtCore import QUrl, Signal
 from PySide6.QtWidgets import QTextBrowser, QWidget
 
 from faceledger.data.citation import citation_text
-from faceledger.data.entities import ALL_SPECS, DETAIL_LABELS, ENTITIES, dataset_label
+from faceledger.data.entities import ALL_SPECS, ENTITIES, dataset_label
 from faceledger.data.records import record_fields
 from faceledger.data.repositories import RELATED_LIMIT, Citation, Link, Repositories
-from faceledger.data.schema import COUNTED
+from faceledger.data.schema import COUNTED, TABLE
 from faceledger.ui.link_focus import LinkFocus
 
 INTERNAL_SCHEME = "faceledger"
 BRIEF_SCHEME = "faceledger-brief"
 
-HIDDEN = {
-    "id",
-    "verification",
-    "verification_note",
-    "dataset_id",
-    "parent_id",
-    "year",
-    "vendor_id",
-    "customer_id",
-    "study_id",
-    "customer_count",
-    "vendor_count",
-    "event_count",
-    "reported_customers_sort",
-}
 URL_FIELDS = {"url", "website", "licence_url", "link"}
 
 BADGE = {
@@ -131,15 +116,15 @@ class DetailPane(QTextBrowser):
                 + "</td></tr></table>"
             )
         out.append("<table cellspacing='0' cellpadding='3' style='margin-top:8px'>")
+        columns = TABLE[entity]
         for name in record_fields(rec):
-            if name in HIDDEN:
+            label = columns.column(name).label  # the declared words; columns without them stay out
+            if not label:
                 continue
             value = getattr(rec, name)
             if name == "end" and entity == "deployments" and not value and rec.status == "ended":
                 value = "not known"  # the build accepts an ended deployment without end only so
             if value in (None, ""):
-                continue
-            if name == "value" and entity == "customer_counts":
                 continue
             if name in URL_FIELDS:
                 shown = f"<a href='{e(value)}'>{e(value)}</a>"
@@ -152,7 +137,7 @@ class DetailPane(QTextBrowser):
             else:
                 shown = e(value).replace("\n", "<br>")
             out.append(
-                f"<tr><td valign='top' style='color:#555; padding-right:10px'>{e(DETAIL_LABELS.get(name, name))}</td>"
+                f"<tr><td valign='top' style='color:#555; padding-right:10px'>{e(label)}</td>"
                 f"<td valign='top'>{shown}</td></tr>"
             )
         out.append("</table>")
