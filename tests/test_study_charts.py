@@ -15,6 +15,7 @@ import pytest
 from faceledger.cli import main
 from faceledger.data import charts, study_charts
 from faceledger.data.database import Database
+from faceledger.data.text import number_text
 
 FRVT = "nist-frvt-11-2020"
 FMR = "FMR, impostor pairs by sex and race"
@@ -107,10 +108,10 @@ def test_unit_in_words_and_legend_from_the_study(db: Database) -> None:
 
 
 def test_numbers_get_thousands_separators() -> None:
-    assert study_charts.number_text(18270000.0, "18270000") == "18,270,000"
-    assert study_charts.number_text(0.0107, "0.0107") == "0.0107"
-    assert study_charts.number_text(1270.0, "1270") == "1,270"
-    assert study_charts.number_text(0.0, "11.8–19.2") == "11.8–19.2"
+    assert number_text(18270000.0, "18270000") == "18,270,000"
+    assert number_text(0.0107, "0.0107") == "0.0107"
+    assert number_text(1270.0, "1270") == "1,270"
+    assert number_text(0.0, "11.8–19.2") == "11.8–19.2"
 
 
 def _ticks(chart) -> list[str]:  # type: ignore[no-untyped-def]

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from faceledger.data.charts import StudyChoice, StudyFigureBar, study_figures
 from faceledger.data.database import Database
+from faceledger.data.text import number_text
 
 # How the groups (algorithms or vendors) are ranked.
 RANK_RATIO = "ratio"  # highest subgroup value divided by the lowest (demographic differential)
@@ -77,17 +78,6 @@ def short_subgroup(subgroup: str) -> str:
     """The code of a subgroup when its label carries one, else the label."""
     code, words = split_code(subgroup)
     return code or words
-
-
-def number_text(value: float, value_text: str = "") -> str:
-    """A figure as the study gives it, with thousands separators: "18270000" -> "18,270,000"."""
-    text = value_text.strip()
-    if text and not re.fullmatch(r"-?\d+(\.\d+)?", text):
-        return text  # words or a range, e.g. "11.8–19.2": kept as written
-    if text:
-        whole, _, frac = text.partition(".")
-        return f"{int(whole):,}" + (f".{frac}" if frac else "")
-    return f"{value:,.4g}" if abs(value) < 1000 else f"{value:,.0f}"
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from functools import partial
 from typing import Any
 
-from PySide6.QtCore import QRectF, Qt
+from PySide6.QtCore import QRectF
 from PySide6.QtGui import QBrush, QColor, QFont, QFontMetrics
 from PySide6.QtWidgets import QWidget
 
@@ -20,10 +20,10 @@ from faceledger.data.study_charts import (
     RankedRow,
     RankedStudy,
     SummaryLine,
-    number_text,
     short_subgroup,
     split_code,
 )
+from faceledger.data.text import number_text
 from faceledger.ui.charts.bars import Bar, BarsItem
 from faceledger.ui.charts.style import (
     BAR,
@@ -34,6 +34,7 @@ from faceledger.ui.charts.style import (
     esc,
     make_pen,
     sources_html,
+    wrap_label,
 )
 from faceledger.ui.charts.view import RowChart
 
@@ -233,21 +234,6 @@ def _bar(
         label_offset=(5.0, 0.0),
         hatch=UNVERIFIED_HATCH if unverified else None,
     )
-
-
-def wrap_label(metrics: QFontMetrics, text: str, width: int, lines: int = 2) -> str:
-    """A row label on at most `lines` lines, broken at spaces only (a word is never split); what
-    does not fit is elided at the end."""
-    words = text.split()
-    out: list[str] = []
-    while words and len(out) < lines:
-        line = words.pop(0)
-        while words and metrics.horizontalAdvance(f"{line} {words[0]}") <= width:
-            line += " " + words.pop(0)
-        out.append(line)
-    if words:
-        out[-1] = metrics.elidedText(out[-1] + " " + " ".join(words), Qt.TextElideMode.ElideRight, width)
-    return "\n".join(out)
 
 
 def _wrap(text: str) -> list[str]:

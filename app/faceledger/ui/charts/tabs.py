@@ -23,6 +23,7 @@ from faceledger.data.charts import (
     YearKindCount,
 )
 from faceledger.data.database import Database
+from faceledger.data.text import plural
 from faceledger.ui.charts.counts_chart import CountsChart
 from faceledger.ui.charts.deployments_chart import DeploymentsChart
 from faceledger.ui.charts.study_chart import StudyChart
@@ -317,7 +318,7 @@ class StudyTab(QWidget):
         self.measure.clear()
         for metric, unit, n in study_data.charted_measures(choice) if choice else ():
             unit_text = f" ({unit})" if unit else ""
-            self.measure.addItem(f"{metric}{unit_text} — {n:,} figures", (metric, unit))
+            self.measure.addItem(f"{metric}{unit_text} — {plural(n, 'figure')}", (metric, unit))
         if choice is not None:
             self.measure.addItem("All its figures, in words", self.SUMMARY)
         self.measure.blockSignals(False)
