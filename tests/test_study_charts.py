@@ -133,6 +133,10 @@ def test_frvt_chart_widget(qtbot, db: Database) -> None:  # type: ignore[no-unty
     assert lengths == sorted(lengths, reverse=True)
     x_lo, x_hi = chart.plot.getViewBox().state["targetRange"][0]
     assert x_lo == 0 and max(lengths) < x_hi <= 1.3 * max(lengths)  # the axis fits the bars shown
+    tip = html.unescape(re.sub("<[^>]+>", "", bars[0].tooltip))
+    for code in SAME_GROUP:  # each figure behind the ratio, with its own place in the study
+        assert f"column '{code}'" in tip
+    assert "worked out by FaceLedger" in tip
     ticks = _ticks(chart)
     assert ticks[0].startswith("1. intsysmsu-001 · Lomonosov Moscow State University")
     assert any(t.endswith("Megvii ★") for t in ticks)

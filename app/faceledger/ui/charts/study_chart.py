@@ -146,7 +146,7 @@ class StudyChart(RowChart):
         self._text(self.title, f"{esc(ranked.study_title)}<br><small>{esc(how)}</small>")
         self._text(self.footer, "<br>".join(esc(line) for line in self.footer_lines()))
         self.show_details(
-            f"{ranked.study_title}: hover over a bar, or use the arrow keys, for its figures and sources."
+            f"Hover over a bar, or use the arrow keys, for its figures and sources. Shown: {ranked.study_title}"
         )
 
     def set_summary(self, study_title: str, lines: Sequence[SummaryLine]) -> None:
@@ -161,7 +161,7 @@ class StudyChart(RowChart):
         self._text(self.title, f"{esc(study_title)}<br><small>What the study reports, in words</small>")
         self._text(self.footer, "<br>".join(esc(line) for line in self.summary_lines()))
         self.show_details(
-            f"{study_title}: single figures, not a comparison, so they are listed rather than drawn."
+            f"Single figures, not a comparison: listed in words rather than drawn. Shown: {study_title}"
         )
 
     # -- text ---------------------------------------------------------------------------------
@@ -288,12 +288,17 @@ def _row_tooltip(row: RankedRow, r: RankedStudy) -> str:
         return _figure_tooltip(row, row.figures[0], r.metric)
     figures = "".join(
         f"<br>• {esc(short_subgroup(f.subgroup))}: {esc(number_text(f.value, f.value_text))}"
+        f" <small>({esc(f.location or 'place in the study not recorded')})</small>"
         for f in row.figures
     )
-    first = row.figures[0]
+    status = sorted({VERIFICATION_WORDS.get(f.verification, f.verification) for f in row.figures})
+    notes = sorted({f.verification_note for f in row.figures if f.verification_note})
+    note = "".join(f"<br><i>{esc(n)}</i>" for n in notes)
+    sources = sorted({s for f in row.figures for s in f.sources}, key=lambda s: s.source_id)
     return (
         f"<qt><b>{esc(row.label)}: {esc(row.value_text)}</b> ({esc(row.detail)})"
         f"<br><b>Place:</b> {esc(_ordinal(row.position))} of {r.ranked:,}"
         f"<br><b>Measure:</b> {esc(r.metric)}; the ratio is worked out by FaceLedger from these figures:"
-        f"{figures}{_figure_lines(first)}</qt>"
+        f"{figures}<br><b>Verification:</b> {esc(', '.join(status))}{note}"
+        f"{sources_html(sources)}</qt>"
     )

@@ -255,7 +255,7 @@ class StudyTab(QWidget):
         self.rank_by = QComboBox(self)
         self.rank_by.setObjectName("chartStudyRankBy")
         self.rank_by.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
-        self.rank_by.setMinimumContentsLength(24)
+        self.rank_by.setMinimumContentsLength(30)
         self.rank_by.setToolTip("What the rows are ranked by")
         self.order = QComboBox(self)
         self.order.setObjectName("chartStudyOrder")
