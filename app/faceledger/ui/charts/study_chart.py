@@ -183,7 +183,7 @@ class StudyChart(RowChart):
         if r.profiled:
             lines.extend(
                 _wrap(
-                    f"{PROFILED_MARK} Where the vendors FaceLedger profiles stand (first algorithm of each): {_standing(r)}."
+                    f"{PROFILED_MARK} Where the vendors FaceLedger profiles stand (each at its first place): {_standing(r)}."
                 )
             )
         else:

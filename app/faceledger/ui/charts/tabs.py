@@ -6,6 +6,7 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
+    QHBoxLayout,
     QLabel,
     QPushButton,
     QStackedWidget,
@@ -269,11 +270,15 @@ class StudyTab(QWidget):
         controls = QWidget(self)
         bar = FlowLayout(controls)  # one row when it fits, more on a narrow window
         for text, box in (("&Study", self.study), ("&Measure", self.measure), ("&Rank by", self.rank_by)):
-            label = QLabel(text, controls)
+            pair = QWidget(controls)  # a label wraps to the next line together with its box
+            row = QHBoxLayout(pair)
+            row.setContentsMargins(0, 0, 0, 0)
+            label = QLabel(text, pair)
             label.setBuddy(box)
-            box.setParent(controls)
-            bar.addWidget(label)
-            bar.addWidget(box)
+            box.setParent(pair)
+            row.addWidget(label)
+            row.addWidget(box)
+            bar.addWidget(pair)
         for box in (self.order, self.limit):
             box.setParent(controls)
             bar.addWidget(box)
