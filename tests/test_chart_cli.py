@@ -99,9 +99,9 @@ def test_other_charts_json_equals_the_page(window: MainWindow, db: Database) -> 
     doc = json.loads(_run("events", "--format", "json"))
     assert sorted((r["year"], r["kind"], r["events"]) for r in doc["bars"]) == drawn
     study = page.tab("study")
-    figures = [b.key.figure_id for b in study.chart_view.bars.bars]
+    groups = list(dict.fromkeys(b.key.row.group for b in study.chart_view.bars.bars))
     doc = json.loads(_run("studies", "--format", "json"))
-    assert [r["figure_id"] for r in doc["bars"]] == figures and doc["study"] == data.DEFAULT_STUDY
+    assert [r["group"] for r in doc["bars"]] == groups and doc["study"] == data.DEFAULT_STUDY
 
 
 def test_output_file_and_errors(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

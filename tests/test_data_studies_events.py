@@ -40,7 +40,7 @@ def test_gender_shades_ibm_df_verified(db):
     r = one(
         db,
         "SELECT * FROM study_figures WHERE study_id = 'gender-shades-2018' "
-        "AND vendor_id = 'ibm' AND subgroup = 'DF'",
+        "AND vendor_id = 'ibm' AND subgroup = 'darker-skinned females (DF)'",
     )
     assert r["value"] == pytest.approx(34.7)
     assert r["unit"] == "%"
@@ -51,7 +51,7 @@ def test_gender_shades_microsoft_df_secondary(db):
     r = one(
         db,
         "SELECT * FROM study_figures WHERE study_id = 'gender-shades-2018' "
-        "AND vendor_id = 'microsoft' AND subgroup = 'DF'",
+        "AND vendor_id = 'microsoft' AND subgroup = 'darker-skinned females (DF)'",
     )
     assert r["value"] == pytest.approx(20.8)
     assert r["verification"] == "partial"

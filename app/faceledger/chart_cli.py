@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
 from faceledger.cli_errors import CliError
-from faceledger.data import charts, schema
+from faceledger.data import charts, schema, study_charts
 from faceledger.data.database import Database
 
 if TYPE_CHECKING:
@@ -39,7 +39,8 @@ EPILOG = (
     "counts: each vendor's reported count of one kind of thing (--counted, default "
     f"'{schema.DEFAULT_COUNTED}') for its face recognition, as of a year (--as-of; default the "
     "latest); kinds: " + ", ".join(charts.CHART_MEASURES) + ". deployments: documented customers per "
-    "vendor and status. studies: one study's figures (--study ID, its first measure). events: events "
+    "vendor and status. studies: one study's first measure with two figures or more, ranked (--study ID; "
+    "--order worst|best, --limit N rows, 0 for all; a study with single figures: those in words). events: events "
     "per year and kind. -o FILE.png or FILE.svg draws the chart (--size WxH, default 1200x800)."
 )
 
@@ -74,6 +75,19 @@ def add_chart_parser(sub: Any, add_db: Callable[[argparse.ArgumentParser], None]
         "--as-of", type=int, default=None, metavar="YEAR", help="counts: as reported in or before YEAR"
     )
     p.add_argument("--study", default=None, metavar="ID", help="studies: the study's id")
+    p.add_argument(
+        "--order",
+        choices=(study_charts.WORST_FIRST, study_charts.BEST_FIRST),
+        default=None,
+        help="studies: worst (largest) or best (smallest) first (default: worst)",
+    )
+    p.add_argument(
+        "--limit",
+        type=int,
+        default=None,
+        metavar="N",
+        help=f"studies: the first N rows (default {study_charts.DEFAULT_LIMIT}; 0: all)",
+    )
     p.add_argument("--format", choices=("table", "csv", "json"), default="table")
     p.add_argument(
         "-o", "--output", default=None, metavar="FILE", help="write here (.png or .svg: the chart)"
@@ -92,8 +106,12 @@ def run_chart(args: argparse.Namespace, out: TextIO) -> int:
         )
     if args.chart != "counts" and (args.as_of is not None or args.counted != schema.DEFAULT_COUNTED):
         raise CliError("--counted and --as-of apply to the counts chart only")
-    if args.chart != "studies" and args.study is not None:
-        raise CliError("--study applies to the studies chart only")
+    if args.chart != "studies" and (args.study, args.order, args.limit) != (None, None, None):
+        raise CliError("--study, --order and --limit apply to the studies chart only")
+    if args.limit is not None and args.limit < 0:
+        raise CliError(f"--limit: give a number of rows, 0 for all, not {args.limit}")
+    order = args.order or study_charts.WORST_FIRST
+    limit = study_charts.DEFAULT_LIMIT if args.limit is None else (args.limit or None)
     image = _image_format(args.output)
     if args.size is not None and image is None:
         raise CliError("--size applies to a PNG or SVG file (-o chart.png)")
@@ -101,10 +119,12 @@ def run_chart(args: argparse.Namespace, out: TextIO) -> int:
     db = Database.open(getattr(args, "db", None))
     try:
         if image is not None:
-            path = render_chart(db, args.chart, Path(args.output), size, args.counted, args.as_of, args.study)
+            path = render_chart(
+                db, args.chart, Path(args.output), size, args.counted, args.as_of, args.study, order, limit
+            )
             print(f"wrote {path}", file=out)
             return 0
-        table = chart_table(db, args.chart, args.counted, args.as_of, args.study)
+        table = chart_table(db, args.chart, args.counted, args.as_of, args.study, order, limit)
         text = format_table(table, args.format)
         if args.output is None or args.output == "-":
             out.write(text)
@@ -159,6 +179,8 @@ def chart_table(
     counted: str = schema.DEFAULT_COUNTED,
     as_of_year: int | None = None,
     study_id: str | None = None,
+    order: str = study_charts.WORST_FIRST,
+    limit: int | None = study_charts.DEFAULT_LIMIT,
 ) -> ChartTable:
     """A chart's bars as rows, from the query the Charts page draws them from."""
     if chart == "counts":
@@ -206,26 +228,56 @@ def chart_table(
         return ChartTable("deployments", title, _columns(rows, _DEPLOYMENT_COLUMNS), rows, extra)
     if chart == "studies":
         choice = default_study(db, study_id)
-        measure = choice.measures[0]
-        figures = charts.study_figures(db, choice.study_id, measure.metric, measure.unit)
+        measures = study_charts.charted_measures(choice)
+        if not measures:  # single figures: said in words, as the Charts page does
+            rows = tuple(
+                {
+                    "metric": s.metric,
+                    "subgroup": s.subgroup,
+                    "value_text": s.value_text,
+                    "unit": s.unit,
+                    "verification": s.verification,
+                }
+                for s in study_charts.study_summary(db, choice.study_id)
+            )
+            extra = {"study": choice.study_id, "summary": True}
+            return ChartTable(
+                "studies-summary", f"{choice.title}: its figures", _SUMMARY_COLUMNS, rows, extra
+            )
+        metric, unit, _n = measures[0]
+        ranked = study_charts.ranked_study(db, choice, metric, unit, None, order, limit)
         rows = tuple(
             {
-                "group": f.group,
-                "subgroup": f.subgroup,
-                "value": f.value,
-                "value_text": f.value_text,
-                "unit": f.unit,
-                "where": f.location,
-                "verification": f.verification,
-                "figure_id": f.figure_id,
-                "sources": _sources_text(f.sources),
+                "place": r.position,
+                "group": r.group,
+                "company": r.company,
+                "profiled": r.profiled,
+                "value": r.value,
+                "value_text": r.value_text,
+                "how": r.detail,
+                "figure_ids": "; ".join(f.figure_id for f in r.figures),
+                "verification": ", ".join(sorted({f.verification for f in r.figures})),
+                "sources": _sources_text(
+                    sorted({s for f in r.figures for s in f.sources}, key=lambda s: s.source_id)
+                ),
             }
-            for f in figures
+            for r in ranked.rows
         )
-        extra = {"study": choice.study_id, "metric": measure.metric, "unit": measure.unit}
-        return ChartTable(
-            "studies", f"{choice.title}: {measure.metric}", _columns(rows, _STUDY_COLUMNS), rows, extra
-        )
+        extra = {
+            "study": choice.study_id,
+            "metric": metric,
+            "unit": unit,
+            "ranked_by": ranked.rank_label,
+            "order": order,
+            "axis": ranked.value_words,
+            "ranked": ranked.ranked,
+            "legend": {code: words for code, words in ranked.legend},
+            "profiled": [
+                {"place": r.position, "group": r.group, "company": r.company} for r in ranked.profiled
+            ],
+        }
+        title = f"{choice.title}: {metric}, ranked by {ranked.rank_label} ({order} first)"
+        return ChartTable("studies", title, _columns(rows, _STUDY_COLUMNS), rows, extra)
     if chart == "events":
         rows = tuple({"year": r.year, "kind": r.kind, "events": r.events} for r in charts.events_per_year(db))
         return ChartTable("events", "Events per year, by kind", ("year", "kind", "events"), rows, {})
@@ -250,16 +302,18 @@ _COUNT_COLUMNS = (
 )
 _DEPLOYMENT_COLUMNS = ("vendor", "status", "customers", "deployments", "vendor_customers")
 _STUDY_COLUMNS = (
+    "place",
     "group",
-    "subgroup",
+    "company",
+    "profiled",
     "value",
     "value_text",
-    "unit",
-    "where",
+    "how",
+    "figure_ids",
     "verification",
-    "figure_id",
     "sources",
 )
+_SUMMARY_COLUMNS = ("metric", "subgroup", "value_text", "unit", "verification")
 
 
 def _columns(rows: Sequence[dict[str, Any]], default: tuple[str, ...]) -> tuple[str, ...]:
@@ -284,7 +338,8 @@ def format_table(table: ChartTable, fmt: str) -> str:
 _TABLE_COLUMNS = {
     "counts": ("vendor", "value_text", "as_of", "verification", "subject"),
     "deployments": ("vendor", "status", "customers", "deployments"),
-    "studies": ("group", "subgroup", "value_text", "unit", "verification"),
+    "studies": ("place", "group", "company", "value_text", "how"),
+    "studies-summary": ("metric", "value_text", "unit", "verification"),
     "events": ("year", "kind", "events"),
 }
 
@@ -304,7 +359,20 @@ def _plain_table(table: ChartTable) -> str:
         when = f" in or before {table.extra['as_of']}" if table.extra.get("as_of") else ""
         lines.append(f"\nNo count of this kind{when}: {', '.join(no_count)}.")
     n = len(table.rows)
-    lines.append(f"{n:,} bar{'s' if n != 1 else ''}. {charts.CHART_NOTE}")
+    if table.chart == "studies":
+        x = table.extra
+        lines.append(f"\nValue: {x['axis']}.")
+        if x.get("legend"):
+            lines.append("Abbreviations: " + "; ".join(f"{k} = {v}" for k, v in x["legend"].items()) + ".")
+        lines.append(
+            f"{n:,} of {x['ranked']:,} ranked row{'s' if x['ranked'] != 1 else ''}. Hover in the app for sources."
+        )
+    elif table.chart == "studies-summary":
+        lines.append(
+            f"{n:,} figure{'s' if n != 1 else ''}, single numbers: said in words, not drawn as bars."
+        )
+    else:
+        lines.append(f"{n:,} bar{'s' if n != 1 else ''}. {charts.CHART_NOTE}")
     return "\n".join(lines) + "\n"
 
 
@@ -345,6 +413,8 @@ def render_chart(
     counted: str = schema.DEFAULT_COUNTED,
     as_of_year: int | None = None,
     study_id: str | None = None,
+    order: str = study_charts.WORST_FIRST,
+    limit: int | None = study_charts.DEFAULT_LIMIT,
 ) -> Path:
     """Draw a chart headless with the Charts page's own tab and chart widgets, at `size`."""
     if chart == "studies":
@@ -369,7 +439,7 @@ def render_chart(
     elif chart == "studies":
         holder = tabs.StudyTab(db)
         assert study_id is not None
-        holder.show_study(study_id)
+        holder.show_study(study_id, order=order, limit=limit)
         view = holder.chart()
     else:
         holder = tabs.TimelineTab(db)

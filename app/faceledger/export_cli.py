@@ -33,6 +33,7 @@ from faceledger.data.export import (
     resolve_table,
 )
 from faceledger.data.repositories import Query, Repositories
+from faceledger.data.text import plural
 
 log = logging.getLogger(__name__)
 
@@ -112,7 +113,7 @@ def run_export(args: argparse.Namespace, out: TextIO) -> int:
         if args.export_all:
             result = _drive(export_all(repos, Path(args.output), options))
             print(
-                f"wrote {len(result.files)} files ({result.rows:,} rows) and README.txt to {result.path}",
+                f"wrote {plural(len(result.files), 'file')} ({plural(result.rows, 'row')}) and README.txt to {result.path}",
                 file=out,
             )
             return 0
@@ -125,7 +126,7 @@ def run_export(args: argparse.Namespace, out: TextIO) -> int:
             _to_stdout(lambda fh: export_query_to_stream(repo, query, keys, keys, fh, options), out)
             return 0
         result = _drive(export_query(repo, query, keys, keys, Path(args.output), options))
-        print(f"wrote {result.rows:,} rows to {result.path}", file=out)
+        print(f"wrote {plural(result.rows, 'row')} to {result.path}", file=out)
         return 0
     finally:
         db.close()

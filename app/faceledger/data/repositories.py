@@ -569,7 +569,7 @@ class VendorRepository(Repository[r.Vendor]):
             "WHERE vendor_id = ? ORDER BY customer_name COLLATE NOCASE, customer_id, id LIMIT ?",
             (vendor_id, limit),
         )
-        return [Link("deployments", i, f"{c} — {st}", _span(s, e, p), v) for i, c, st, s, e, p, v in rows]
+        return [Link("deployments", i, f"{c} — {st}", _span(s, e, p, st), v) for i, c, st, s, e, p, v in rows]
 
     def customers(self, vendor_id: str, limit: int = RELATED_LIMIT) -> list[Link]:
         # The first customers in name order straight from the build's index on (vendor_id,
@@ -659,7 +659,9 @@ class CustomerRepository(Repository[r.Customer]):
             "WHERE customer_id = ? ORDER BY vendor_name COLLATE NOCASE, id LIMIT ?",
             (customer_id, limit),
         )
-        return [Link("deployments", i, f"{vn} — {st}", _span(s, e, p), v) for i, vn, st, s, e, p, v in rows]
+        return [
+            Link("deployments", i, f"{vn} — {st}", _span(s, e, p, st), v) for i, vn, st, s, e, p, v in rows
+        ]
 
     def vendors(self, customer_id: str, limit: int = RELATED_LIMIT) -> list[Link]:
         rows = self.db.query(
@@ -848,10 +850,18 @@ class Repositories:
         return repo
 
 
-def _span(start: str | None, end: str | None, product: str | None) -> str:
-    when = ""
-    if start or end:
-        when = f"{start or '?'} – {end or ''}".strip()
+def _span(start: str | None, end: str | None, product: str | None, status: str | None = None) -> str:
+    """When a deployment ran, in words: "2019-12 – 2020-02", "2019-12 – end not known" (ended on
+    no known date), "from 2019-12" (not ended), "until 2020-02" (start not known)."""
+    end_text = schema.end_shown(end, status)
+    if start and end_text:
+        when = f"{start} – {end_text if end else 'end ' + end_text}"
+    elif start:
+        when = f"from {start}"
+    elif end:
+        when = f"until {end}"
+    else:
+        when = f"end {end_text}" if end_text else ""
     return _join(when, product or "")
 
 

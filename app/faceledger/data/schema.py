@@ -89,6 +89,17 @@ DEPLOYMENT_STATUSES = Vocabulary(
     "deployment status",
     _same("active", "trial", "paused", "ended", "declined", "barred", "pitch-only", "unknown"),
 )
+# An ended deployment with no end date: the build accepts one only with `end_not_known = true`,
+# so an ended deployment without an end is one whose end is not known; shown in these words.
+END_NOT_KNOWN = "not known"
+
+
+def end_shown(end: str | None, status: str | None) -> str:
+    """A deployment's end as shown: its date, "not known" when it ended on no known date, else ""."""
+    if end:
+        return end
+    return END_NOT_KNOWN if status == "ended" else ""
+
 
 # -- events: incidents and rules first, business news after --------------------------------------
 EVENT_KINDS = Vocabulary(

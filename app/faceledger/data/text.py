@@ -1,4 +1,5 @@
-"""Text folding shared by the database build and the search code.
+"""Text folding shared by the database build and the search code, and numbers as people read
+them (`number_text`: thousands separators on a number written without them).
 
 Search ignores case and diacritics: both the indexed text and the query are folded the same way
 ("HÉRTA" -> "herta", "Müller" -> "muller", "Société" -> "societe").
@@ -72,3 +73,19 @@ def search_text(keys: Iterable[str], values: Iterable[str]) -> str:
         f" {KEY_OPEN} {k} {KEY_CLOSE}" for k in dict.fromkeys(spaced(k).strip() for k in keys) if k
     )
     return f"{marked} | {spaced(' | '.join(values)).strip()} "
+
+
+def number_text(value: float, value_text: str = "") -> str:
+    """A figure as the study gives it, with thousands separators: "18270000" -> "18,270,000"."""
+    text = value_text.strip()
+    if text and not re.fullmatch(r"-?\d+(\.\d+)?", text):
+        return text  # words or a range, e.g. "11.8–19.2": kept as written
+    if text:
+        whole, _, frac = text.partition(".")
+        return f"{int(whole):,}" + (f".{frac}" if frac else "")
+    return f"{value:,.4g}" if abs(value) < 1000 else f"{value:,.0f}"
+
+
+def plural(n: int, word: str, many: str = "") -> str:
+    """ "1 row", "2 rows", "1,000 rows": a count with its word, plural unless exactly one."""
+    return f"{n:,} {word if n == 1 else many or word + 's'}"

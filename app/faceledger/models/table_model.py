@@ -26,8 +26,10 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QBrush, QColor, QFont
 
+from faceledger.data import schema
 from faceledger.data.entities import Field, dataset_label
 from faceledger.data.repositories import PAGE_SIZE, Query, Repository
+from faceledger.data.text import number_text
 from faceledger.jobs import JobHandle, ReadJob, run_job
 from faceledger.models.match_tooltip import match_tooltip
 
@@ -80,6 +82,8 @@ def display(value: Any, field: Field) -> str:
         return f"{value:,.2f}".rstrip("0").rstrip(".") if not value.is_integer() else f"{value:,.0f}"
     if field.kind == "int" and isinstance(value, int):
         return f"{value:,}"
+    if field.kind in ("int", "float") and isinstance(value, str):
+        return number_text(0.0, value)  # "117000000" -> "117,000,000"; words kept as written
     if field.key == "verification" and value != "verified":
         return f"⚠ {value}"
     if field.labels == "datasets":
@@ -87,9 +91,13 @@ def display(value: Any, field: Field) -> str:
     return str(value)
 
 
-def _formatter(field: Field) -> Callable[[Any], str]:
-    """`display` for one field, as a function of the value only."""
-    return lambda value: display(value, field)
+def _formatter(field: Field, at: int, columns: dict[str, int]) -> Callable[[tuple[Any, ...]], str]:
+    """`display` for one field, as a function of the row (`at`: where its value sits). A
+    deployment's end reads "not known" when it ended on no known date (its status is in the row)."""
+    status_at = columns.get("status")
+    if field.key == "end" and field.kind == "date" and status_at is not None:
+        return lambda values: display(values[at], field) or schema.end_shown(None, values[status_at])
+    return lambda values: display(values[at], field)
 
 
 class EntityTableModel(QAbstractTableModel):
@@ -116,7 +124,7 @@ class EntityTableModel(QAbstractTableModel):
         self._verification_column = next(
             (i for i, f in enumerate(self.fields) if f.key == "verification"), -1
         )
-        self._formats = tuple(_formatter(f) for f in self.fields)
+        self._formats = tuple(_formatter(f, columns[f.key], columns) for f in self.fields)
         self._numeric = tuple(f.kind in ("int", "float") for f in self.fields)
         # The page the last cell came from: (first row, end row, rows), for data()'s common path.
         self._hot: tuple[int, int, list[tuple[Any, ...]]] | None = None
@@ -457,7 +465,7 @@ class EntityTableModel(QAbstractTableModel):
                 if values is None:
                     text.clearData()
                 else:
-                    text.setData(self._formats[column](values[self._value_at[column]]))
+                    text.setData(self._formats[column](values))
                 if self._numeric[column]:
                     align.setData(_RIGHT)
                 else:
@@ -504,7 +512,7 @@ class EntityTableModel(QAbstractTableModel):
                 return None
             values = found
         if role == _DISPLAY:
-            return self._formats[column](values[self._value_at[column]])
+            return self._formats[column](values)
         if role == SortRole:
             return values[self._sort_at[column]]
         if role == IdRole:
@@ -512,7 +520,7 @@ class EntityTableModel(QAbstractTableModel):
         if role == RecordRole:
             return self.record(row)
         if column != self._verification_column:  # only the tooltip is left to answer
-            text = self._formats[column](values[self._value_at[column]])
+            text = self._formats[column](values)
             if self._query.search.strip():  # where the search found this row
                 return match_tooltip(self.repository, str(values[0]), self._query.search, text)
             return text if len(text) > 30 else None
@@ -521,7 +529,7 @@ class EntityTableModel(QAbstractTableModel):
             mark = _mark(verification)
             return None if mark is None else mark[0] if role == _FOREGROUND else mark[1]
         # The tooltip; the note is not in the row: read the record (one row).
-        text = self._formats[column](values[self._value_at[column]])
+        text = self._formats[column](values)
         note = getattr(self.record(row), "verification_note", "")
         return f"{text}\n{note}" if note else text
 

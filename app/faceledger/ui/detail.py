@@ -17,7 +17,8 @@ from faceledger.data.citation import citation_text
 from faceledger.data.entities import ALL_SPECS, ENTITIES, dataset_label
 from faceledger.data.records import record_fields
 from faceledger.data.repositories import RELATED_LIMIT, Citation, Link, Repositories
-from faceledger.data.schema import COUNTED, TABLE
+from faceledger.data.schema import COUNTED, TABLE, end_shown
+from faceledger.data.text import number_text
 from faceledger.ui.link_focus import LinkFocus
 
 INTERNAL_SCHEME = "faceledger"
@@ -122,8 +123,8 @@ class DetailPane(QTextBrowser):
             if not label:
                 continue
             value = getattr(rec, name)
-            if name == "end" and entity == "deployments" and not value and rec.status == "ended":
-                value = "not known"  # the build accepts an ended deployment without end only so
+            if name == "end" and entity == "deployments":
+                value = end_shown(value, rec.status)  # ended on no known date: "not known"
             if value in (None, ""):
                 continue
             if name in URL_FIELDS:
@@ -173,7 +174,7 @@ class DetailPane(QTextBrowser):
                 "<p style='color:#666'>Only the first ones are listed here; the table pages show all.</p>"
             ]
         else:
-            out = [f"<h3>{e(title)} ({len(links)})</h3>"]
+            out = [f"<h3>{e(title)} ({len(links):,})</h3>"]
         out.append("<ul style='margin-left:-20px'>")
         for link in links:
             mark = ""
@@ -225,7 +226,7 @@ class DetailPane(QTextBrowser):
         if not figures:
             return []
         shown = figures[:300]
-        out = [f"<h3>Figures ({len(figures)})</h3>"]
+        out = [f"<h3>Figures ({len(figures):,})</h3>"]
         out.append("<table cellspacing='0' cellpadding='3' border='0'>")
         out.append(
             "<tr style='color:#555'><td>Vendor</td><td>Subgroup</td><td>Metric</td>"
@@ -235,12 +236,12 @@ class DetailPane(QTextBrowser):
             mark = {"verified": "✔", "partial": "◐", "unverified": "⚠"}.get(f.verification, "")
             out.append(
                 f"<tr><td>{e(f.vendor_label)}</td><td>{e(f.subgroup)}</td><td>{e(f.metric)}</td>"
-                f"<td align='right'>{e(f.value_text)} {e(f.unit)}</td>"
+                f"<td align='right'>{e(number_text(f.value or 0.0, f.value_text or ''))} {e(f.unit)}</td>"
                 f"<td title='{e(f.verification)}'>{mark} {e(f.verification)}</td></tr>"
             )
         out.append("</table>")
         if len(figures) > len(shown):
-            out.append(f"<p>… and {len(figures) - len(shown)} more.</p>")
+            out.append(f"<p>… and {len(figures) - len(shown):,} more.</p>")
         return out
 
     def _sources(self) -> list[str]:

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from faceledger.data.repositories import Query, Repositories, Repository
+from faceledger.data.text import plural
 from faceledger.jobs import JobHandle, run_job
 from faceledger.models.table_model import EntityTableModel
 from faceledger.ui.detail import DetailPane
@@ -438,7 +439,8 @@ class EntityPage(QWidget):
         elif n is None:
             text = f"{self.model.rowCount():,}+ rows (counting…)"
         else:
-            text = f"{n:,} of {total if total is not None else self.repository.total():,} rows"
+            every = total if total is not None else self.repository.total()
+            text = f"{n:,} of {plural(every, 'row')}"
         self.status.setText(text)
         self.status_changed.emit(text)
 

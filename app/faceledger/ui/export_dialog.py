@@ -44,6 +44,7 @@ from faceledger.data.export import (
     export_query,
 )
 from faceledger.data.repositories import Query
+from faceledger.data.text import plural
 from faceledger.jobs import JobHandle, run_job
 
 if TYPE_CHECKING:
@@ -68,16 +69,16 @@ class ExportPlan:
     headers: tuple[str, ...]
 
     def describe(self, rows: int | None) -> str:
-        n = f"{rows:,} " if rows is not None else ""
+        n = plural(rows, "row") if rows is not None else "rows"
         if self.scope == "all":
             return (
                 f"Every table ({len(ALL_TABLES)} CSV files) and README.txt with the data version, "
                 "licences and attributions, into a new folder."
             )
         if self.scope == "table":
-            return f"{self.title}: all {n}rows and all {len(self.keys)} columns, under their database names."
+            return f"{self.title}: all {n} and all {plural(len(self.keys), 'column')}, under their database names."
         return (
-            f"{self.title}: the {n}rows of the current view (its search, filters and sort order), "
+            f"{self.title}: the {n} of the current view (its search, filters and sort order), "
             f"{len(self.keys)} visible columns in their current order: {', '.join(self.headers)}."
         )
 
@@ -393,10 +394,11 @@ class ExportController(QObject):
         self._end(handle)
         if result.files:
             text = (
-                f"Exported {result.rows:,} rows in {len(result.files)} files and README.txt to {result.path}"
+                f"Exported {plural(result.rows, 'row')} in {plural(len(result.files), 'file')} and README.txt "
+                f"to {result.path}"
             )
         else:
-            text = f"Exported {result.rows:,} rows to {result.path}"
+            text = f"Exported {plural(result.rows, 'row')} to {result.path}"
         self.window.statusBar().showMessage(text, 15000)
         self.finished.emit(result)
 

@@ -28,6 +28,7 @@ from PySide6.QtWidgets import QMenu, QWidget
 from faceledger.data import charts as data
 from faceledger.data import schema
 from faceledger.data.charts import ReportedCount
+from faceledger.data.text import plural
 from faceledger.ui.charts.bars import Bar, BarsItem
 from faceledger.ui.charts.style import (
     BAR,
@@ -40,6 +41,7 @@ from faceledger.ui.charts.style import (
     esc,
     make_pen,
     sources_html,
+    wrap_label,
 )
 from faceledger.ui.charts.view import RowChart
 
@@ -242,7 +244,7 @@ class CountsChart(RowChart):
         foot.append("Compared: counts of the vendors' face recognition covering their customers overall.")
         others = "Counts of other products, of other things or of one region only are on the Counts page"
         if self.vendors_without_counts:
-            others += f"; {self.vendors_without_counts:,} vendors have no reported count"
+            others += f"; {plural(self.vendors_without_counts, 'vendor')} with no reported count"
         foot.append(others + ".")
         foot.append(SOURCE_NOTE)
         if any(c.verification == "unverified" for c in rows):
@@ -303,5 +305,5 @@ def _row_label(metrics: QFontMetrics, name: str, subject: str, as_of: str) -> st
         lines[-1] = metrics.elidedText(
             lines[-1] + " " + " ".join(words), Qt.TextElideMode.ElideRight, LABEL_PIXELS
         )
-    name = metrics.elidedText(name, Qt.TextElideMode.ElideRight, LABEL_PIXELS)
+    name = wrap_label(metrics, name, LABEL_PIXELS)  # a long name on two lines, never cut mid-word
     return "\n".join([name, *lines])

@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QWidget
 
 from faceledger.data import charts as data
 from faceledger.data.charts import DeploymentChart, DeploymentSegment
+from faceledger.data.text import plural
 from faceledger.ui.charts.bars import Bar, BarsItem
 from faceledger.ui.charts.style import STATUS_COLOURS, esc, make_pen
 from faceledger.ui.charts.view import RowChart
@@ -85,7 +86,9 @@ class DeploymentsChart(RowChart):
             "is counted in both. Click a bar to open those deployments."
         ]
         if chart.vendors_total > chart.vendors_shown:
-            foot.append(f"The {chart.vendors_shown} vendors with most customers of {chart.vendors_total:,}.")
+            foot.append(
+                f"The {plural(chart.vendors_shown, 'vendor')} with most customers of {chart.vendors_total:,}."
+            )
         if not chart.segments:
             foot.append("No deployments match these filters.")
         self._text(self.footer, "<br>".join(esc(f) for f in foot))

@@ -1,17 +1,32 @@
-"""Study figures: grouped bars, one group per vendor or algorithm (`StudyChart`)."""
+"""A study's figures ranked, one row per algorithm or vendor, worst (or best) first (`StudyChart`);
+a study with single headline figures is said in words instead (`set_summary`)."""
 
 from __future__ import annotations
 
+import html
+import textwrap
 from collections.abc import Sequence
+from dataclasses import dataclass
 from functools import partial
+from typing import Any
 
 from PySide6.QtCore import QRectF
-from PySide6.QtGui import QBrush, QColor
+from PySide6.QtGui import QBrush, QColor, QFont, QFontMetrics
 from PySide6.QtWidgets import QWidget
 
 from faceledger.data.charts import StudyFigureBar
+from faceledger.data.study_charts import (
+    RANK_RATIO,
+    RankedRow,
+    RankedStudy,
+    SummaryLine,
+    short_subgroup,
+    split_code,
+)
+from faceledger.data.text import number_text
 from faceledger.ui.charts.bars import Bar, BarsItem
 from faceledger.ui.charts.style import (
+    BAR,
     INK,
     PALETTE,
     UNVERIFIED_HATCH,
@@ -19,109 +34,271 @@ from faceledger.ui.charts.style import (
     esc,
     make_pen,
     sources_html,
+    wrap_label,
 )
-from faceledger.ui.charts.view import ChartView
+from faceledger.ui.charts.view import RowChart
+
+LABEL_PIXELS = 270  # the widest a row label may be (longer labels wrap at spaces onto two lines)
+PROFILED_MARK = "★"
+FOOT_WIDTH = 110  # characters per footer line (wrapped at spaces)
 
 
-# -- study figures ------------------------------------------------------------------------------
-class StudyChart(ChartView):
-    """Grouped bars: one group per vendor (or algorithm) as the study names it, one bar per subgroup."""
+@dataclass(frozen=True)
+class StudyBar:
+    """What one bar stands for: a row of the ranking and, when it draws one figure, that figure."""
+
+    row: RankedRow
+    figure: StudyFigureBar | None
+
+
+class StudyChart(RowChart):
+    """One row per algorithm or vendor in the chosen order; the bar is the value ranked (a ratio
+    between subgroups, or one figure), or one bar per subgroup when every figure is drawn."""
 
     title_text = "Study results"
-    visible_groups = 12
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.figures: list[StudyFigureBar] = []
+        self.ranked: RankedStudy | None = None
+        self.summary: list[SummaryLine] = []
+        self.row_pixels = 30
         self.title = self._label(0, 0, "", colspan=2, size="11pt")
         self.plot = self._plot(1, 0)
         self.footer = self._label(2, 0, "", colspan=2)
-        self.plot.getAxis("bottom").setHeight(40)
-        self.plot.showGrid(y=True, alpha=0.25)
+        self.plot.getViewBox().invertY(True)
+        self.plot.getAxis("bottom").setHeight(48)
+        self.plot.getAxis("left").setWidth(LABEL_PIXELS + 16)
+        self.plot.getAxis("left").setStyle(tickLength=0)
+        self.plot.showGrid(x=True, alpha=0.15)
         self.bars = self._track(BarsItem())
         self.plot.addItem(self.bars)
         self.legend = self._side_legend()
+        self.plot.getViewBox().sigResized.connect(self._update_window)
 
-    def set_figures(
-        self, figures: Sequence[StudyFigureBar], study_title: str, metric: str, unit: str
-    ) -> None:
-        self.figures = list(figures)
-        groups: list[str] = []
-        subgroups: list[str] = []
-        for f in self.figures:
-            if f.group not in groups:
-                groups.append(f.group)
-            if f.subgroup not in subgroups:
-                subgroups.append(f.subgroup)
-        k = max(len(subgroups), 1)
-        width = 0.8 / k
-        show_values = len(self.figures) <= 48
+    def row_plot(self) -> Any:
+        return self.plot
+
+    # -- data in ------------------------------------------------------------------------------
+    def set_ranked(self, ranked: RankedStudy, order_label: str = "") -> None:
+        """Draw one measure of a study, ranked (`faceledger.data.study_charts.ranked_study`)."""
+        self.ranked = ranked
+        self.summary = []
+        self.plot.show()
+        self.legend.show()
+        rows = ranked.rows
+        grouped = len(ranked.subgroups) > 1 and ranked.rank_by != RANK_RATIO
+        k = len(ranked.subgroups) if grouped else 1
+        self.row_pixels = max(30, 10 + 9 * k)
+        metrics = QFontMetrics(self.plot.getAxis("left").style["tickFont"] or QFont())
         bars: list[Bar] = []
-        for f in self.figures:
-            g = groups.index(f.group)
-            s = subgroups.index(f.subgroup)
-            x0 = g - 0.4 + s * width
-            colour = QColor(PALETTE[s % len(PALETTE)])
-            dashed = f.verification != "verified"
-            bars.append(
-                Bar(
-                    QRectF(x0, 0.0, width, f.value).normalized(),  # a negative figure goes down
-                    QBrush(colour),
-                    make_pen(INK if dashed else colour.darker(150), 1.2, dashed),
-                    partial(_figure_tooltip, f, metric),
-                    f,
-                    label=f.value_text if show_values else "",
-                    label_at=(x0 + width / 2, f.value) if show_values else None,
-                    label_anchor=(0.5, 1.0),
-                    label_offset=(0.0, -2.0),
-                    hatch=UNVERIFIED_HATCH if dashed else None,
+        ticks: list[tuple[float, str]] = []
+        colours = {s: QColor(PALETTE[i % len(PALETTE)]) for i, s in enumerate(ranked.subgroups)}
+        for y, row in enumerate(rows):
+            mark = f" {PROFILED_MARK}" if row.profiled else ""
+            ticks.append((float(y), wrap_label(metrics, f"{row.position}. {row.label}{mark}", LABEL_PIXELS)))
+            if grouped:
+                height = 0.8 / k
+                for f in row.figures:
+                    s = ranked.subgroups.index(f.subgroup)
+                    top = y - 0.4 + s * height
+                    bars.append(
+                        _bar(
+                            QRectF(0.0, top, f.value, height * 0.92).normalized(),
+                            colours[f.subgroup],
+                            f.verification != "verified",
+                            partial(_figure_tooltip, row, f, ranked.metric),
+                            StudyBar(row, f),
+                            f"{short_subgroup(f.subgroup)} {number_text(f.value, f.value_text)}",
+                            (max(f.value, 0.0), top + height * 0.46),
+                        )
+                    )
+            else:
+                figure = row.figures[0] if len(row.figures) == 1 else None
+                unverified = any(f.verification != "verified" for f in row.figures)
+                bars.append(
+                    _bar(
+                        QRectF(0.0, y - 0.32, row.value, 0.64).normalized(),
+                        BAR,
+                        unverified,
+                        partial(_row_tooltip, row, ranked),
+                        StudyBar(row, figure),
+                        row.value_text,
+                        (max(row.value, 0.0), float(y)),
+                    )
+                )
+        self.bars.set_bars(bars)
+        self._ticks(self.plot.getAxis("left"), [ticks])
+        ends = [b.rect.right() for b in bars]
+        lows = [b.rect.left() for b in bars]
+        top = max(ends, default=1.0)
+        low = min([0.0, *lows])
+        self._range(self.plot, x=(low, top * 1.22 if top > 0 else 1.0))  # room for the value labels
+        self._axis_label(self.plot, "bottom", ranked.value_words)
+        self.set_rows(len(rows))
+        if grouped:
+            self._legend(
+                self.legend,
+                [(_legend_words(s), colours[s]) for s in ranked.subgroups],
+            )
+        else:
+            self._legend(self.legend, [])
+        how = " · ".join(t for t in (ranked.metric, ranked.rank_label, order_label) if t)
+        self._text(self.title, f"{esc(ranked.study_title)}<br><small>{esc(how)}</small>")
+        self._text(self.footer, "<br>".join(esc(line) for line in self.footer_lines()))
+        self.show_details(
+            f"Hover over a bar, or use the arrow keys, for its figures and sources. Shown: {ranked.study_title}"
+        )
+
+    def set_summary(self, study_title: str, lines: Sequence[SummaryLine]) -> None:
+        """A study whose figures are single headline numbers: its figures said in words, no bars."""
+        self.ranked = None
+        self.summary = list(lines)
+        self.bars.set_bars([])
+        self._legend(self.legend, [])
+        self.set_rows(0)
+        self.plot.hide()
+        self.legend.hide()
+        self._text(self.title, f"{esc(study_title)}<br><small>What the study reports, in words</small>")
+        self._text(self.footer, "<br>".join(esc(line) for line in self.summary_lines()))
+        self.show_details(
+            f"Single figures, not a comparison: listed in words rather than drawn. Shown: {study_title}"
+        )
+
+    # -- text ---------------------------------------------------------------------------------
+    def footer_lines(self) -> list[str]:
+        r = self.ranked
+        if r is None:
+            return self.summary_lines()
+        lines: list[str] = []
+        shown = len(r.rows)
+        what = "systems" if shown != 1 else "system"
+        lines.append(
+            f"Showing {shown:,} of {r.ranked:,} ranked {what}"
+            + (" (all)." if shown == r.ranked else "; choose \u201cShow\u201d for more.")
+        )
+        if r.rank_by == RANK_RATIO and r.legend:
+            lines.extend(
+                _wrap("Compared: " + "; ".join(f"{code} = {words}" for code, words in r.legend) + ".")
+            )
+        if r.profiled:
+            lines.extend(
+                _wrap(
+                    f"{PROFILED_MARK} Where the vendors FaceLedger profiles stand (each at its first place): {_standing(r)}."
                 )
             )
-        self.bars.set_bars(bars)
-        major = [(float(i), _short(gname, 22)) for i, gname in enumerate(groups)]
-        self._ticks(self.plot.getAxis("bottom"), [major])
-        top = max((f.value for f in self.figures), default=1.0)
-        low = min((f.value for f in self.figures), default=0.0)
-        y_range = (min(0.0, low), top * 1.15 if top > 0 else 1.0)
-        many = len(groups) > self.visible_groups
-        self.plot.setMouseEnabled(x=many, y=False)
-        self.plot.getViewBox().setLimits(xMin=-0.7, xMax=max(len(groups), 1) - 0.3)
-        self._range(self.plot, (-0.6, min(len(groups), self.visible_groups) - 0.4), y_range)
-        unit_text = unit or "no unit given"
-        self._axis_label(self.plot, "left", f"{metric} ({unit_text})" if unit else metric)
-        self._legend(
-            self.legend,
-            [
-                (name or "(no subgroup)", QColor(PALETTE[s % len(PALETTE)]))
-                for s, name in enumerate(subgroups)
-            ],
+        else:
+            lines.append("None of the vendors FaceLedger profiles is in this ranking.")
+        if r.not_ranked:
+            why = "a lowest figure of 0 (no ratio)" if r.rank_by == RANK_RATIO else "no figure of this kind"
+            lines.extend(_wrap(f"Not ranked, {why}: {', '.join(r.not_ranked)}."))
+        lines.append(
+            "Hatched with a dashed outline: not verified against the study itself. "
+            "Hover for the figures and sources; click to open the study."
         )
-        self._text(self.title, f"{esc(study_title)}<br><small>{esc(metric)} — unit: {esc(unit_text)}</small>")
-        foot = [
-            "Figures as the study reports them; hatched with a dashed outline: not verified against "
-            "the study itself (seen in a second-hand copy, or extracted by a third party)."
-        ]
-        if many:
-            foot.append(
-                f"{len(groups)} groups: showing the first {self.visible_groups}; drag sideways or "
-                "scroll to see the rest."
+        return lines
+
+    def summary_lines(self) -> list[str]:
+        out: list[str] = []
+        for s in self.summary:
+            who = f" ({s.subgroup})" if s.subgroup and s.subgroup != "all" else ""
+            mark = (
+                ""
+                if s.verification == "verified"
+                else f" [{VERIFICATION_WORDS.get(s.verification, s.verification)}]"
             )
-        foot.append("Hover for the place in the study and the source; click to open the study.")
-        self._text(self.footer, "<br>".join(esc(f) for f in foot))
+            out.extend(_wrap(f"• {s.metric}{who}: {s.value_text} {s.unit}{mark}".rstrip()))
+        return out or ["This study has no figures on record."]
+
+    def footer_text(self) -> str:
+        return html.unescape(self.footer.text).replace("<br>", "\n")
 
 
-def _short(text: str, n: int) -> str:
-    return text if len(text) <= n else text[: n - 1] + "…"
+def _bar(
+    rect: QRectF,
+    colour: QColor,
+    unverified: bool,
+    describe: Any,
+    key: StudyBar,
+    label: str,
+    at: tuple[float, float],
+) -> Bar:
+    return Bar(
+        rect,
+        QBrush(colour),
+        make_pen(INK if unverified else colour.darker(150), 1.2, unverified),
+        describe,
+        key,
+        label=label,
+        label_at=at,
+        label_anchor=(0.0, 0.5),
+        label_offset=(5.0, 0.0),
+        hatch=UNVERIFIED_HATCH if unverified else None,
+    )
 
 
-def _figure_tooltip(f: StudyFigureBar, metric: str) -> str:
+def _wrap(text: str) -> list[str]:
+    return textwrap.wrap(text, FOOT_WIDTH, break_long_words=False, break_on_hyphens=False) or [text]
+
+
+def _legend_words(subgroup: str) -> str:
+    code, words = split_code(subgroup)
+    return f"{code}: {words}" if code else words
+
+
+def _ordinal(n: int) -> str:
+    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n:,}{suffix}"
+
+
+def _standing(r: RankedStudy) -> str:
+    """Each profiled vendor at the place of its first algorithm in the order shown: "Megvii 10th"
+    (each algorithm's place is in its tooltip and in `faceledger chart studies`)."""
+    by_company: dict[str, list[RankedRow]] = {}
+    for row in r.profiled:
+        by_company.setdefault(row.company or row.group, []).append(row)
+    parts = []
+    for company, rows in by_company.items():
+        parts.append(f"{company} {_ordinal(rows[0].position)}")
+    return "; ".join(parts) + f" (of {r.ranked:,})"
+
+
+def _figure_lines(f: StudyFigureBar) -> str:
     note = f"<br><i>{esc(f.verification_note)}</i>" if f.verification_note else ""
-    unit = f" {f.unit}" if f.unit else ""
     return (
-        f"<qt><b>{esc(f.group)} — {esc(f.subgroup or 'all')}: {esc(f.value_text)}{esc(unit)}</b>"
-        f"<br><b>Measure:</b> {esc(metric)}"
-        f"<br><b>Unit:</b> {esc(f.unit or 'none given')}"
         f"<br><b>Where in the study:</b> {esc(f.location or 'not recorded')}"
         f"<br><b>Verification:</b> {esc(VERIFICATION_WORDS.get(f.verification, f.verification))}{note}"
-        f"{sources_html(f.sources)}</qt>"
+        f"{sources_html(f.sources)}"
+    )
+
+
+def _figure_tooltip(row: RankedRow, f: StudyFigureBar, metric: str) -> str:
+    unit = f" {f.unit}" if f.unit else ""
+    return (
+        f"<qt><b>{esc(row.label)} — {esc(f.subgroup or 'all')}: {esc(number_text(f.value, f.value_text))}"
+        f"{esc(unit)}</b>"
+        f"<br><b>Place:</b> {esc(_ordinal(row.position))}"
+        f"<br><b>Measure:</b> {esc(metric)}"
+        f"<br><b>Unit:</b> {esc(f.unit or 'none given')}"
+        f"{_figure_lines(f)}</qt>"
+    )
+
+
+def _row_tooltip(row: RankedRow, r: RankedStudy) -> str:
+    if len(row.figures) == 1:
+        return _figure_tooltip(row, row.figures[0], r.metric)
+    figures = "".join(
+        f"<br>• {esc(short_subgroup(f.subgroup))}: {esc(number_text(f.value, f.value_text))}"
+        f" <small>({esc(f.location or 'place in the study not recorded')})</small>"
+        for f in row.figures
+    )
+    status = sorted({VERIFICATION_WORDS.get(f.verification, f.verification) for f in row.figures})
+    notes = sorted({f.verification_note for f in row.figures if f.verification_note})
+    note = "".join(f"<br><i>{esc(n)}</i>" for n in notes)
+    sources = sorted({s for f in row.figures for s in f.sources}, key=lambda s: s.source_id)
+    return (
+        f"<qt><b>{esc(row.label)}: {esc(row.value_text)}</b> ({esc(row.detail)})"
+        f"<br><b>Place:</b> {esc(_ordinal(row.position))} of {r.ranked:,}"
+        f"<br><b>Measure:</b> {esc(r.metric)}; the ratio is worked out by FaceLedger from these figures:"
+        f"{figures}<br><b>Verification:</b> {esc(', '.join(status))}{note}"
+        f"{sources_html(sources)}</qt>"
     )

@@ -9,7 +9,7 @@ from collections.abc import Sequence
 
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QBrush, QColor, QPen
+from PySide6.QtGui import QBrush, QColor, QFontMetrics, QPen
 
 from faceledger.data import charts as data
 from faceledger.data import schema
@@ -101,3 +101,21 @@ def make_pen(colour: QColor | str, width: float = 1.0, dashed: bool = False) -> 
     if dashed:
         pen.setStyle(Qt.PenStyle.DashLine)
     return pen
+
+
+def wrap_label(metrics: QFontMetrics, text: str, width: int, lines: int = 2) -> str:
+    """A label on at most `lines` lines of `width` pixels, broken at spaces only: a word is never
+    split, and what does not fit ends the last line with "…" after a whole word."""
+    words = text.split()
+    out: list[str] = []
+    while words and len(out) < lines:
+        line = words.pop(0)
+        while words and metrics.horizontalAdvance(f"{line} {words[0]}") <= width:
+            line += " " + words.pop(0)
+        out.append(line)
+    if words:
+        kept = out[-1].split()
+        while len(kept) > 1 and metrics.horizontalAdvance(" ".join(kept) + " …") > width:
+            kept.pop()
+        out[-1] = " ".join(kept) + " …"
+    return "\n".join(out)

@@ -16,14 +16,15 @@ from PySide6.QtWidgets import (
 
 from faceledger.data import charts as data
 from faceledger.data import schema
+from faceledger.data import study_charts as study_data
 from faceledger.data.charts import (
     DeploymentFilter,
     DeploymentSegment,
     ReportedCount,
-    StudyFigureBar,
     YearKindCount,
 )
 from faceledger.data.database import Database
+from faceledger.data.text import plural
 from faceledger.ui.charts.counts_chart import CountsChart
 from faceledger.ui.charts.deployments_chart import DeploymentsChart
 from faceledger.ui.charts.study_chart import StudyChart
@@ -230,7 +231,13 @@ def _filter_text(flt: DeploymentFilter) -> str:
 
 
 class StudyTab(QWidget):
+    """One study: a measure ranked (how, in which order, how many rows), or its single figures in
+    words; every choice reads `faceledger.data.study_charts`."""
+
     record_requested = Signal(str, str)  # entity, record id: a bar opens its study
+
+    SUMMARY = "summary"  # the measure box's entry for a study's figures in words
+    LIMITS = ((10, "Show 10"), (20, "Show 20"), (50, "Show 50"), (0, "Show all"))
 
     def __init__(self, db: Database, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -239,26 +246,51 @@ class StudyTab(QWidget):
         self.study = QComboBox(self)
         self.study.setObjectName("chartStudy")
         self.study.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
-        self.study.setMinimumContentsLength(50)
+        self.study.setMinimumContentsLength(30)
         for s in self.studies:
             self.study.addItem(f"{s.title} ({s.year or 'no date'})", s.study_id)
         self.measure = QComboBox(self)
         self.measure.setObjectName("chartStudyMeasure")
         self.measure.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
-        self.measure.setMinimumContentsLength(40)
-        bar = QHBoxLayout()
-        for text, box, stretch in (("&Study", self.study, 3), ("&Measure", self.measure, 2)):
-            label = QLabel(text, self)
+        self.measure.setMinimumContentsLength(24)
+        self.rank_by = QComboBox(self)
+        self.rank_by.setObjectName("chartStudyRankBy")
+        self.rank_by.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.rank_by.setMinimumContentsLength(30)
+        self.rank_by.setToolTip("What the rows are ranked by")
+        self.order = QComboBox(self)
+        self.order.setObjectName("chartStudyOrder")
+        self.order.setToolTip("Worst or best first")
+        self.limit = QComboBox(self)
+        self.limit.setObjectName("chartStudyLimit")
+        for n, text in self.LIMITS:
+            self.limit.addItem(text, n)
+        self.limit.setCurrentIndex(self.limit.findData(study_data.DEFAULT_LIMIT))
+        self.limit.setToolTip("How many algorithms or vendors the chart shows")
+        controls = QWidget(self)
+        bar = FlowLayout(controls)  # one row when it fits, more on a narrow window
+        for text, box in (("&Study", self.study), ("&Measure", self.measure), ("&Rank by", self.rank_by)):
+            pair = QWidget(controls)  # a label wraps to the next line together with its box
+            row = QHBoxLayout(pair)
+            row.setContentsMargins(0, 0, 0, 0)
+            label = QLabel(text, pair)
             label.setBuddy(box)
-            bar.addWidget(label)
-            bar.addWidget(box, stretch)
+            box.setParent(pair)
+            row.addWidget(label)
+            row.addWidget(box)
+            bar.addWidget(pair)
+        for box in (self.order, self.limit):
+            box.setParent(controls)
+            bar.addWidget(box)
         self.chart_view = StudyChart(self)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 4, 0, 0)
-        layout.addLayout(bar)
+        layout.addWidget(controls)
         layout.addWidget(self.chart_view, 1)
         self.study.currentIndexChanged.connect(self._on_study_changed)
-        self.measure.currentIndexChanged.connect(self.refresh)
+        self.measure.currentIndexChanged.connect(self._on_measure_changed)
+        for box in (self.rank_by, self.order, self.limit):
+            box.currentIndexChanged.connect(self.refresh)
         self.chart_view.activated.connect(self._on_figure_activated)
         default = self.study.findData(data.DEFAULT_STUDY)
         if default >= 0:
@@ -268,9 +300,18 @@ class StudyTab(QWidget):
     def chart(self) -> ChartView:
         return self.chart_view
 
-    def show_study(self, study_id: str, measure_index: int = 0) -> None:
+    def show_study(
+        self,
+        study_id: str,
+        measure_index: int = 0,
+        order: str = study_data.WORST_FIRST,
+        limit: int | None = study_data.DEFAULT_LIMIT,
+    ) -> None:
+        """Show a study's measure (by its place in the measure box), in an order, `limit` rows."""
         self.study.setCurrentIndex(self.study.findData(study_id))
         self.measure.setCurrentIndex(measure_index)
+        self.order.setCurrentIndex(max(self.order.findData(order), 0))
+        self.limit.setCurrentIndex(max(self.limit.findData(limit or 0), 0))
 
     def _current(self) -> data.StudyChoice | None:
         sid = self.study.currentData()
@@ -280,25 +321,68 @@ class StudyTab(QWidget):
         choice = self._current()
         self.measure.blockSignals(True)
         self.measure.clear()
-        for m in choice.measures if choice else ():
-            self.measure.addItem(m.label(), (m.metric, m.unit))
+        for metric, unit, n in study_data.charted_measures(choice) if choice else ():
+            unit_text = f" ({unit})" if unit else ""
+            self.measure.addItem(f"{metric}{unit_text} — {plural(n, 'figure')}", (metric, unit))
+        if choice is not None:
+            self.measure.addItem("All its figures, in words", self.SUMMARY)
         self.measure.blockSignals(False)
+        self._on_measure_changed()
+
+    def _on_measure_changed(self, *_args: object) -> None:
+        """Offer the rankings and the orders of the measure chosen."""
+        choice = self._current()
+        picked = self.measure.currentData()
+        for box in (self.rank_by, self.order):
+            box.blockSignals(True)
+            box.clear()
+        if choice is not None and isinstance(picked, tuple):
+            metric, unit = picked
+            figures = data.study_figures(self.db, choice.study_id, metric, unit)
+            for option in study_data.rank_options(figures):
+                self.rank_by.addItem(option.label, option.key)
+            for key, text in study_data.order_labels(metric).items():
+                self.order.addItem(text, key)
+        summary = not isinstance(picked, tuple)
+        for box in (self.rank_by, self.order, self.limit):
+            box.setEnabled(not summary)
+        for box in (self.rank_by, self.order):
+            box.blockSignals(False)
         self.refresh()
 
-    def _on_figure_activated(self, _figure: StudyFigureBar) -> None:
+    def _on_figure_activated(self, _bar: object) -> None:
         choice = self._current()
         if choice is not None:
             self.record_requested.emit("studies", choice.study_id)
 
-    def refresh(self) -> None:
+    def ranked(self) -> study_data.RankedStudy | None:
+        """The ranking the chart shows (None for a study said in words)."""
         choice = self._current()
         picked = self.measure.currentData()
-        if choice is None or picked is None:
-            self.chart_view.set_figures([], "No study with numeric figures", "", "")
-            return
+        if choice is None or not isinstance(picked, tuple):
+            return None
         metric, unit = picked
-        figures = data.study_figures(self.db, choice.study_id, metric, unit)
-        self.chart_view.set_figures(figures, choice.title, metric, unit)
+        limit = self.limit.currentData()
+        return study_data.ranked_study(
+            self.db,
+            choice,
+            metric,
+            unit,
+            self.rank_by.currentData(),
+            self.order.currentData() or study_data.WORST_FIRST,
+            int(limit) or None if limit is not None else study_data.DEFAULT_LIMIT,
+        )
+
+    def refresh(self, *_args: object) -> None:
+        choice = self._current()
+        if choice is None:
+            self.chart_view.set_summary("No study with numeric figures", [])
+            return
+        ranked = self.ranked()
+        if ranked is None:
+            self.chart_view.set_summary(choice.title, study_data.study_summary(self.db, choice.study_id))
+        else:
+            self.chart_view.set_ranked(ranked, self.order.currentText())
 
 
 class TimelineTab(QWidget):

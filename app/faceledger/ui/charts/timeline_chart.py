@@ -58,7 +58,7 @@ class TimelineChart(ChartView):
             )
         for year, total in totals.items():
             last = max((b for b in bars if b.key.year == year), key=lambda b: b.rect.bottom())
-            last.label, last.label_at = f"{total}", (float(year), float(total))
+            last.label, last.label_at = f"{total:,}", (float(year), float(total))
             last.label_anchor, last.label_offset = (0.5, 1.0), (0.0, -2.0)
         self.bars.set_bars(bars)
         years = sorted(totals)
