@@ -14,6 +14,7 @@ if TYPE_CHECKING:
 
     from faceledger.ui.charts_page import ChartsPage
     from faceledger.ui.entity_page import EntityPage
+    from faceledger.ui.global_search import GlobalSearch
 
 # The Charts page's controls by object name: (name, description; "" takes the tooltip).
 CHART_CONTROLS = {
@@ -102,3 +103,14 @@ def name_chart_tab(tab: QWidget) -> None:
     for chart in tab.findChildren(ChartView):
         describe(chart, f"{chart.title_text} chart", CHART_KEYS)
         describe(chart.view, f"{chart.title_text}: the bars", CHART_KEYS)
+
+
+def name_global_search(palette: GlobalSearch) -> None:
+    """The Ctrl+K palette: its search box and its list of hits."""
+    describe(palette.input, "Search everything", palette.input.placeholderText())
+    describe(
+        palette.results,
+        "Hits",
+        "The best hits of every record type, grouped by type; each says where its words were found. "
+        "Enter opens the selected hit.",
+    )
