@@ -182,7 +182,7 @@ class AboutPage(QWidget):
         out.append(f"<tr><td><b>Licence</b></td><td>{_link(c.licence_url, c.licence)}</td></tr>")
         out.append(f"<tr><td><b>Attribution</b></td><td>{e(c.attribution)}</td></tr>")
         if c.retrieved:
-            out.append(f"<tr><td><b>Snapshot of</b></td><td>{e(readable_date(c.retrieved))}</td></tr>")
+            out.append(f"<tr><td><b>Snapshot date</b></td><td>{e(readable_date(c.retrieved))}</td></tr>")
         out.append("</table>")
         return out
 
