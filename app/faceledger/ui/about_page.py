@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QUrl, Signal
+from PySide6.QtCore import QEvent, QObject, QUrl, Signal
 from PySide6.QtGui import QAction, QKeySequence, QShowEvent
 from PySide6.QtWidgets import QListWidgetItem, QMenu, QTextBrowser, QVBoxLayout, QWidget
 
@@ -39,6 +39,7 @@ class AboutPage(QWidget):
     navigate_requested = Signal(str, str)  # entity, record id
     page_requested = Signal(str)  # entity: open that page
     open_url_requested = Signal(str)
+    painted = Signal()  # the page's text has painted for the first time
 
     def __init__(self, db: Database, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -60,6 +61,13 @@ class AboutPage(QWidget):
         layout.setContentsMargins(6, 6, 6, 6)
         layout.addWidget(self.text)
         self.text.anchorClicked.connect(self._on_anchor_clicked)
+        self.text.viewport().installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Paint and watched is self.text.viewport():
+            watched.removeEventFilter(self)
+            self.painted.emit()
+        return False
 
     # -- public -------------------------------------------------------------------------------
     def refresh(self) -> None:

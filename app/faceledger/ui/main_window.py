@@ -160,6 +160,10 @@ class MainWindow(QMainWindow):
             self.show_page(PAGE_ORDER[0])
         if self.welcome and self.about.navigator is not None:
             self.about.navigator.show_welcome()
+            if self.isVisible():  # the welcome is the first page shown: the rest waits for its paint
+                self.about.painted.connect(lambda: QTimer.singleShot(0, self._finish_rest))
+                QTimer.singleShot(2000, self._finish_rest)  # unless it is never painted (minimised)
+                return
         page = self._last_page
         if not self.isVisible():
             self._finish_rest()
