@@ -11,8 +11,9 @@ from __future__ import annotations
 import argparse
 import hashlib
 import sys
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
+from typing import Any
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
@@ -92,11 +93,20 @@ def build(
     meta = {
         "schema_version": str(SCHEMA_VERSION),
         "data_version": _data_version(src_dir, external_dir),
+        "data_date": data_date(tables),
         "application": "FaceLedger",
     }
     write_database(out, tables, meta)
     write_metadata(out)  # Datasette's metadata, shipped beside the database
     return {name: len(rows) for name, rows in tables.items()}
+
+
+def data_date(tables: Mapping[str, Iterable[dict[str, Any]]]) -> str:
+    """The date of the data in a build (meta `data_date`): the newest source date or dataset
+    snapshot ("retrieved") date. Taken from the data, not the clock, so rebuilding is deterministic."""
+    dates = [str(r["date"]) for r in tables.get("sources", ()) if r.get("date")]
+    dates += [str(r["retrieved"]) for r in tables.get("datasets", ()) if r.get("retrieved")]
+    return max(dates, default="")
 
 
 def _data_version(src_dir: Path, external_dir: Path) -> str:

@@ -99,7 +99,7 @@ def test_window_paints_its_navigation_then_builds_the_first_page(qtbot, db: Data
     window = build_window(db, Settings(tmp_path / "settings.ini"), first_page_after_paint=True)
     qtbot.addWidget(window)
     assert dict(window.pages) == {}  # nothing of the pages before the first paint
-    assert window.nav.count() == len(PAGE_ORDER) + 1  # the record types and Charts, from the start
+    assert window.nav.count() == len(PAGE_ORDER) + 2  # the record types, Charts, About the data
     assert window.nav.currentRow() == 0
     assert not [a for a in window.file_menu.actions() if a.objectName().startswith("exportAction_")]
     menus = [m.title() for m in (window.file_menu, window.edit_menu, window.go_menu, window.help_menu)]
@@ -112,7 +112,7 @@ def test_window_paints_its_navigation_then_builds_the_first_page(qtbot, db: Data
     assert at_started == [True]  # the rest came after the first page's table had painted
     page = window.pages[PAGE_ORDER[0]]
     assert window.stack.currentWidget() is page and page.model.rowCount() > 0
-    assert window.nav.count() == len(PAGE_ORDER) + 1  # Charts installed on its entry, not a second one
+    assert window.nav.count() == len(PAGE_ORDER) + 2  # Charts and About on their entries, not new ones
     window.charts.navigator.show()
     assert window.nav.currentRow() == len(PAGE_ORDER)
     assert [a for a in window.file_menu.actions() if a.objectName().startswith("exportAction_")]

@@ -284,6 +284,7 @@ def run_gui(
         try:
             settings = Settings()
             window = build_window(db, settings, first_page_after_paint=True)
+            window.welcome = settings.welcome_pending()  # the About the data page, once
             read_first_rows(window)
             if not db.checks_done(CHECKING_NOTICE_AFTER_S) and not wait_for_checks(db):
                 db.close()  # the user quit while a large file was being checked

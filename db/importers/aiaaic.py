@@ -730,7 +730,7 @@ def run(coll: Collection, external_dir: Path) -> None:
         note=(
             "Entries whose Technology(ies) field contains 'facial recognition'. Imported rows stay under "
             "CC BY-SA 4.0 (share-alike) and keep each entry's AIAAIC page link. The licence was read from the "
-            "copying repository's AIAAIC_LICENSE.md; confirm it at https://www.aiaaic.org/terms before release. "
+            "copying repository's AIAAIC_LICENSE.md; AIAAIC's own terms are at https://www.aiaaic.org/terms. "
             "Entries without an 'Occurred' year are not imported (no date is invented)."
         ),
     )

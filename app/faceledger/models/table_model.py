@@ -29,6 +29,7 @@ from PySide6.QtGui import QBrush, QColor, QFont
 from faceledger.data import schema
 from faceledger.data.entities import Field, dataset_label
 from faceledger.data.repositories import PAGE_SIZE, Query, Repository
+from faceledger.data.schema import VERIFICATION
 from faceledger.data.text import number_text
 from faceledger.jobs import JobHandle, ReadJob, run_job
 from faceledger.models.match_tooltip import match_tooltip
@@ -43,11 +44,15 @@ _TOOLTIP = int(Qt.ItemDataRole.ToolTipRole)
 _ALIGN = int(Qt.ItemDataRole.TextAlignmentRole)
 _FOREGROUND = int(Qt.ItemDataRole.ForegroundRole)
 _FONT = int(Qt.ItemDataRole.FontRole)
+_ACCESSIBLE = int(Qt.ItemDataRole.AccessibleTextRole)  # what a screen reader says for a cell
+_MARK_ROLES = (_FONT, _FOREGROUND, _ACCESSIBLE)  # answered for the verification column only
 _RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
 # Where QStyledItemDelegate's span holds the roles multiData() answers itself: display, alignment,
 # font, foreground (at 5, 1, 0, 2).
 _DELEGATE_ROLES = (_DISPLAY, _ALIGN, _FONT, _FOREGROUND)
-_HANDLED_ROLES = frozenset({_DISPLAY, _TOOLTIP, _ALIGN, _FOREGROUND, _FONT, SortRole, RecordRole, IdRole})
+_HANDLED_ROLES = frozenset(
+    {_DISPLAY, _TOOLTIP, _ALIGN, _FOREGROUND, _FONT, _ACCESSIBLE, SortRole, RecordRole, IdRole}
+)
 
 # Tables up to this size are counted at once when the query changes; larger ones on a worker.
 SMALL_TABLE_ROWS = 20_000
@@ -500,8 +505,8 @@ class EntityTableModel(QAbstractTableModel):
             return None
         if role == _ALIGN:
             return _RIGHT if self._numeric[column] else None
-        if (role == _FONT or role == _FOREGROUND) and column != self._verification_column:
-            return None
+        if role in _MARK_ROLES and column != self._verification_column:
+            return None  # (a cell's accessible text is its display text, but for the verification's)
         row = index.row()
         hot = self._hot
         if hot is not None and hot[0] <= row < hot[1]:
@@ -525,6 +530,8 @@ class EntityTableModel(QAbstractTableModel):
                 return match_tooltip(self.repository, str(values[0]), self._query.search, text)
             return text if len(text) > 30 else None
         verification = values[self._verification_at] if self._verification_at is not None else ""
+        if role == _ACCESSIBLE:  # the status in words, without the mark ("⚠ partial": "partly verified")
+            return VERIFICATION.label(str(verification))
         if role == _FOREGROUND or role == _FONT:
             mark = _mark(verification)
             return None if mark is None else mark[0] if role == _FOREGROUND else mark[1]

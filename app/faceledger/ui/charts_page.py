@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 
 from faceledger.data.charts import DeploymentFilter
 from faceledger.data.database import Database
+from faceledger.ui.accessibility import name_chart_tab, name_charts_page
 
 if TYPE_CHECKING:
     from faceledger.ui.charts import ChartView
@@ -76,6 +77,7 @@ class ChartsPage(QWidget):
         layout.setContentsMargins(6, 6, 6, 6)
         layout.addWidget(self.tabs, 1)
         layout.addLayout(bottom)
+        name_charts_page(self)
         self._connect_signals()
 
     def _connect_signals(self) -> None:
@@ -131,6 +133,7 @@ class ChartsPage(QWidget):
         layout = holder.layout()
         assert layout is not None
         layout.addWidget(widget)
+        name_chart_tab(widget)
         self.built[name] = widget
 
     def showEvent(self, event: QShowEvent) -> None:

@@ -27,6 +27,7 @@ from faceledger.data.repositories import Query, Repositories, Repository
 from faceledger.data.text import plural
 from faceledger.jobs import JobHandle, run_job
 from faceledger.models.table_model import EntityTableModel
+from faceledger.ui.accessibility import name_entity_page
 from faceledger.ui.detail import DetailPane
 from faceledger.ui.facet_filter import FacetFilter
 from faceledger.ui.flow_layout import FlowLayout
@@ -237,6 +238,7 @@ class EntityPage(QWidget):
         layout.addWidget(self.suggestion)
         layout.addWidget(splitter, 1)
         layout.addWidget(self.status)
+        name_entity_page(self)
 
     def _year_box(self, which: str, bounds: tuple[int, int]) -> QSpinBox:
         box = QSpinBox(self)

@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 from faceledger.data.entities import ENTITIES
 from faceledger.data.searcher import Hit, Searcher
 from faceledger.jobs import ReadJob
+from faceledger.ui.accessibility import name_global_search
 
 # Above this many rows in its largest table, a database is searched on a worker.
 OFF_THREAD_ROWS = 20_000
@@ -148,6 +149,7 @@ class GlobalSearch(QDialog):
         layout.addWidget(self.input)
         layout.addWidget(self.results, 1)
         layout.addWidget(self.summary)
+        name_global_search(self)
         self._connect_signals()
         self._set_summary("Type to search every record. Enter opens the selected hit; Esc closes.")
 

@@ -17,9 +17,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from faceledger.data.about import data_date, readable_date
 from faceledger.data.entities import ENTITIES
 from faceledger.data.links import lookalike_warning, refuse_reason
 from faceledger.data.repositories import Repositories
+from faceledger.ui.accessibility import name_navigation
 from faceledger.ui.settings import Settings
 
 if TYPE_CHECKING:
@@ -28,6 +30,7 @@ if TYPE_CHECKING:
     # QMouseEvent and the rest cost a few milliseconds together).
     from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QPaintEvent
 
+    from faceledger.ui.about_page import AboutPage
     from faceledger.ui.charts_page import ChartsPage
     from faceledger.ui.entity_page import EntityPage
     from faceledger.ui.global_search import GlobalSearch
@@ -49,6 +52,8 @@ PAGE_ORDER = (
 # namespace (about 100, 15 ms): `Qt` is imported after the first paint.
 USER_ROLE = 0x0100
 CHARTS_ENTRY = ("charts", "Charts\n3 charts", "Charts (Ctrl+9)")  # its page: ui/charts_page.py
+# Its page: ui/about_page.py, also the first start's welcome.
+ABOUT_ENTRY = ("about", "About the data", "About the data: sources, licences, dates (Ctrl+0)")
 
 
 class History:
@@ -125,6 +130,8 @@ class MainWindow(QMainWindow):
         self._rest_done = False
         self._last_page: EntityPage | None = None
         self._charts: ChartsPage | None = None
+        self._about: AboutPage | None = None
+        self.welcome = False  # show the About page as a welcome when the first page is built
         self.setWindowTitle("FaceLedger — face recognition and law enforcement, with sources")
         self.setObjectName("mainWindow")
         # Pages are built when first shown: start-up builds only the Vendors page.
@@ -151,6 +158,12 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.data_label)
         if self._last_page is None:
             self.show_page(PAGE_ORDER[0])
+        if self.welcome and self.about.navigator is not None:
+            self.about.navigator.show_welcome()
+            if self.isVisible():  # the welcome is the first page shown: the rest waits for its paint
+                self.about.painted.connect(lambda: QTimer.singleShot(0, self._finish_rest))
+                QTimer.singleShot(2000, self._finish_rest)  # unless it is never painted (minimised)
+                return
         page = self._last_page
         if not self.isVisible():
             self._finish_rest()
@@ -169,6 +182,7 @@ class MainWindow(QMainWindow):
 
         install_export_actions(self)
         self.charts  # noqa: B018 (the page behind the navigation's Charts entry, Ctrl+9)
+        self.about  # noqa: B018 (the About the data page, Ctrl+0)
         # Back/forward mouse buttons anywhere in the window. An application-wide Python event
         # filter makes PySide wrap every object and event of the application, which first loads
         # the Python types (and ~190 enums, ~30 ms) of most Qt classes: after the first paint.
@@ -185,6 +199,15 @@ class MainWindow(QMainWindow):
 
             self._charts = install_charts_page(self)
         return self._charts
+
+    @property
+    def about(self) -> AboutPage:
+        """The About the data page (Ctrl+0), also the first start's welcome."""
+        if self._about is None:
+            from faceledger.ui.about_page import install_about_page  # noqa: PLC0415
+
+            self._about = install_about_page(self)
+        return self._about
 
     def paintEvent(self, event: QPaintEvent) -> None:
         super().paintEvent(event)
@@ -209,12 +232,18 @@ class MainWindow(QMainWindow):
         item.setData(USER_ROLE, key)
         item.setToolTip(tip)
         self.nav.addItem(item)
+        key, text, tip = ABOUT_ENTRY  # its page is installed by `finish_start`
+        item = QListWidgetItem(text)
+        item.setData(USER_ROLE, key)
+        item.setToolTip(tip)
+        self.nav.addItem(item)
         # The first page's entry is current from the start (its signal is connected later): the
         # list would otherwise make its first row current when it first takes the focus, and so
         # build that page before the first paint.
         self.nav.setCurrentRow(0)
         self.nav.setFixedWidth(170)
         self.nav.setWordWrap(True)
+        name_navigation(self.nav)
         central = QWidget(self)
         row = QHBoxLayout(central)
         row.setContentsMargins(0, 0, 0, 0)
@@ -224,7 +253,11 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(central)
         self._global_search: GlobalSearch | None = None
         meta = self.repos.db.meta()
-        self.data_label = QLabel(f"Data version {meta.get('data_version', '?')} · read-only · offline")
+        when = data_date(self.repos.db)
+        self.data_label = QLabel(
+            (f"Data as of {readable_date(when)} · " if when else "")
+            + f"version {meta.get('data_version', '?')} · read-only · offline"
+        )
         self.data_label.setObjectName("dataVersion")
 
     def _action(
@@ -271,7 +304,6 @@ class MainWindow(QMainWindow):
         self._action(
             "Data &licences and attribution", None, lambda: self.show_page("datasets"), self.help_menu
         )
-        self._action("&About FaceLedger", None, self._on_about, self.help_menu)
         self._update_history_actions()
 
     def _connect_signals(self) -> None:
@@ -476,16 +508,3 @@ class MainWindow(QMainWindow):
 
     def _on_find(self) -> None:
         self.current_page().focus_search()
-
-    def _on_about(self) -> None:
-        from PySide6.QtWidgets import QMessageBox  # noqa: PLC0415 (not on the start path)
-
-        meta = self.repos.db.meta()
-        QMessageBox.about(
-            self,
-            "About FaceLedger",
-            "FaceLedger is an offline reference on face recognition sold to law enforcement: "
-            "vendors, customers, audits and what happened since, every fact with its source.\n\n"
-            f"Database: {self.repos.db.path}\nData version: {meta.get('data_version', '?')}\n\n"
-            "Imported datasets keep their own licences; see Help → Data licences and attribution.",
-        )

@@ -10,6 +10,8 @@ from PySide6.QtCore import QByteArray, QSettings, QStandardPaths
 
 log = logging.getLogger(__name__)
 
+WELCOME_KEY = "welcome/shown"
+
 
 def user_data_dir() -> Path:
     base = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.AppDataLocation)
@@ -89,6 +91,14 @@ class Settings:
         log.warning("ignoring unusable setting %s", key)
         if not self.notice:
             self.notice = "Some saved window settings could not be used and were reset to the defaults."
+
+    def welcome_pending(self) -> bool:
+        """Whether the first start's welcome (the About the data page) is still to be shown."""
+        return str(self.value(WELCOME_KEY, "")).lower() not in ("true", "1")
+
+    def mark_welcome_shown(self) -> None:
+        self.set_value(WELCOME_KEY, True)
+        self.sync()
 
     def set_value(self, key: str, value: Any) -> None:
         self._qs.setValue(key, value)
