@@ -189,7 +189,7 @@ def test_menu_flow_through_the_dialog(window, qtbot, out: Path, monkeypatch: pyt
     with qtbot.waitSignal(window.export_controller.finished, timeout=20_000):
         window.findChild(type(window.file_menu.actions()[0]), "exportAction_view").trigger()
     options, dest, summary = seen[0]
-    assert options == ExportOptions(delimiter=";")  # remembered, guard on by default
+    assert options == ExportOptions(delimiter=";", with_sources=True)  # remembered; guard, sources on
     assert summary.startswith("Vendors: the ")
     expected = out / f"faceledger-vendors-{date.today().isoformat()}.csv"
     assert dest == expected and expected.is_file()

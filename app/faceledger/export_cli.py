@@ -1,7 +1,7 @@
 """`faceledger export`: CSV files from the command line, through the same writer as the window.
 
 faceledger export TABLE -o FILE [--search Q] [--where FIELD=VALUE ...] [--columns a,b,c]
-                  [--profile excel] [--delimiter ';'] [--no-formula-guard] [--db PATH]
+                  [--with-sources] [--profile excel] [--delimiter ';'] [--no-formula-guard] [--db PATH]
 faceledger export --all -o FOLDER [--profile excel] [--delimiter ';'] [--no-formula-guard]
 """
 
@@ -44,6 +44,9 @@ EPILOG = (
         "Without --columns every column of the table is written under its database name. "
         "--where FIELD=VALUE keeps rows whose field equals VALUE exactly (an empty VALUE: the field "
         "is empty); repeat a field for either value, give several fields for all of them. "
+        "--with-sources adds two columns after the others: record_id and source_urls (the URLs of "
+        "the record's sources in one cell, separated by ' | '); it is off unless given, so that "
+        "scripts reading the columns of earlier exports keep working. "
         "-o FILE: a regular file is written to a temporary file beside it and renamed into place only "
         "when complete (an existing file is replaced only by a complete export); a symbolic link is "
         "followed and its target is replaced that way; a named pipe (FIFO), a character device or a "
@@ -55,6 +58,7 @@ EPILOG = (
 examples:
   faceledger export vendors -o vendors.csv
   faceledger export deployments --search clearview --where status=active -o clearview.csv
+  faceledger export customers --columns name,country --with-sources -o customers.csv
   faceledger export --all -o faceledger-csv"""
 )
 
@@ -82,6 +86,11 @@ def add_export_parser(sub: Any, add_db: Callable[[argparse.ArgumentParser], None
         "--where", action="append", default=[], metavar="FIELD=VALUE", help="only rows where FIELD is VALUE"
     )
     p.add_argument("--columns", metavar="a,b,c", help="these columns, in this order")
+    p.add_argument(
+        "--with-sources",
+        action="store_true",
+        help="add each row's record_id and its sources' URLs (off by default, as before)",
+    )
     p.add_argument("--profile", choices=tuple(PROFILES), default="standard", help="excel adds a UTF-8 BOM")
     p.add_argument("--delimiter", default=",", metavar="D", help="',' (default), ';' or tab")
     p.add_argument(
@@ -101,9 +110,13 @@ def run_export(args: argparse.Namespace, out: TextIO) -> int:
         raise CliError("give the TABLE to export, or --all (tables: " + ", ".join(ALL_SPECS) + ")")
     if args.export_all and (args.search or args.where or args.columns):
         raise CliError("--search, --where and --columns apply to one table, not to --all")
+    if args.export_all and args.with_sources:
+        raise CliError("--with-sources applies to one table; --all writes citations.csv and sources.csv")
     if args.export_all and args.output == "-":
         raise CliError("--all writes a folder of files; -o - is for one table")
-    options = ExportOptions(args.profile, parse_delimiter(args.delimiter), args.formula_guard)
+    options = ExportOptions(
+        args.profile, parse_delimiter(args.delimiter), args.formula_guard, args.with_sources
+    )
     filters = parse_where(args.where)
     table = resolve_table(args.table) if args.table else ""
     db = Database.open(getattr(args, "db", None))

@@ -73,6 +73,11 @@ _INNER_FORMULA = re.compile('([,;\t|\r\n][ "]*)(?=[=+\\-@])')
 BOM = "\ufeff"
 LINE_END = "\r\n"
 BATCH_ROWS = 4096
+# The columns "with sources" adds after the exported ones: the record's id and the URLs of the
+# sources it cites, in one cell. URLs hold no spaces, so " | " splits them back unambiguously
+# (a spreadsheet's "text to columns" on "|", or TEXTSPLIT), and the cell stays on one line.
+SOURCE_HEADERS = ("record_id", "source_urls")
+SOURCES_SEPARATOR = " | "
 
 # Friendly names accepted for a table on the command line (besides each table's own name).
 TABLE_ALIASES: dict[str, str] = {
@@ -94,6 +99,7 @@ class ExportOptions:
     profile: str = "standard"  # "standard" (UTF-8) or "excel" (UTF-8 with a byte-order mark)
     delimiter: str = ","  # "," ";" or "\t"
     formula_guard: bool = True  # prefix formula-like text cells with "'"
+    with_sources: bool = False  # add each row's record id and source URLs (SOURCE_HEADERS)
 
     def __post_init__(self) -> None:
         if self.profile not in PROFILES:
@@ -346,7 +352,7 @@ def export_query(
     keys, headers = _check_columns(repo, keys, headers)
     dest = Path(dest)
     total = _read(dest, lambda: repo.count(query, conn))
-    batches = repo.iter_value_batches(query, keys, conn, BATCH_ROWS)
+    headers, batches = _rows(repo, query, keys, headers, options, conn)
     n = yield from write_file(dest, headers, batches, options, total)
     return ExportResult(dest, n)
 
@@ -362,9 +368,34 @@ def export_query_to_stream(
 ) -> Generator[Progress, None, ExportResult]:
     """Like `export_query`, to an open text stream (standard output); nothing to clean up."""
     keys, headers = _check_columns(repo, keys, headers)
-    batches = repo.iter_value_batches(query, keys, conn, BATCH_ROWS)
+    headers, batches = _rows(repo, query, keys, headers, options, conn)
     n = yield from _guard_sqlite(Path("-"), write_csv(fh, headers, batches, options))
     return ExportResult(None, n)
+
+
+def _rows(
+    repo: Repository[Any],
+    query: Query,
+    keys: list[str],
+    headers: list[str],
+    options: ExportOptions,
+    conn: sqlite3.Connection | None,
+) -> tuple[list[str], Iterator[Sequence[Sequence[Any]]]]:
+    """The header and the batches of rows of an export of one table, with sources when asked."""
+    if not options.with_sources:
+        return headers, repo.iter_value_batches(query, keys, conn, BATCH_ROWS)
+    batches = repo.iter_value_batches(query, [*keys, "id"], conn, BATCH_ROWS)
+    return [*headers, *SOURCE_HEADERS], _add_sources(repo, batches, conn)
+
+
+def _add_sources(
+    repo: Repository[Any], batches: Iterator[list[tuple[Any, ...]]], conn: sqlite3.Connection | None
+) -> Iterator[Sequence[Sequence[Any]]]:
+    """Each row (whose last value is the record's id) followed by its sources' URLs in one cell."""
+    join = SOURCES_SEPARATOR.join
+    for batch in batches:
+        urls = repo.source_urls([str(row[-1]) for row in batch], conn)
+        yield [(*row, join(urls.get(str(row[-1]), ()))) for row in batch]
 
 
 def export_table(

@@ -548,6 +548,27 @@ class Repository(Generic[T]):
         )
         return [Citation(r.Source(*row[:8]), str(row[8])) for row in rows]
 
+    def source_urls(
+        self, record_ids: list[str], conn: sqlite3.Connection | None = None
+    ) -> dict[str, list[str]]:
+        """The URLs of the sources each record cites, in the detail pane's order (date, publisher);
+        records citing none are left out. One query per 500 ids (SQLite's parameter limit)."""
+        found: dict[str, list[str]] = {}
+        for i in range(0, len(record_ids), 500):
+            part = record_ids[i : i + 500]
+            marks = ", ".join("?" for _ in part)
+            rows = self.db.query(
+                "SELECT c.record_id, s.url FROM citations c JOIN sources s ON s.id = c.source_id "
+                f"WHERE c.entity = ? AND c.record_id IN ({marks}) "
+                "ORDER BY c.record_id, s.date, s.publisher, s.id",
+                [self.table, *part],
+                conn,
+            )
+            for record_id, url in rows:
+                if url:
+                    found.setdefault(str(record_id), []).append(str(url))
+        return found
+
     def label_of(self, record_id: str) -> str:
         row = self.db.query_one(f'SELECT "{self.spec.label}" FROM "{self.table}" WHERE id = ?', (record_id,))
         return str(row[0]) if row and row[0] is not None else record_id
