@@ -10,33 +10,116 @@ from __future__ import annotations
 import argparse
 import io
 import logging
+import re
 import textwrap
-from collections.abc import Callable, Generator
+from collections.abc import Callable, Generator, Iterable
 from pathlib import Path
 from typing import Any, TextIO, TypeVar
 
 from faceledger.cli_errors import CliError, discard_output
+from faceledger.data.csv_writer import DELIMITERS, shown
 from faceledger.data.database import Database
 from faceledger.data.entities import ALL_SPECS
+from faceledger.data.errors import UnknownName
 from faceledger.data.export import (
+    ALL_TABLES,
     PROFILES,
     ExportError,
+    ExportOptionError,
     ExportOptions,
     ExportResult,
     check_fields,
     export_all,
     export_query,
     export_query_to_stream,
-    parse_columns,
-    parse_delimiter,
-    parse_where,
-    resolve_table,
 )
 from faceledger.data.repositories import Query, Repositories
 
 log = logging.getLogger(__name__)
 
 R = TypeVar("R")
+
+# Friendly names accepted for a table on the command line (besides each table's own name).
+TABLE_ALIASES: dict[str, str] = {
+    "counts": "customer_counts",
+    "customer-counts": "customer_counts",
+    "figures": "study_figures",
+    "study-figures": "study_figures",
+}
+
+
+class WhereError(ExportOptionError):
+    """A malformed ``--where FIELD=VALUE`` argument (the only error `parse_where` raises)."""
+
+
+_FIELD_RE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+
+
+def parse_where(items: Iterable[str]) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """Turn ``FIELD=VALUE`` arguments into `Query.filters`.
+
+    The same field given twice means either value (OR); different fields must all match (AND).
+    An empty value matches records where the field is empty. Field names are not checked against
+    a table here (see `check_fields`). Raises only `WhereError`."""
+    filters: dict[str, list[str]] = {}
+    for item in items:
+        if not isinstance(item, str):
+            raise WhereError(f"--where expects FIELD=VALUE text, not {type(item).__name__}")
+        name, sep, value = item.partition("=")
+        if not sep:
+            raise WhereError(f"--where {shown(item)}: expected FIELD=VALUE (no '=' found)")
+        name = name.strip()
+        if not name:
+            raise WhereError(f"--where {shown(item)}: the field name before '=' is missing")
+        if not _FIELD_RE.fullmatch(name):
+            raise WhereError(
+                f"--where {shown(item)}: {shown(name)} is not a field name "
+                "(letters, digits and '_', not starting with a digit)"
+            )
+        values = filters.setdefault(name.lower(), [])
+        value = value.strip()
+        if value not in values:
+            values.append(value)
+    return tuple((k, tuple(v)) for k, v in filters.items())
+
+
+def parse_columns(text: str) -> tuple[str, ...]:
+    """``a,b,c`` -> ("a", "b", "c"); empty names and repeats are errors."""
+    names = [part.strip() for part in text.split(",")]
+    if not text.strip() or any(not n for n in names):
+        raise ExportOptionError(
+            f"--columns {shown(text)}: give column names separated by commas, like name,country"
+        )
+    seen: set[str] = set()
+    for n in names:
+        if n in seen:
+            raise ExportOptionError(f"--columns: column '{n}' is listed twice")
+        seen.add(n)
+    return tuple(names)
+
+
+def parse_delimiter(text: str) -> str:
+    """A delimiter as typed on a command line: ``,`` ``;`` a tab, or the words comma/semicolon/tab."""
+    words = {"comma": ",", "semicolon": ";", "tab": "\t", "\\t": "\t"}
+    d = words.get(text.strip().lower(), text)
+    if d not in DELIMITERS:
+        raise ExportOptionError(f"unknown delimiter {shown(text)} (use ',' ';' or tab)")
+    return d
+
+
+def resolve_table(name: str) -> str:
+    """The table a user means: a table name, a page title, a record type, or a friendly alias."""
+    key = name.strip().lower().replace(" ", "_")
+    if key in ALL_TABLES:
+        return key
+    alias = TABLE_ALIASES.get(key.replace("_", "-"))
+    if alias:
+        return alias
+    for table, spec in ALL_SPECS.items():
+        if key in (spec.title.lower().replace(" ", "_"), spec.singular.replace(" ", "_")):
+            return table
+    raise UnknownName(f"unknown table {shown(name)} (tables: {', '.join(ALL_SPECS)})")
+
 
 EPILOG = (
     textwrap.fill(
@@ -174,4 +257,4 @@ def _to_stdout(make: Callable[[TextIO], Generator[Any, None, ExportResult]], out
             pass
 
 
-__all__ = ["ExportError", "add_export_parser", "run_export"]
+__all__ = ["ExportError", "WhereError", "add_export_parser", "parse_where", "resolve_table", "run_export"]
