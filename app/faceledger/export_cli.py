@@ -141,7 +141,6 @@ EPILOG = (
 examples:
   faceledger export vendors -o vendors.csv
   faceledger export deployments --search clearview --where status=active -o clearview.csv
-  faceledger export customers --columns name,country --with-sources -o customers.csv
   faceledger export --all -o faceledger-csv"""
 )
 

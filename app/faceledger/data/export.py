@@ -52,7 +52,8 @@ from faceledger.data.export_files import (
     temp_prefix,
     write_atomically,
 )
-from faceledger.data.repositories import LINK_TABLES, Query, Repositories, Repository
+from faceledger.data.repositories import LINK_TABLES, Repositories
+from faceledger.data.repository import Query, Repository
 
 
 @dataclass(frozen=True)
@@ -79,16 +80,15 @@ def export_query(
     headers: Sequence[str],
     dest: Path,
     options: ExportOptions,
-    conn: sqlite3.Connection | None = None,
 ) -> Generator[Progress, None, ExportResult]:
     """Export the rows of `repo` matching `query`, in its order, to the CSV file `dest` (atomically).
 
-    `keys` are the columns, `headers` their names in the file. Pass a reader connection (`conn`)
-    when running on a worker thread."""
+    `keys` are the columns, `headers` their names in the file. On a worker thread, pass the
+    repository bound to the worker's connection (`Repository.bound`)."""
     keys, headers = _check_columns(repo, keys, headers)
     dest = Path(dest)
-    total = _read(dest, lambda: repo.count(query, conn))
-    headers, batches = _rows(repo, query, keys, headers, options, conn)
+    total = _read(dest, lambda: repo.count(query))
+    headers, batches = _rows(repo, query, keys, headers, options)
     n = yield from write_file(dest, headers, batches, options, total)
     return ExportResult(dest, n)
 
@@ -100,11 +100,10 @@ def export_query_to_stream(
     headers: Sequence[str],
     fh: TextIO,
     options: ExportOptions,
-    conn: sqlite3.Connection | None = None,
 ) -> Generator[Progress, None, ExportResult]:
     """Like `export_query`, to an open text stream (standard output); nothing to clean up."""
     keys, headers = _check_columns(repo, keys, headers)
-    headers, batches = _rows(repo, query, keys, headers, options, conn)
+    headers, batches = _rows(repo, query, keys, headers, options)
     n = yield from _guard_sqlite(Path("-"), write_csv(fh, headers, batches, options))
     return ExportResult(None, n)
 
@@ -115,31 +114,30 @@ def _rows(
     keys: list[str],
     headers: list[str],
     options: ExportOptions,
-    conn: sqlite3.Connection | None,
 ) -> tuple[list[str], Iterator[Sequence[Sequence[Any]]]]:
     """The header and the batches of rows of an export of one table, with sources when asked."""
     if not options.with_sources:
-        return headers, repo.iter_value_batches(query, keys, conn, BATCH_ROWS)
-    batches = repo.iter_value_batches(query, [*keys, "id"], conn, BATCH_ROWS)
-    return [*headers, *SOURCE_HEADERS], _add_sources(repo, batches, conn)
+        return headers, repo.iter_value_batches(query, keys, BATCH_ROWS)
+    batches = repo.iter_value_batches(query, [*keys, "id"], BATCH_ROWS)
+    return [*headers, *SOURCE_HEADERS], _add_sources(repo, batches)
 
 
 def _add_sources(
-    repo: Repository[Any], batches: Iterator[list[tuple[Any, ...]]], conn: sqlite3.Connection | None
+    repo: Repository[Any], batches: Iterator[list[tuple[Any, ...]]]
 ) -> Iterator[Sequence[Sequence[Any]]]:
     """Each row (whose last value is the record's id) followed by its sources' URLs in one cell."""
     join = SOURCES_SEPARATOR.join
     for batch in batches:
-        urls = repo.source_urls([str(row[-1]) for row in batch], conn)
+        urls = repo.source_urls([str(row[-1]) for row in batch])
         yield [(*row, join(urls.get(str(row[-1]), ()))) for row in batch]
 
 
 def export_table(
-    repo: Repository[Any], dest: Path, options: ExportOptions, conn: sqlite3.Connection | None = None
+    repo: Repository[Any], dest: Path, options: ExportOptions
 ) -> Generator[Progress, None, ExportResult]:
     """A whole table: every column under its database name, in the table's default order."""
     keys = repo.columns
-    return (yield from export_query(repo, Query(), keys, keys, dest, options, conn))
+    return (yield from export_query(repo, Query(), keys, keys, dest, options))
 
 
 def write_file(
@@ -165,7 +163,6 @@ def export_all(
     repos: Repositories,
     dest: Path,
     options: ExportOptions,
-    conn: sqlite3.Connection | None = None,
     meta: dict[str, str] | None = None,
     now: datetime | None = None,
 ) -> Generator[Progress, None, ExportResult]:
@@ -174,7 +171,7 @@ def export_all(
     `dest` must not exist, or be an empty folder, or hold an earlier FaceLedger export (which is
     replaced only once the new one is complete). The files are written to a temporary folder
     beside `dest` that is renamed into place at the end, or removed on any failure or cancel.
-    Pass `meta` (the database's meta table) when running on a worker thread."""
+    On a worker thread, pass `repos.on(conn)` and `meta` (the database's meta table)."""
     dest = Path(dest)
     check_folder_destination(dest)
     meta = meta if meta is not None else repos.db.meta()
@@ -182,7 +179,7 @@ def export_all(
     tables += [(t, None) for t in LINK_TABLES]
 
     def count(table: str, repo: Repository[Any] | None) -> int:
-        return repo.count(Query(), conn) if repo is not None else repos.links.count(table, conn)
+        return repo.count(Query()) if repo is not None else repos.links.count(table)
 
     counts = _read(dest, lambda: {t: count(t, repo) for t, repo in tables})
     total = sum(counts.values())
@@ -200,10 +197,10 @@ def export_all(
             batches: Iterator[Sequence[Sequence[Any]]]
             if repo is not None:
                 keys: Sequence[str] = repo.columns
-                batches = repo.iter_value_batches(Query(), list(keys), conn, BATCH_ROWS)
+                batches = repo.iter_value_batches(Query(), list(keys), BATCH_ROWS)
             else:
                 keys = LINK_TABLES[table]
-                batches = batched(repos.links.iter_rows(table, conn))
+                batches = batched(repos.links.iter_rows(table))
             path = tmp / f"{table}.csv"
             with open(path, "w", encoding="utf-8", newline="") as fh:
                 gen = _guard_sqlite(dest, write_csv(fh, keys, batches, options, counts[table]))
@@ -213,7 +210,7 @@ def export_all(
             set_mode(path, None, 0o666)
             files.append((path.name, n))
             done += n
-        datasets = _read(dest, lambda: _datasets(repos, conn))
+        datasets = _read(dest, lambda: _datasets(repos))
         with open(tmp / README_NAME, "w", encoding="utf-8", newline=LINE_END) as fh:
             fh.write(readme_text(meta, datasets, files, options, now or datetime.now().astimezone()))
             fh.flush()
@@ -233,9 +230,9 @@ def export_all(
     return ExportResult(dest, done, tuple(files))
 
 
-def _datasets(repos: Repositories, conn: sqlite3.Connection | None) -> list[dict[str, Any]]:
+def _datasets(repos: Repositories) -> list[dict[str, Any]]:
     keys = ["name", "licence", "licence_url", "attribution", "url", "retrieved", "rows_imported"]
-    return [dict(zip(keys, row, strict=True)) for row in repos.datasets.iter_values(Query(), keys, conn)]
+    return [dict(zip(keys, row, strict=True)) for row in repos.datasets.iter_values(Query(), keys)]
 
 
 def readme_text(

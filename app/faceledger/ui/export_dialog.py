@@ -332,7 +332,7 @@ class ExportController(QObject):
             def job(_h: JobHandle) -> Any:
                 conn = db.connect_reader()
                 try:
-                    return (yield from export_all(repos, dest, options, conn, meta))
+                    return (yield from export_all(repos.on(conn), dest, options, meta))
                 finally:
                     conn.close()
 
@@ -345,7 +345,7 @@ class ExportController(QObject):
                 try:
                     return (
                         yield from export_query(
-                            repo, plan.query, plan.keys, plan.headers, dest, options, conn
+                            repo.bound(conn), plan.query, plan.keys, plan.headers, dest, options
                         )
                     )
                 finally:
