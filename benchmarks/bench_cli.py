@@ -54,7 +54,7 @@ def export_sql(db_path: Path, table: str) -> str:
         conn = db.connect_reader()
         conn.set_trace_callback(statements.append)
         keys = list(repo.columns)
-        for _ in repo.iter_value_batches(Query(), keys, conn, 4096):
+        for _ in repo.bound(conn).iter_value_batches(Query(), keys, 4096):
             break
         conn.close()
     return next(s for s in statements if s.lstrip().upper().startswith("SELECT") and "COUNT(" not in s)

@@ -148,7 +148,7 @@ def export_once(
     repos: Repositories, dest: Path, query: Query, conn: sqlite3.Connection
 ) -> tuple[int, float, float]:
     t, cpu = time.perf_counter(), time.process_time()
-    gen = export_query(repos.deployments, query, KEYS, KEYS, dest, ExportOptions(), conn)
+    gen = export_query(repos.deployments.bound(conn), query, KEYS, KEYS, dest, ExportOptions())
     while True:
         try:
             next(gen)
@@ -217,7 +217,7 @@ def main() -> int:
         for limit in (max(1, n_rows // 10), n_rows):
             gc.collect()
             tracemalloc.start()
-            gen = export_query(repo, query, KEYS, KEYS, out / "traced.csv", ExportOptions(), conn)
+            gen = export_query(repo.bound(conn), query, KEYS, KEYS, out / "traced.csv", ExportOptions())
             done = 0
             for done, _total in gen:
                 if done >= limit:

@@ -11,6 +11,7 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
+from faceledger.data import paging
 from faceledger.data.entities import ENTITIES
 from faceledger.data.repositories import Query, Repositories, Repository
 from faceledger.jobs import pool, wait_all
@@ -132,7 +133,7 @@ def test_the_detail_pane_shows_the_current_row_after_the_rows_change(
 ) -> None:
     repo = repos.for_entity(entity)
     if kind == "worker":  # the large-table path: a short word's first page is read on a worker
-        monkeypatch.setattr(table_model, "SMALL_TABLE_ROWS", 0)
+        monkeypatch.setattr(paging, "SMALL_TABLE_ROWS", 0)
     page = make_page(qtbot, repos, entity)
     all_records = records(repo)
     # The last record in the page's order: not the first row, which becomes current by default.

@@ -20,14 +20,16 @@ from db import build
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from faceledger import export_cli
 from faceledger.cli import main as cli_main
+from faceledger.data import csv_writer, export_files
 from faceledger.data import export as ex
-from faceledger.data import export_files
 from faceledger.data.database import Database
 from faceledger.data.entities import ALL_SPECS
 from faceledger.data.errors import FaceLedgerError, UnknownName
-from faceledger.data.export import ExportError, ExportOptions, WhereError
+from faceledger.data.export import ExportError, ExportOptions
 from faceledger.data.repositories import LINK_TABLES, Query, Repositories
+from faceledger.export_cli import WhereError
 
 ROOT = Path(__file__).resolve().parents[1]
 GUARD = "=+-@\t\r"
@@ -383,7 +385,7 @@ def test_each_formula_prefix_is_guarded_and_the_guard_can_be_turned_off(
 
 
 def test_guard_cell_rules() -> None:
-    assert [ex.guard_cell(v) for v in ("=x", "+x", "-x", "@x", "\tx", "\rx")] == [
+    assert [csv_writer.guard_cell(v) for v in ("=x", "+x", "-x", "@x", "\tx", "\rx")] == [
         "'=x",
         "'+x",
         "'-x",
@@ -391,7 +393,7 @@ def test_guard_cell_rules() -> None:
         "'\tx",
         "'\rx",
     ]
-    assert [ex.guard_cell(v) for v in ("", "x=1", " =x", "'=x", None, -5, -0.5, 3)] == [
+    assert [csv_writer.guard_cell(v) for v in ("", "x=1", " =x", "'=x", None, -5, -0.5, 3)] == [
         "",
         "x=1",
         " =x",
@@ -737,16 +739,16 @@ def test_new_files_get_normal_permissions(arepos: Repositories, tmp_path: Path) 
 
 # -- parsing user input -----------------------------------------------------------------------------
 def test_parse_where() -> None:
-    assert ex.parse_where(["country=US", "type=sheriff", "country=CA", "country=US"]) == (
+    assert export_cli.parse_where(["country=US", "type=sheriff", "country=CA", "country=US"]) == (
         ("country", ("US", "CA")),
         ("type", ("sheriff",)),
     )
-    assert ex.parse_where([" Region = Québec ", "note=", "url=https://x.org/?a=b"]) == (
+    assert export_cli.parse_where([" Region = Québec ", "note=", "url=https://x.org/?a=b"]) == (
         ("region", ("Québec",)),
         ("note", ("",)),
         ("url", ("https://x.org/?a=b",)),
     )
-    assert ex.parse_where([]) == ()
+    assert export_cli.parse_where([]) == ()
 
 
 @pytest.mark.parametrize(
@@ -762,14 +764,14 @@ def test_parse_where() -> None:
 )
 def test_parse_where_errors(bad: str, words: str) -> None:
     with pytest.raises(WhereError, match=words):
-        ex.parse_where([bad])
+        export_cli.parse_where([bad])
 
 
 @settings(max_examples=300, deadline=None)
 @given(st.lists(st.text(max_size=30)))
 def test_parse_where_fuzz_only_raises_its_own_error(items: list[str]) -> None:
     try:
-        filters = ex.parse_where(items)
+        filters = export_cli.parse_where(items)
     except WhereError as exc:
         assert "\n" not in str(exc)
         return
@@ -781,17 +783,17 @@ def test_parse_where_fuzz_only_raises_its_own_error(items: list[str]) -> None:
 @given(st.lists(st.one_of(st.text(max_size=10), st.integers(), st.none(), st.binary(max_size=5))))
 def test_parse_where_fuzz_any_object(items: list[Any]) -> None:
     try:
-        ex.parse_where(items)
+        export_cli.parse_where(items)
     except WhereError:
         pass
 
 
 def test_parse_columns_delimiter_and_table_names() -> None:
-    assert ex.parse_columns(" name, hq_country ,id") == ("name", "hq_country", "id")
+    assert export_cli.parse_columns(" name, hq_country ,id") == ("name", "hq_country", "id")
     for bad in ("", "a,,b", "a,a", " , "):
         with pytest.raises(ExportError):
-            ex.parse_columns(bad)
-    assert [ex.parse_delimiter(d) for d in (",", ";", "\t", "tab", "TAB", "\\t", "semicolon", "comma")] == [
+            export_cli.parse_columns(bad)
+    assert [export_cli.parse_delimiter(d) for d in (",", ";", "\t", "tab", "TAB", "\\t", "semicolon", "comma")] == [
         ",",
         ";",
         "\t",
@@ -802,16 +804,16 @@ def test_parse_columns_delimiter_and_table_names() -> None:
         ",",
     ]
     with pytest.raises(ExportError):
-        ex.parse_delimiter("|")
-    assert ex.resolve_table("counts") == "customer_counts"
-    assert ex.resolve_table("Figures") == "study_figures"
-    assert ex.resolve_table("study-figures") == "study_figures"
-    assert ex.resolve_table("vendor") == "vendors"
-    assert ex.resolve_table("citations") == "citations"
+        export_cli.parse_delimiter("|")
+    assert export_cli.resolve_table("counts") == "customer_counts"
+    assert export_cli.resolve_table("Figures") == "study_figures"
+    assert export_cli.resolve_table("study-figures") == "study_figures"
+    assert export_cli.resolve_table("vendor") == "vendors"
+    assert export_cli.resolve_table("citations") == "citations"
     for table in ALL_SPECS:
-        assert ex.resolve_table(table) == table
+        assert export_cli.resolve_table(table) == table
     with pytest.raises(UnknownName, match="unknown table 'venders'"):
-        ex.resolve_table("venders")
+        export_cli.resolve_table("venders")
 
 
 # -- command line ------------------------------------------------------------------------------------
@@ -1011,7 +1013,7 @@ _COLUMN_KINDS = {
 def _reference(rows: list[tuple[Any, ...]], delimiter: str, guard: bool) -> str:
     buf = io.StringIO(newline="")
     writer = csv.writer(buf, delimiter=delimiter, quoting=csv.QUOTE_MINIMAL, lineterminator="\r\n")
-    writer.writerows([tuple(ex.guard_cell(v) for v in r) if guard else r for r in rows])
+    writer.writerows([tuple(csv_writer.guard_cell(v) for v in r) if guard else r for r in rows])
     return buf.getvalue()
 
 
@@ -1026,18 +1028,18 @@ def _reference(rows: list[tuple[Any, ...]], delimiter: str, guard: bool) -> str:
 def test_fast_formatting_writes_exactly_what_csv_writer_writes(
     rows: list[tuple[Any, ...]], delimiter: str, guard: bool
 ) -> None:
-    fast = ex.format_batch(rows, delimiter, guard)
+    fast = csv_writer.format_batch(rows, delimiter, guard)
     if fast is not None:
         assert fast == _reference(rows, delimiter, guard)
     buf = io.StringIO(newline="")
     options = ExportOptions(delimiter=delimiter, formula_guard=guard)
-    drive(ex.write_csv(buf, ["h"] * (len(rows[0]) if rows else 1), ex.batched(rows, 5), options))
+    drive(csv_writer.write_csv(buf, ["h"] * (len(rows[0]) if rows else 1), csv_writer.batched(rows, 5), options))
     header = _reference([tuple(["h"] * (len(rows[0]) if rows else 1))], delimiter, guard)
     assert buf.getvalue() == header + _reference(rows, delimiter, guard)
 
 
 def test_fast_formatting_is_used_for_text_and_numbers() -> None:
     rows = [("a", None, 1, 2.5), ("=b", "c,d", None, -1.0)]
-    assert ex.format_batch(rows, ",", True) == 'a,,1,2.5\r\n\'=b,"c,d",,-1.0\r\n'
-    assert ex.format_batch([("a",), ("",)], ",", True) is None  # csv.writer quotes a lone empty cell
-    assert ex.format_batch([("a", b"x")], ",", True) is None
+    assert csv_writer.format_batch(rows, ",", True) == 'a,,1,2.5\r\n\'=b,"c,d",,-1.0\r\n'
+    assert csv_writer.format_batch([("a",), ("",)], ",", True) is None  # csv.writer quotes a lone empty cell
+    assert csv_writer.format_batch([("a", b"x")], ",", True) is None

@@ -125,13 +125,13 @@ def test_cancel_leaves_nothing_and_the_window_stays_responsive(  # type: ignore[
 ) -> None:
     page = window.show_page("sources")
     repo = page.repository
-    real = repo.iter_value_batches
+    real = type(repo).iter_value_batches  # patched on the class: the export's bound copy uses it
     gate = threading.Event()
     reached = threading.Event()
 
-    def gated(query: Query, keys: list[str], conn: Any = None, size: int = 0) -> Iterator[list[Any]]:
+    def gated(self: Any, query: Query, keys: list[str], size: int = 0) -> Iterator[list[Any]]:
         def gen() -> Iterator[list[Any]]:
-            for i, batch in enumerate(real(query, keys, conn, 100)):
+            for i, batch in enumerate(real(self, query, keys, 100)):
                 if i == 1:
                     reached.set()
                     gate.wait(20)  # the worker is mid-export until the test lets it go on
@@ -139,7 +139,7 @@ def test_cancel_leaves_nothing_and_the_window_stays_responsive(  # type: ignore[
 
         return gen()
 
-    monkeypatch.setattr(repo, "iter_value_batches", gated)
+    monkeypatch.setattr(type(repo), "iter_value_batches", gated)
     dest = out / "s.csv"
     try:
         handle = ed.start_export(window, dest, ExportOptions(), "view")
@@ -189,7 +189,7 @@ def test_menu_flow_through_the_dialog(window, qtbot, out: Path, monkeypatch: pyt
     with qtbot.waitSignal(window.export_controller.finished, timeout=20_000):
         window.findChild(type(window.file_menu.actions()[0]), "exportAction_view").trigger()
     options, dest, summary = seen[0]
-    assert options == ExportOptions(delimiter=";")  # remembered, guard on by default
+    assert options == ExportOptions(delimiter=";", with_sources=True)  # remembered; guard, sources on
     assert summary.startswith("Vendors: the ")
     expected = out / f"faceledger-vendors-{date.today().isoformat()}.csv"
     assert dest == expected and expected.is_file()
@@ -222,19 +222,19 @@ def test_closing_the_window_cancels_a_running_export(  # type: ignore[no-untyped
 ) -> None:
     page = window.show_page("sources")
     repo = page.repository
-    real = repo.iter_value_batches
+    real = type(repo).iter_value_batches  # patched on the class: the export's bound copy uses it
     started = threading.Event()
 
-    def slow(query: Query, keys: list[str], conn: Any = None, size: int = 0) -> Iterator[list[Any]]:
+    def slow(self: Any, query: Query, keys: list[str], size: int = 0) -> Iterator[list[Any]]:
         def gen() -> Iterator[list[Any]]:
-            for batch in real(query, keys, conn, 10):
+            for batch in real(self, query, keys, 10):
                 started.set()
                 threading.Event().wait(0.02)
                 yield batch
 
         return gen()
 
-    monkeypatch.setattr(repo, "iter_value_batches", slow)
+    monkeypatch.setattr(type(repo), "iter_value_batches", slow)
     handle = ed.start_export(window, out / "s.csv", ExportOptions(), "view")
     qtbot.waitUntil(started.is_set, timeout=10_000)
     window.close()

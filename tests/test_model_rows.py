@@ -5,16 +5,17 @@ counting after its first paint (or at once when built hidden)."""
 from __future__ import annotations
 
 import time
+from typing import Any
 
 import pytest
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QModelRoleData, Qt
 from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QTableView
 
-from faceledger.data import repositories as repositories_module
-from faceledger.data import schema
+from faceledger.data import paging, schema
 from faceledger.data.entities import ENTITIES
 from faceledger.data.repositories import Query, Repositories, Searcher
+from faceledger.data.worker_database import WorkerDatabase
 from faceledger.jobs import wait_all
 from faceledger.models import table_model
 from faceledger.models.table_model import EntityTableModel, IdRole, RecordRole, SortRole, display
@@ -89,7 +90,7 @@ def test_a_large_table_is_counted_on_a_worker_and_grows_to_the_count(
     repos: Repositories,
     monkeypatch: pytest.MonkeyPatch,  # type: ignore[no-untyped-def]
 ) -> None:
-    monkeypatch.setattr(table_model, "SMALL_TABLE_ROWS", 0)
+    monkeypatch.setattr(paging, "SMALL_TABLE_ROWS", 0)
     repo = repos.for_entity("sources")
     model = EntityTableModel(repo)
     assert model.matching is None and model.rowCount() == table_model.PAGE_SIZE
@@ -100,7 +101,7 @@ def test_a_large_table_is_counted_on_a_worker_and_grows_to_the_count(
 def test_a_held_count_starts_only_when_released(
     qtbot, repos: Repositories, monkeypatch: pytest.MonkeyPatch
 ) -> None:  # type: ignore[no-untyped-def]
-    monkeypatch.setattr(table_model, "SMALL_TABLE_ROWS", 0)
+    monkeypatch.setattr(paging, "SMALL_TABLE_ROWS", 0)
     repo = repos.for_entity("sources")
     model = EntityTableModel(repo, hold_count=True)
     wait_all()
@@ -113,7 +114,7 @@ def test_a_held_count_starts_only_when_released(
 def test_a_shown_page_counts_after_its_first_paint(
     qtbot, repos: Repositories, monkeypatch: pytest.MonkeyPatch
 ) -> None:  # type: ignore[no-untyped-def]
-    monkeypatch.setattr(table_model, "SMALL_TABLE_ROWS", 0)
+    monkeypatch.setattr(paging, "SMALL_TABLE_ROWS", 0)
     monkeypatch.setattr(entity_page, "BACKGROUND_FALLBACK_MS", 60_000)  # only the paint may start it
     page = EntityPage(repos, repos.for_entity("sources"))
     qtbot.addWidget(page)
@@ -128,7 +129,7 @@ def test_a_shown_page_counts_after_its_first_paint(
 def test_a_page_built_hidden_counts_at_once(
     qtbot, repos: Repositories, monkeypatch: pytest.MonkeyPatch
 ) -> None:  # type: ignore[no-untyped-def]
-    monkeypatch.setattr(table_model, "SMALL_TABLE_ROWS", 0)
+    monkeypatch.setattr(paging, "SMALL_TABLE_ROWS", 0)
     monkeypatch.setattr(entity_page, "BACKGROUND_FALLBACK_MS", 60_000)
     page = EntityPage(repos, repos.for_entity("sources"))
     qtbot.addWidget(page)
@@ -143,7 +144,7 @@ def test_a_scan_of_a_large_table_runs_off_the_gui_thread_and_is_cancelled_by_a_n
 ) -> None:
     """One- and two-letter words cannot use the trigram index: on a large table their first page is
     read on a worker (status "Searching…"), and typing on supersedes it."""
-    monkeypatch.setattr(table_model, "SMALL_TABLE_ROWS", 0)
+    monkeypatch.setattr(paging, "SMALL_TABLE_ROWS", 0)
     repo = repos.for_entity("customers")
     page = EntityPage(repos, repo)
     qtbot.addWidget(page)
@@ -171,18 +172,18 @@ def test_an_interrupted_scan_reports_nothing(
 ) -> None:  # type: ignore[no-untyped-def]
     """Each newer query interrupts the scan before it: scans that would run for many seconds end
     at once, and the interruption is not reported as an error."""
-    monkeypatch.setattr(table_model, "SMALL_TABLE_ROWS", 0)
+    monkeypatch.setattr(paging, "SMALL_TABLE_ROWS", 0)
     errors: list[object] = []
     monkeypatch.setattr("sys.excepthook", lambda *a: errors.append(a))
     repo = repos.for_entity("deployments")
-    plain_rows = repo.rows
+    plain_rows = type(repo).rows
 
-    def rows(query: Query, *args: object, conn: object = None, **kw: object) -> object:
-        if conn is not None and query.search != "q":
-            conn.execute(ENDLESS).fetchall()  # type: ignore[attr-defined]  # ends only when interrupted
-        return plain_rows(query, *args, conn=conn, **kw)  # type: ignore[arg-type]
+    def rows(self: Any, query: Query, *args: Any, **kw: Any) -> Any:
+        if isinstance(self.db, WorkerDatabase) and query.search != "q":  # on a worker
+            self.db.conn.execute(ENDLESS).fetchall()  # ends only when interrupted
+        return plain_rows(self, query, *args, **kw)
 
-    monkeypatch.setattr(repo, "rows", rows)
+    monkeypatch.setattr(type(repo), "rows", rows)  # on the class: the worker's bound copy uses it
     model = EntityTableModel(repo)
     started = time.monotonic()
     for text in ("a", "b", "c", "x", "y", "z"):
@@ -231,7 +232,7 @@ def test_pages_of_a_scanning_query_on_a_large_table_arrive_from_a_worker(
     """Past its first page, a query that may scan a large table (a one-letter word) reads each page
     on a worker: rows are appended when they arrive, and a page reached by a jump shows empty
     cells until its rows arrive, then repaints."""
-    monkeypatch.setattr(table_model, "SMALL_TABLE_ROWS", 0)
+    monkeypatch.setattr(paging, "SMALL_TABLE_ROWS", 0)
     repo = repos.for_entity("sources")
     query = Query(search="e")
     expected = [r[0] for r in repo.rows(query, 0, 10_000)]
@@ -355,8 +356,8 @@ def test_a_jump_deep_into_a_large_table_in_another_order_is_read_off_the_gui_thr
     every row before it (OFFSET): on a large table it is read on a worker and painted when it
     arrives, and the detail pane then shows the current row. Pages near either end, and every
     page in the stored order, are still read at once."""
-    monkeypatch.setattr(table_model, "SMALL_TABLE_ROWS", 0)
-    monkeypatch.setattr(repositories_module, "DENSE_JUMP_OFFSET", 100)
+    monkeypatch.setattr(paging, "SMALL_TABLE_ROWS", 0)
+    monkeypatch.setattr(paging, "DENSE_JUMP_OFFSET", 100)
     repo = repos.for_entity("sources")
     other = next(f.key for f in repo.spec.fields if f.key != repo.spec.default_sort)
     query = Query(order=(other, True))

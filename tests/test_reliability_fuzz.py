@@ -17,7 +17,8 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from faceledger.data import export
+from faceledger import export_cli
+from faceledger.data import csv_writer, export
 from faceledger.data.database import Database
 from faceledger.data.entities import ENTITIES
 from faceledger.data.errors import FaceLedgerError, UnknownName
@@ -163,6 +164,8 @@ def test_typing_any_text_in_the_global_search(qtbot, window, text: str) -> None:
 
 
 # -- export options and the --where parser -------------------------------------------------------
+
+
 @settings(max_examples=800)
 @given(items=st.lists(st.one_of(st.text(max_size=25), st.builds(lambda k, v: f"{k}={v}", st.sampled_from(
     ["status", "STATUS", " customer_country ", "verification", "kind", "type", "country", "nope", "1x", "a b", ""]
@@ -171,7 +174,7 @@ def test_any_where_filter_is_applied_or_refused_in_one_line(
     fuzz_repos: Repositories, items: list[str], entity: str
 ) -> None:
     try:
-        filters = export.parse_where(items)
+        filters = export_cli.parse_where(items)
         repo = fuzz_repos.for_entity(entity)
         export.check_fields(repo, (k for k, _ in filters), "field")
     except FaceLedgerError as exc:
@@ -252,7 +255,7 @@ def test_any_export_options_write_csv_that_reads_back(
             if w is None:
                 assert g == ""
             elif isinstance(w, str):
-                assert g == ("'" + w if guard and w and w[0] in export.GUARD_CHARS else w)
+                assert g == ("'" + w if guard and w and w[0] in csv_writer.GUARD_CHARS else w)
             elif isinstance(w, float):
                 assert float(g) == w
             else:

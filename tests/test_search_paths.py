@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from db import build
 
+from faceledger.data import paging
 from faceledger.data import ranking as ranking_module
-from faceledger.data import repositories as repositories_module
 from faceledger.data.entities import ENTITIES
 from faceledger.data.repositories import RELATED_LIMIT, Query, Repositories
 from faceledger.data.search import fts_condition, match_level, parse_terms
@@ -120,7 +120,7 @@ def test_search_pages_counts_and_positions_follow_the_sort_order(
 def test_many_matches_read_through_the_sort_index_in_the_same_order(
     repos: Repositories, raw: sqlite3.Connection, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(repositories_module, "MANY_MATCHES", 1)
+    monkeypatch.setattr(paging, "MANY_MATCHES", 1)
     repo = repos.customers
     for term in ("po", "ice", "a"):
         for key, asc in (("country", True), ("type", False), ("vendor_count", False)):
@@ -169,14 +169,14 @@ def test_a_count_split_into_rowid_ranges_equals_the_whole_count(
     for entity in sorted(ENTITIES):
         for term in TERMS:
             expected[entity, term] = len(reference(raw, entity, Query(search=term), "id", True))
-    monkeypatch.setattr(repositories_module, "PARALLEL_COUNT_ROWS", large)
-    monkeypatch.setattr(repositories_module, "COUNT_PARTS", parts)
+    monkeypatch.setattr(paging, "PARALLEL_COUNT_ROWS", large)
+    monkeypatch.setattr(paging, "COUNT_PARTS", parts)
     for entity in sorted(ENTITIES):
         repo = repos.for_entity(entity)
         for term in TERMS:
             assert repo.count(Query(search=term)) == expected[entity, term], (entity, term)
-            with repo.db.reader() as conn:  # as the table model's count job calls it
-                assert repo.count(Query(search=term), conn) == expected[entity, term], (entity, term)
+            with repo.reading() as worker:  # as the table model's count job calls it
+                assert worker.count(Query(search=term)) == expected[entity, term], (entity, term)
 
 
 @pytest.mark.parametrize("entity", sorted(ENTITIES))
@@ -192,7 +192,7 @@ def test_pages_far_into_every_row_read_as_rowid_ranges_match_offsets(
         (f.key, asc) for f in repo.spec.fields if f.sort_key == column for asc in (True, False)
     ]
     expected = {order: repo.rows(Query(order=order), 0, total + 5) for order in orders}
-    monkeypatch.setattr(repositories_module, "DENSE_JUMP_OFFSET", 0)
+    monkeypatch.setattr(paging, "DENSE_JUMP_OFFSET", 0)
     for order in orders:
         rows = expected[order]
         for offset in sorted({0, 1, 7, total // 2, max(0, total - 3), total - 1, total}):

@@ -1,7 +1,7 @@
 """`faceledger export`: CSV files from the command line, through the same writer as the window.
 
 faceledger export TABLE -o FILE [--search Q] [--where FIELD=VALUE ...] [--columns a,b,c]
-                  [--profile excel] [--delimiter ';'] [--no-formula-guard] [--db PATH]
+                  [--with-sources] [--profile excel] [--delimiter ';'] [--no-formula-guard] [--db PATH]
 faceledger export --all -o FOLDER [--profile excel] [--delimiter ';'] [--no-formula-guard]
 """
 
@@ -10,27 +10,28 @@ from __future__ import annotations
 import argparse
 import io
 import logging
+import re
 import textwrap
-from collections.abc import Callable, Generator
+from collections.abc import Callable, Generator, Iterable
 from pathlib import Path
 from typing import Any, TextIO, TypeVar
 
 from faceledger.cli_errors import CliError, discard_output
+from faceledger.data.csv_writer import DELIMITERS, shown
 from faceledger.data.database import Database
 from faceledger.data.entities import ALL_SPECS
+from faceledger.data.errors import UnknownName
 from faceledger.data.export import (
+    ALL_TABLES,
     PROFILES,
     ExportError,
+    ExportOptionError,
     ExportOptions,
     ExportResult,
     check_fields,
     export_all,
     export_query,
     export_query_to_stream,
-    parse_columns,
-    parse_delimiter,
-    parse_where,
-    resolve_table,
 )
 from faceledger.data.repositories import Query, Repositories
 from faceledger.data.text import plural
@@ -39,12 +40,97 @@ log = logging.getLogger(__name__)
 
 R = TypeVar("R")
 
+# Friendly names accepted for a table on the command line (besides each table's own name).
+TABLE_ALIASES: dict[str, str] = {
+    "counts": "customer_counts",
+    "customer-counts": "customer_counts",
+    "figures": "study_figures",
+    "study-figures": "study_figures",
+}
+
+
+class WhereError(ExportOptionError):
+    """A malformed ``--where FIELD=VALUE`` argument (the only error `parse_where` raises)."""
+
+
+_FIELD_RE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+
+
+def parse_where(items: Iterable[str]) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """Turn ``FIELD=VALUE`` arguments into `Query.filters`.
+
+    The same field given twice means either value (OR); different fields must all match (AND).
+    An empty value matches records where the field is empty. Field names are not checked against
+    a table here (see `check_fields`). Raises only `WhereError`."""
+    filters: dict[str, list[str]] = {}
+    for item in items:
+        if not isinstance(item, str):
+            raise WhereError(f"--where expects FIELD=VALUE text, not {type(item).__name__}")
+        name, sep, value = item.partition("=")
+        if not sep:
+            raise WhereError(f"--where {shown(item)}: expected FIELD=VALUE (no '=' found)")
+        name = name.strip()
+        if not name:
+            raise WhereError(f"--where {shown(item)}: the field name before '=' is missing")
+        if not _FIELD_RE.fullmatch(name):
+            raise WhereError(
+                f"--where {shown(item)}: {shown(name)} is not a field name "
+                "(letters, digits and '_', not starting with a digit)"
+            )
+        values = filters.setdefault(name.lower(), [])
+        value = value.strip()
+        if value not in values:
+            values.append(value)
+    return tuple((k, tuple(v)) for k, v in filters.items())
+
+
+def parse_columns(text: str) -> tuple[str, ...]:
+    """``a,b,c`` -> ("a", "b", "c"); empty names and repeats are errors."""
+    names = [part.strip() for part in text.split(",")]
+    if not text.strip() or any(not n for n in names):
+        raise ExportOptionError(
+            f"--columns {shown(text)}: give column names separated by commas, like name,country"
+        )
+    seen: set[str] = set()
+    for n in names:
+        if n in seen:
+            raise ExportOptionError(f"--columns: column '{n}' is listed twice")
+        seen.add(n)
+    return tuple(names)
+
+
+def parse_delimiter(text: str) -> str:
+    """A delimiter as typed on a command line: ``,`` ``;`` a tab, or the words comma/semicolon/tab."""
+    words = {"comma": ",", "semicolon": ";", "tab": "\t", "\\t": "\t"}
+    d = words.get(text.strip().lower(), text)
+    if d not in DELIMITERS:
+        raise ExportOptionError(f"unknown delimiter {shown(text)} (use ',' ';' or tab)")
+    return d
+
+
+def resolve_table(name: str) -> str:
+    """The table a user means: a table name, a page title, a record type, or a friendly alias."""
+    key = name.strip().lower().replace(" ", "_")
+    if key in ALL_TABLES:
+        return key
+    alias = TABLE_ALIASES.get(key.replace("_", "-"))
+    if alias:
+        return alias
+    for table, spec in ALL_SPECS.items():
+        if key in (spec.title.lower().replace(" ", "_"), spec.singular.replace(" ", "_")):
+            return table
+    raise UnknownName(f"unknown table {shown(name)} (tables: {', '.join(ALL_SPECS)})")
+
+
 EPILOG = (
     textwrap.fill(
         f"tables: {', '.join(ALL_SPECS)} (also: counts, figures). "
         "Without --columns every column of the table is written under its database name. "
         "--where FIELD=VALUE keeps rows whose field equals VALUE exactly (an empty VALUE: the field "
         "is empty); repeat a field for either value, give several fields for all of them. "
+        "--with-sources adds two columns after the others: record_id and source_urls (the URLs of "
+        "the record's sources in one cell, separated by ' | '); it is off unless given, so that "
+        "scripts reading the columns of earlier exports keep working. "
         "-o FILE: a regular file is written to a temporary file beside it and renamed into place only "
         "when complete (an existing file is replaced only by a complete export); a symbolic link is "
         "followed and its target is replaced that way; a named pipe (FIFO), a character device or a "
@@ -83,6 +169,11 @@ def add_export_parser(sub: Any, add_db: Callable[[argparse.ArgumentParser], None
         "--where", action="append", default=[], metavar="FIELD=VALUE", help="only rows where FIELD is VALUE"
     )
     p.add_argument("--columns", metavar="a,b,c", help="these columns, in this order")
+    p.add_argument(
+        "--with-sources",
+        action="store_true",
+        help="add each row's record_id and its sources' URLs (off by default, as before)",
+    )
     p.add_argument("--profile", choices=tuple(PROFILES), default="standard", help="excel adds a UTF-8 BOM")
     p.add_argument("--delimiter", default=",", metavar="D", help="',' (default), ';' or tab")
     p.add_argument(
@@ -102,9 +193,13 @@ def run_export(args: argparse.Namespace, out: TextIO) -> int:
         raise CliError("give the TABLE to export, or --all (tables: " + ", ".join(ALL_SPECS) + ")")
     if args.export_all and (args.search or args.where or args.columns):
         raise CliError("--search, --where and --columns apply to one table, not to --all")
+    if args.export_all and args.with_sources:
+        raise CliError("--with-sources applies to one table; --all writes citations.csv and sources.csv")
     if args.export_all and args.output == "-":
         raise CliError("--all writes a folder of files; -o - is for one table")
-    options = ExportOptions(args.profile, parse_delimiter(args.delimiter), args.formula_guard)
+    options = ExportOptions(
+        args.profile, parse_delimiter(args.delimiter), args.formula_guard, args.with_sources
+    )
     filters = parse_where(args.where)
     table = resolve_table(args.table) if args.table else ""
     db = Database.open(getattr(args, "db", None))
@@ -162,4 +257,4 @@ def _to_stdout(make: Callable[[TextIO], Generator[Any, None, ExportResult]], out
             pass
 
 
-__all__ = ["ExportError", "add_export_parser", "run_export"]
+__all__ = ["ExportError", "WhereError", "add_export_parser", "parse_where", "resolve_table", "run_export"]

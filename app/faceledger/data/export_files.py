@@ -23,13 +23,20 @@ import shutil
 import stat
 import tempfile
 import time
+from collections.abc import Callable, Generator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TextIO
 
 from faceledger.data.entities import ALL_SPECS
 from faceledger.data.errors import FaceLedgerError
 from faceledger.data.files import kind_of, missing_reason
 from faceledger.data.repositories import LINK_TABLES
+
+Progress = tuple[int, int]
+# Writes a file's text to an open stream (and the name to give in its errors), yielding progress;
+# returns the data rows written.
+WriteText = Callable[[TextIO, Path], Generator[Progress, None, int]]
 
 TEMP_PREFIX = ".faceledger-export-"
 README_NAME = "README.txt"
@@ -325,6 +332,54 @@ if hasattr(errno, "EDQUOT"):
 
 # Windows errors when a file is open in another program (for example a spreadsheet).
 _WIN_LOCKED = {32, 33}
+
+
+def write_atomically(dest: Path, write: WriteText, total: int = 0) -> Generator[Progress, None, int]:
+    """Write a CSV file without ever destroying `dest` (see `export_files`): a regular file or a
+    new name gets a temporary file in its folder, fsync, rename into place; a symbolic link's
+    target is replaced so; a named pipe or a device (/dev/stdout) is written into directly.
+
+    Whatever stops it (an error, the generator being closed, KeyboardInterrupt) removes the
+    temporary file, and `dest` is left as it was."""
+    target = file_target(Path(dest))
+    if target.stream:
+        return (yield from _write_stream(target, write))
+    dest, existed = target.path, target.existed
+    remove_stale_temporaries(dest.parent)
+    try:
+        fd, name = tempfile.mkstemp(dir=dest.parent, prefix=temp_prefix(), suffix=".csv.tmp")
+    except OSError as exc:
+        raise os_error(target.shown, exc, "create", existed) from exc
+    tmp = Path(name)
+    stage = "write"
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
+            n = yield from write(fh, dest)
+            fh.flush()
+            os.fsync(fh.fileno())
+        set_mode(tmp, dest if existed else None, 0o666)
+        yield n, max(total, n)  # the last chance to cancel: after this the file is in place
+        stage = "replace"
+        os.replace(tmp, dest)
+    except BaseException as exc:
+        remove_file(tmp)
+        if isinstance(exc, OSError):
+            raise os_error(target.shown, exc, stage, existed) from exc
+        raise
+    fsync_folder(dest.parent)
+    return n
+
+
+def _write_stream(target: FileTarget, write: WriteText) -> Generator[Progress, None, int]:
+    """Into a pipe, a device or a stream, as to standard output: written, flushed, checked."""
+    fd = open_stream(target)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
+            n = yield from write(fh, target.shown)
+            fh.flush()
+    except OSError as exc:
+        raise os_error(target.shown, exc, "stream", True) from exc
+    return n
 
 
 def os_error(dest: Path | str, exc: OSError, stage: str, existed: bool) -> ExportError:

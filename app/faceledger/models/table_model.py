@@ -54,8 +54,6 @@ _HANDLED_ROLES = frozenset(
     {_DISPLAY, _TOOLTIP, _ALIGN, _FOREGROUND, _FONT, _ACCESSIBLE, SortRole, RecordRole, IdRole}
 )
 
-# Tables up to this size are counted at once when the query changes; larger ones on a worker.
-SMALL_TABLE_ROWS = 20_000
 MAX_PAGES = 80
 
 UNVERIFIED = QColor("#9a3412")
@@ -171,12 +169,17 @@ class EntityTableModel(QAbstractTableModel):
         return self._pending is not None
 
     @property
+    def total(self) -> int | None:
+        """Every row of the table, once counted (off the GUI thread on a large table)."""
+        return self._total
+
+    @property
     def matching(self) -> int | None:
         """Rows matching the query, once counted."""
         return self._count
 
     def set_query(self, query: Query, *, defer_count: bool = False) -> None:
-        if self.repository.approx_rows > SMALL_TABLE_ROWS and not self.repository.index_driven(query):
+        if not self.repository.cheap(query):
             # A one- or two-letter word or a filter may read a large table to its end before a page
             # is full: read it on a worker, the view stays responsive and a newer query cancels it.
             self._read_first_page_off_thread(query, defer_count)
@@ -186,7 +189,7 @@ class EntityTableModel(QAbstractTableModel):
         count: int | None = None
         if len(first) < PAGE_SIZE:
             count = len(first)
-        elif self.repository.approx_rows <= SMALL_TABLE_ROWS:
+        elif self.repository.small:
             count = self.repository.count(query)  # well under a millisecond: no worker
         self._cancel_pending()
         self._show_first_page(query, first, count, defer_count)
@@ -198,9 +201,7 @@ class EntityTableModel(QAbstractTableModel):
         self._query = query
         self._generation += 1
         self._stop_loads()
-        self._scan = self.repository.approx_rows > SMALL_TABLE_ROWS and not self.repository.index_driven(
-            query
-        )
+        self._scan = not self.repository.cheap(query)
         self._pages.clear()
         self._hot = None
         self._pages[0] = first
@@ -234,7 +235,7 @@ class EntityTableModel(QAbstractTableModel):
         repo = self.repository
         return ReadJob(
             repo.db,
-            lambda conn: (gen, page_no, repo.rows(query, page_no * PAGE_SIZE, PAGE_SIZE, count, conn=conn)),
+            lambda conn: (gen, page_no, repo.bound(conn).rows(query, page_no * PAGE_SIZE, PAGE_SIZE, count)),
             self,
         )
 
@@ -279,8 +280,8 @@ class EntityTableModel(QAbstractTableModel):
         need_total = self._total is None
 
         def job(_h: JobHandle) -> tuple[int, int, int | None]:
-            with repo.db.reader() as conn:
-                return gen, repo.count(query, conn), repo.count(Query(), conn) if need_total else None
+            with repo.reading() as worker:
+                return gen, worker.count(query), worker.count(Query()) if need_total else None
 
         handle = run_job(job, self, report_errors=True)
         handle.signals.finished.connect(self._on_count_finished)
@@ -338,11 +339,7 @@ class EntityTableModel(QAbstractTableModel):
         """Whether a page is read on the GUI thread: on a large table, not a page of a query that
         may scan the table (`_scan`), nor one far into a query in an order the stored rows do not
         follow (SQLite would step over every row before it)."""
-        if self._scan:
-            return False
-        return self.repository.approx_rows <= SMALL_TABLE_ROWS or self.repository.reads_directly(
-            self._query, page_no * PAGE_SIZE, self._count
-        )
+        return not self._scan and self.repository.cheap(self._query, page_no * PAGE_SIZE, self._count)
 
     def _grow_by(self, rows: list[tuple[Any, ...]]) -> None:
         if rows:
@@ -567,4 +564,4 @@ class EntityTableModel(QAbstractTableModel):
     @property
     def small(self) -> bool:
         """Whether the table is small enough to be counted and searched on the GUI thread."""
-        return self.repository.approx_rows <= SMALL_TABLE_ROWS
+        return self.repository.small

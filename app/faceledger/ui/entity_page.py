@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import html
-import sqlite3
 from typing import Any
 
 from PySide6.QtCore import QEvent, QItemSelectionModel, QModelIndex, QObject, Qt, QTimer, Signal
@@ -426,8 +425,8 @@ class EntityPage(QWidget):
         keys = [fb.key for fb in self.filters]
 
         def job(_h: JobHandle) -> tuple[int, dict[str, Facets]]:
-            with repo.db.reader() as conn:
-                return gen, {k: facet_counts(repo, conn, k, query) for k in keys}
+            with repo.reading() as worker:
+                return gen, {k: facet_counts(worker, k, query) for k in keys}
 
         handle = run_job(job, self, report_errors=True)
         handle.signals.finished.connect(self._on_facets_counted)
@@ -435,7 +434,7 @@ class EntityPage(QWidget):
 
     def _update_status(self) -> None:
         n = self.model.matching
-        total = self.model._total
+        total = self.model.total
         if self.model.busy:
             text = "Searching…"
         elif n is None:
@@ -462,8 +461,8 @@ class EntityPage(QWidget):
             return
 
         def job(_h: JobHandle) -> tuple[str, list[str]]:
-            with searcher.repos.db.reader() as conn:
-                return text, searcher.suggestions(text, conn)
+            with searcher.repos.reading() as worker:
+                return text, worker.search.suggestions(text)
 
         self._suggest_job = run_job(job, self)
         self._suggest_job.signals.finished.connect(self._on_suggested)
@@ -592,8 +591,8 @@ class EntityPage(QWidget):
 Facets = tuple[list[tuple[str, int]], dict[str, str]]
 
 
-def facet_counts(repo: Repository[Any], conn: sqlite3.Connection, key: str, query: Query) -> Facets:
-    """Facet counts and value names on a worker's own connection."""
-    counts = repo.facet_counts(key, query, conn)
+def facet_counts(repo: Repository[Any], key: str, query: Query) -> Facets:
+    """Facet counts and value names (on a worker: `repo` bound to its connection)."""
+    counts = repo.facet_counts(key, query)
     wanted = [v for v, _ in counts] + [v for k, vs in query.filters if k == key for v in vs]
-    return counts, repo.facet_labels(key, wanted, conn)
+    return counts, repo.facet_labels(key, wanted)

@@ -168,6 +168,13 @@ class ExportDialog(QDialog):
             "Text cells starting with = + - @, a tab or a carriage return get a leading ' so that a "
             "spreadsheet shows them instead of running them. Numbers are never changed."
         )
+        self.sources = QCheckBox("Add each row's record ID and source URLs", self)
+        self.sources.setObjectName("exportWithSources")
+        self.sources.setToolTip(
+            "Two columns after the others: record_id, and source_urls with the URLs of the sources "
+            "behind the row, separated by ' | '."
+        )
+        self.sources.setVisible(plan.scope != "all")  # the export of everything has citations.csv
         self.set_options(options)
 
         row = QHBoxLayout()
@@ -178,6 +185,8 @@ class ExportDialog(QDialog):
         form.addRow("Format", self.profile)
         form.addRow("Delimiter", self.delimiter)
         form.addRow("", self.guard)
+        if plan.scope != "all":
+            form.addRow("", self.sources)
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, parent=self
         )
@@ -197,13 +206,17 @@ class ExportDialog(QDialog):
     # -- public -------------------------------------------------------------------------------
     def options(self) -> ExportOptions:
         return ExportOptions(
-            str(self.profile.currentData()), str(self.delimiter.currentData()), self.guard.isChecked()
+            str(self.profile.currentData()),
+            str(self.delimiter.currentData()),
+            self.guard.isChecked(),
+            self.sources.isChecked() and self.plan.scope != "all",
         )
 
     def set_options(self, options: ExportOptions) -> None:
         self.profile.setCurrentIndex(max(0, self.profile.findData(options.profile)))
         self.delimiter.setCurrentIndex(max(0, self.delimiter.findData(options.delimiter)))
         self.guard.setChecked(options.formula_guard)
+        self.sources.setChecked(options.with_sources)
 
     def destination(self) -> Path:
         return Path(self.path.text().strip()).expanduser()
@@ -309,7 +322,7 @@ class ExportController(QObject):
         dialog.deleteLater()
         if not accepted:
             return None
-        self._save(options, dest)
+        self._save(options, dest, plan.scope)
         return self.start(plan, dest, options)
 
     # -- running ------------------------------------------------------------------------------
@@ -322,7 +335,7 @@ class ExportController(QObject):
             def job(_h: JobHandle) -> Any:
                 conn = db.connect_reader()
                 try:
-                    return (yield from export_all(repos, dest, options, conn, meta))
+                    return (yield from export_all(repos.on(conn), dest, options, meta))
                 finally:
                     conn.close()
 
@@ -335,7 +348,7 @@ class ExportController(QObject):
                 try:
                     return (
                         yield from export_query(
-                            repo, plan.query, plan.keys, plan.headers, dest, options, conn
+                            repo.bound(conn), plan.query, plan.keys, plan.headers, dest, options
                         )
                     )
                 finally:
@@ -450,10 +463,11 @@ class ExportController(QObject):
         profile = str(s.value("export/profile", "standard"))
         delimiter = str(s.value("export/delimiter", ","))
         guard = str(s.value("export/formula_guard", "true")).lower() not in ("false", "0")
+        sources = str(s.value("export/with_sources", "true")).lower() not in ("false", "0")
         try:
-            return ExportOptions(profile, delimiter, guard)
+            return ExportOptions(profile, delimiter, guard, sources)
         except FaceLedgerError:
-            return ExportOptions()
+            return ExportOptions(with_sources=True)
 
     def _saved_folder(self) -> Path:
         saved = self.window.settings.value("export/folder")
@@ -462,11 +476,13 @@ class ExportController(QObject):
         docs = Path.home() / "Documents"
         return docs if docs.is_dir() else Path.home()
 
-    def _save(self, options: ExportOptions, dest: Path) -> None:
+    def _save(self, options: ExportOptions, dest: Path, scope: str) -> None:
         s = self.window.settings
         s.set_value("export/profile", options.profile)
         s.set_value("export/delimiter", options.delimiter)
         s.set_value("export/formula_guard", "true" if options.formula_guard else "false")
+        if scope != "all":  # the export of everything has no such choice
+            s.set_value("export/with_sources", "true" if options.with_sources else "false")
         s.set_value("export/folder", str(dest.parent))
 
 
