@@ -131,7 +131,9 @@ def test_bans_matched_by_place_name_no_privacy_law(reader: FactReader) -> None:
 def test_headline_figure_is_the_range_of_the_most_reported_error_measure(repos: Repositories) -> None:
     figures = [f for f in repos.studies.figures("actionable-auditing-2019") if f.vendor_id == "amazon"]
     head = headline_figure(figures)
-    assert head.startswith("gender classification error from 31.37 (DF) to 0 (LM)")
+    assert head.startswith(
+        "gender classification error from 31.37 (darker-skinned females (DF)) to 0 (lighter-skinned males (LM))"
+    )
 
 
 def test_only_vendors_and_customers_have_briefs(reader: FactReader) -> None:
