@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QObject, QUrl, Signal
 from PySide6.QtGui import QAction, QKeySequence, QShowEvent
-from PySide6.QtWidgets import QListWidgetItem, QMenu, QTextBrowser, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QTextBrowser, QVBoxLayout, QWidget
 
 from faceledger.data.about import AboutData, Contribution, about_data, readable_date
 from faceledger.data.database import Database
@@ -221,11 +221,7 @@ class AboutNavigator:
 
     def show(self) -> AboutPage:
         self.window.stack.setCurrentWidget(self.page)
-        nav = self.window.nav
-        if nav.currentRow() != self.row:
-            nav.blockSignals(True)
-            nav.setCurrentRow(self.row)
-            nav.blockSignals(False)
+        self.window.select_nav_row(self.row)
         return self.page
 
     def show_welcome(self) -> AboutPage:
@@ -244,28 +240,16 @@ def install_about_page(window: MainWindow) -> AboutPage:
     Go and Help menus; its links open records, pages and (in the browser) web addresses."""
     page = AboutPage(window.repos.db, window)
     window.stack.addWidget(page)
-    from faceledger.ui.main_window import ABOUT_ENTRY, USER_ROLE  # noqa: PLC0415 (imports this module)
+    from faceledger.ui.main_window import ABOUT_ENTRY  # noqa: PLC0415 (imports this module)
 
-    key, text, tip = ABOUT_ENTRY
-    rows = [i for i in range(window.nav.count()) if window.nav.item(i).data(USER_ROLE) == key]
-    if rows:
-        row = rows[0]
-    else:
-        item = QListWidgetItem(text)
-        item.setData(USER_ROLE, key)
-        item.setToolTip(tip)
-        window.nav.addItem(item)
-        row = window.nav.count() - 1
-    nav = AboutNavigator(window, page, row)
+    nav = AboutNavigator(window, page, window.nav_row(ABOUT_ENTRY[0]))
     page.navigator = nav
     act = QAction("&About the data", window)
     act.setShortcut(QKeySequence("Ctrl+0"))
     act.triggered.connect(nav.show)
     window.addAction(act)
-    for menu_action in window.menuBar().actions():
-        menu = menu_action.menu()
-        if isinstance(menu, QMenu) and menu_action.text().replace("&", "") in ("Go", "Help"):
-            menu.addAction(act)
+    window.go_menu.addAction(act)
+    window.help_menu.addAction(act)
     window.nav.currentRowChanged.connect(nav._on_nav_row_changed)
     page.navigate_requested.connect(window.navigate)
     page.page_requested.connect(window.show_page)

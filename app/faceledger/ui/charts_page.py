@@ -7,13 +7,11 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtGui import QAction, QKeySequence, QShowEvent
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
-    QListWidgetItem,
-    QMenu,
     QPushButton,
     QTabWidget,
     QVBoxLayout,
@@ -171,11 +169,7 @@ class ChartsNavigator:
             self._synced = flt
             self.page.follow_filter(flt)
         self.window.stack.setCurrentWidget(self.page)
-        nav = self.window.nav
-        if nav.currentRow() != self.row:
-            nav.blockSignals(True)
-            nav.setCurrentRow(self.row)
-            nav.blockSignals(False)
+        self.window.select_nav_row(self.row)
         self.window.statusBar().showMessage(
             "Charts: hover a bar for its details and sources; click it to open the records behind it.", 10_000
         )
@@ -219,27 +213,13 @@ def install_charts_page(window: MainWindow) -> ChartsPage:
     window.stack.addWidget(page)
     from faceledger.ui.main_window import CHARTS_ENTRY  # noqa: PLC0415 (imports this module)
 
-    key, text, tip = CHARTS_ENTRY
-    role = Qt.ItemDataRole.UserRole
-    rows = [i for i in range(window.nav.count()) if window.nav.item(i).data(role) == key]
-    if rows:  # the window lists the entry from its first paint on
-        row = rows[0]
-    else:
-        item = QListWidgetItem(text)
-        item.setData(role, key)
-        item.setToolTip(tip)
-        window.nav.addItem(item)
-        row = window.nav.count() - 1
-    nav = ChartsNavigator(window, page, row)
+    nav = ChartsNavigator(window, page, window.nav_row(CHARTS_ENTRY[0]))
     page.navigator = nav
     act = QAction("&Charts", window)
     act.setShortcut(QKeySequence("Ctrl+9"))
     act.triggered.connect(nav.show)
     window.addAction(act)
-    for menu_action in window.menuBar().actions():
-        menu = menu_action.menu()
-        if isinstance(menu, QMenu) and menu_action.text().replace("&", "") == "Go":
-            menu.addAction(act)
+    window.go_menu.addAction(act)
     window.nav.currentRowChanged.connect(nav._on_nav_row_changed)
     page.deployments_requested.connect(nav.open_deployments)
     page.events_requested.connect(nav.open_events)

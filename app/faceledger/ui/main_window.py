@@ -227,16 +227,11 @@ class MainWindow(QMainWindow):
             item.setData(USER_ROLE, entity)
             item.setToolTip(f"{ENTITIES[entity].title} (Ctrl+{i + 1})")
             self.nav.addItem(item)
-        key, text, tip = CHARTS_ENTRY  # the Charts page itself is installed by `finish_start`
-        item = QListWidgetItem(text)
-        item.setData(USER_ROLE, key)
-        item.setToolTip(tip)
-        self.nav.addItem(item)
-        key, text, tip = ABOUT_ENTRY  # its page is installed by `finish_start`
-        item = QListWidgetItem(text)
-        item.setData(USER_ROLE, key)
-        item.setToolTip(tip)
-        self.nav.addItem(item)
+        for key, text, tip in (CHARTS_ENTRY, ABOUT_ENTRY):  # their pages are installed on first use
+            item = QListWidgetItem(text)
+            item.setData(USER_ROLE, key)
+            item.setToolTip(tip)
+            self.nav.addItem(item)
         # The first page's entry is current from the start (its signal is connected later): the
         # list would otherwise make its first row current when it first takes the focus, and so
         # build that page before the first paint.
@@ -344,6 +339,17 @@ class MainWindow(QMainWindow):
         if self._last_page is None:  # asked before the first page was built
             return self.show_page(PAGE_ORDER[0])
         return self._last_page  # the Charts page is shown: record actions use the page seen last
+
+    def nav_row(self, key: str) -> int:
+        """The navigation's row for `key` (a record type, "charts" or "about")."""
+        return next(i for i in range(self.nav.count()) if self.nav.item(i).data(USER_ROLE) == key)
+
+    def select_nav_row(self, row: int) -> None:
+        """Mark `row` current in the navigation without asking for its page again."""
+        if self.nav.currentRow() != row:
+            self.nav.blockSignals(True)
+            self.nav.setCurrentRow(row)
+            self.nav.blockSignals(False)
 
     def show_page(self, entity: str) -> EntityPage:
         page = self.pages[entity]
