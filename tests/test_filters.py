@@ -14,7 +14,6 @@ from faceledger.data.entities import DATASET_NAMES, ENTITIES
 from faceledger.data.export import ExportOptions, ExportResult
 from faceledger.data.repositories import Query, Repositories
 from faceledger.jobs import pool, wait_all
-from faceledger.ui import export_dialog as ed
 from faceledger.ui.entity_page import EntityPage
 from faceledger.ui.facet_filter import FacetFilter
 from faceledger.ui.main_window import MainWindow
@@ -149,7 +148,7 @@ def test_the_exported_view_holds_exactly_the_chosen_values(window: MainWindow, q
     assert n == counts["US"] + counts["GB"]
     dest = tmp_path / "view.csv"
     with qtbot.waitSignal(window.export_controller.finished, timeout=20_000) as blocker:
-        ed.start_export(window, dest, ExportOptions(), "view")
+        window.export_controller.export_scope("view", dest, ExportOptions())
     result: ExportResult = blocker.args[0]
     assert result.rows == n
     with dest.open(encoding="utf-8", newline="") as fh:

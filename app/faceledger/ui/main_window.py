@@ -1,4 +1,7 @@
-"""The main window: navigation, pages, history and menus. Wiring only; pages do the work."""
+"""The main window: navigation, pages, history and menus. It owns the wiring: pages emit
+signals, the window connects them (drill-downs through `ui/navigation.py`) and fills its own menus.
+It is always built lazily (docs/startup.md): navigation and empty menus first, the rest after the
+first paint."""
 
 from __future__ import annotations
 
@@ -20,17 +23,20 @@ from PySide6.QtWidgets import (
 from faceledger.data.entities import ENTITIES
 from faceledger.data.links import lookalike_warning, refuse_reason
 from faceledger.data.repositories import Repositories
+from faceledger.startup import after_first_paint
 from faceledger.ui.settings import Settings
 
 if TYPE_CHECKING:
     # Imported where first used: none of them is needed for the window's first paint (a Qt
     # class's Python type, with its enums, is made when first named: QKeySequence, QAction,
     # QMouseEvent and the rest cost a few milliseconds together).
-    from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QPaintEvent
+    from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 
     from faceledger.ui.charts_page import ChartsPage
     from faceledger.ui.entity_page import EntityPage
+    from faceledger.ui.export_dialog import ExportController
     from faceledger.ui.global_search import GlobalSearch
+    from faceledger.ui.navigation import Navigator
 
 PAGE_ORDER = (
     "vendors",
@@ -49,6 +55,7 @@ PAGE_ORDER = (
 # namespace (about 100, 15 ms): `Qt` is imported after the first paint.
 USER_ROLE = 0x0100
 CHARTS_ENTRY = ("charts", "Charts\n3 charts", "Charts (Ctrl+9)")  # its page: ui/charts_page.py
+CHARTS_ROW = len(PAGE_ORDER)  # the navigation's Charts entry, after the record pages
 
 
 class History:
@@ -105,17 +112,11 @@ class MainWindow(QMainWindow):
     url_refused = Signal(str, str)
     started = Signal()  # the first page, the Charts page and the export actions are in place
 
-    def __init__(
-        self,
-        repos: Repositories,
-        settings: Settings,
-        parent: QWidget | None = None,
-        *,
-        first_page_after_paint: bool = False,
-    ) -> None:
-        """`first_page_after_paint`: the window's first paint shows the navigation, menus and
-        status bar; the first page (Vendors), the Charts page and the export actions are built
-        right after that paint, in the same start (`finish_start`). Otherwise they are built here."""
+    def __init__(self, repos: Repositories, settings: Settings, parent: QWidget | None = None) -> None:
+        """The window's first paint shows the navigation, the menus (empty) and the status bar;
+        the first page (Vendors) is built right after that paint (`finish_start`), and once its
+        rows have painted the Charts page, the menus' actions and the export actions. A page asked
+        for earlier (`show_page`, `current_page`) is built when asked for."""
         super().__init__(parent)
         self.repos = repos
         self.settings = settings
@@ -125,6 +126,8 @@ class MainWindow(QMainWindow):
         self._rest_done = False
         self._last_page: EntityPage | None = None
         self._charts: ChartsPage | None = None
+        self._navigator: Navigator | None = None
+        self.export_controller: ExportController | None = None  # with the File menu's export actions
         self.setWindowTitle("FaceLedger — face recognition and law enforcement, with sources")
         self.setObjectName("mainWindow")
         # Pages are built when first shown: start-up builds only the Vendors page.
@@ -133,13 +136,12 @@ class MainWindow(QMainWindow):
         self._build_menus()
         self._connect_signals()
         self._restore_state()
-        if not first_page_after_paint:
-            self.finish_start()
+        after_first_paint(self, self.finish_start)
 
     def finish_start(self) -> None:
         """Build what the first paint does not show: the first page at once; then, once its rows
         have painted, the Charts page, the export actions of the File menu and the mouse's
-        back/forward buttons. Called by the constructor, or right after the first paint."""
+        back/forward buttons. Called right after the window's first paint."""
         if self._started:
             return
         self._started = True
@@ -152,9 +154,7 @@ class MainWindow(QMainWindow):
         if self._last_page is None:
             self.show_page(PAGE_ORDER[0])
         page = self._last_page
-        if not self.isVisible():
-            self._finish_rest()
-        elif page is not None and not page.painted_or_hidden:
+        if page is not None and not page.painted_or_hidden:
             # The rest (export actions, Charts, an application-wide event filter that makes PySide
             # load the Python types of most Qt classes) waits until the page's rows have painted.
             page.background_started.connect(lambda: QTimer.singleShot(0, self._finish_rest))
@@ -165,9 +165,13 @@ class MainWindow(QMainWindow):
         if self._rest_done:
             return
         self._rest_done = True
-        from faceledger.ui.export_dialog import install_export_actions  # noqa: PLC0415
+        from faceledger.ui.export_dialog import ExportController  # noqa: PLC0415 (not at start)
 
-        install_export_actions(self)
+        controller = ExportController(self, self.repos, self.settings, self.current_page)
+        self.file_menu.insertActions(self.act_quit, controller.actions)
+        self.file_menu.insertSeparator(self.act_quit)
+        self.addActions(controller.actions)
+        self.export_controller = controller
         self.charts  # noqa: B018 (the page behind the navigation's Charts entry, Ctrl+9)
         # Back/forward mouse buttons anywhere in the window. An application-wide Python event
         # filter makes PySide wrap every object and event of the application, which first loads
@@ -179,17 +183,26 @@ class MainWindow(QMainWindow):
 
     @property
     def charts(self) -> ChartsPage:
-        """The Charts page (Ctrl+9), installed with its navigation entry by `finish_start`."""
+        """The Charts page (Ctrl+9, the navigation's last entry), built after the first page."""
         if self._charts is None:
-            from faceledger.ui.charts_page import install_charts_page  # noqa: PLC0415
+            from faceledger.ui.charts_page import ChartsPage  # noqa: PLC0415 (not at start)
 
-            self._charts = install_charts_page(self)
+            page = ChartsPage(self.repos.db, self)
+            self.stack.addWidget(page)
+            page.deployments_requested.connect(self.navigator.open_deployments)
+            page.events_requested.connect(self.navigator.open_events)
+            page.record_requested.connect(self.navigator.open_record)
+            self._charts = page
         return self._charts
 
-    def paintEvent(self, event: QPaintEvent) -> None:
-        super().paintEvent(event)
-        if not self._started:
-            QTimer.singleShot(0, self.finish_start)
+    @property
+    def navigator(self) -> Navigator:
+        """Drill-downs from one page to another (the charts' bars)."""
+        if self._navigator is None:
+            from faceledger.ui.navigation import Navigator  # noqa: PLC0415 (not at start)
+
+            self._navigator = Navigator(self)
+        return self._navigator
 
     # -- layout -------------------------------------------------------------------------------
     def _build(self) -> None:
@@ -254,7 +267,7 @@ class MainWindow(QMainWindow):
     def _build_actions(self) -> None:
         from PySide6.QtGui import QKeySequence  # noqa: PLC0415 (after the first paint)
 
-        self._action("&Quit", QKeySequence.StandardKey.Quit, self.close, self.file_menu)
+        self.act_quit = self._action("&Quit", QKeySequence.StandardKey.Quit, self.close, self.file_menu)
         edit = self.edit_menu
         self.act_copy_citation = self._action("Copy &citation", "Ctrl+Shift+C", self.copy_citation, edit)
         self._action("&Find in page", QKeySequence.StandardKey.Find, self._on_find, edit)
@@ -267,6 +280,7 @@ class MainWindow(QMainWindow):
             self._action(
                 ENTITIES[entity].title, f"Ctrl+{i + 1}", lambda _=False, e=entity: self.show_page(e), go
             )
+        self._action("&Charts", "Ctrl+9", self.show_charts, go)
         self._action(
             "Data &licences and attribution", None, lambda: self.show_page("datasets"), self.help_menu
         )
@@ -315,13 +329,24 @@ class MainWindow(QMainWindow):
         page = self.pages[entity]
         self.stack.setCurrentWidget(page)
         self._last_page = page
-        row = PAGE_ORDER.index(entity)
-        if self.nav.currentRow() != row:
-            self.nav.blockSignals(True)
-            self.nav.setCurrentRow(row)
-            self.nav.blockSignals(False)
+        self._select_nav_row(PAGE_ORDER.index(entity))
         page.ensure_selection()
         return page
+
+    def show_charts(self) -> ChartsPage:
+        """Show the Charts page, its deployment filters following the Deployments page's."""
+        page = self.charts
+        self.navigator.charts_shown(page)
+        self.stack.setCurrentWidget(page)
+        self._select_nav_row(CHARTS_ROW)
+        self.show_message(
+            "Charts: hover a bar for its details and sources; click it to open the records behind it."
+        )
+        return page
+
+    def show_message(self, text: str) -> None:
+        """A message in the status bar, for ten seconds."""
+        self.statusBar().showMessage(text, 10_000)
 
     def navigate(self, entity: str, record_id: str) -> bool:
         """Open a record on its page and remember it in the history."""
@@ -401,7 +426,15 @@ class MainWindow(QMainWindow):
         finally:
             self._navigating = False
 
+    def _select_nav_row(self, row: int) -> None:
+        if self.nav.currentRow() != row:
+            self.nav.blockSignals(True)
+            self.nav.setCurrentRow(row)
+            self.nav.blockSignals(False)
+
     def _update_history_actions(self) -> None:
+        if not self._started:
+            return  # the actions come after the first paint (`_build_actions` updates them)
         self.act_back.setEnabled(self.history.can_back)
         self.act_forward.setEnabled(self.history.can_forward)
 
@@ -451,6 +484,8 @@ class MainWindow(QMainWindow):
     def _on_nav_row_changed(self, row: int) -> None:
         if 0 <= row < len(PAGE_ORDER):
             self.show_page(PAGE_ORDER[row])
+        elif row == CHARTS_ROW:
+            self.show_charts()
 
     def _on_page_selection_changed(self, entity: str, record_id: str) -> None:
         if not self._navigating:
