@@ -77,6 +77,8 @@ NOT_AT_START = (
     "faceledger.ui.charts_page",
     "faceledger.data.charts",
     "faceledger.ui.global_search",
+    "faceledger.ui.navigation",
+    "faceledger.models.facets",
     "faceledger.export_cli",
     "logging.handlers",
     "importlib.resources",
