@@ -62,7 +62,8 @@ def window(qtbot, db: Database, tmp_path: Path):  # type: ignore[no-untyped-def]
 
     w = build_window(db, Settings(tmp_path / "settings.ini"))
     qtbot.addWidget(w)
-    w.show()
+    with qtbot.waitSignal(w.started, timeout=20_000):  # its pages and menus come after the first paint
+        w.show()
     qtbot.waitExposed(w)
     yield w
     from faceledger.jobs import wait_all

@@ -40,7 +40,7 @@ def test_about_page_is_in_the_navigation_on_ctrl_0_and_in_the_help_menu(window: 
 def test_about_page_says_how_current_the_data_is_and_where_it_comes_from(
     window: MainWindow, db: Database
 ) -> None:  # type: ignore[no-untyped-def]
-    window.about.navigator.show()
+    window.show_about()
     text = window.about.text.toPlainText()
     data = about_data(db)
     assert "FaceLedger is an offline reference on face recognition" in text
@@ -63,14 +63,14 @@ def test_about_page_says_how_current_the_data_is_and_where_it_comes_from(
 
 def test_about_page_links_open_the_record_and_the_datasets_page(window: MainWindow, db: Database) -> None:  # type: ignore[no-untyped-def]
     page = window.about
-    page.navigator.show()
+    window.show_about()
     fact = about_data(db).newest_fact
     assert fact is not None
     page.text.anchorClicked.emit(QUrl(internal_href(fact.entity, fact.record_id)))
     shown = window.current_page()
     assert window.stack.currentWidget() is shown and shown.entity == fact.entity
     assert shown.detail.record.id == fact.record_id
-    page.navigator.show()
+    window.show_about()
     page.text.anchorClicked.emit(QUrl("page:datasets"))
     assert window.stack.currentWidget() is window.pages["datasets"]
 
@@ -89,7 +89,7 @@ def test_welcome_is_shown_on_the_first_start_only(qtbot, db: Database, tmp_path:
     shown = []
     for _start in range(2):
         settings = Settings(tmp_path / "settings.ini")
-        window = build_window(db, settings, first_page_after_paint=True)
+        window = build_window(db, settings)
         window.welcome = settings.welcome_pending()
         qtbot.addWidget(window)
         with qtbot.waitSignal(window.started, timeout=10_000):

@@ -88,10 +88,10 @@ def test_every_control_on_every_page_has_an_accessible_name_and_description(
     for entity in PAGE_ORDER:
         window.show_page(entity)
     charts = window.charts
-    charts.navigator.show()
+    window.show_charts()
     for name in ("counts", "study", "timeline"):
         charts.show_tab(name)
-    window.about.navigator.show()
+    window.show_about()
     window.open_global_search()
     missing = _unnamed(window)
     assert missing == [], "\n".join(missing)

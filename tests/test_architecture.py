@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import shutil
 import subprocess
 import sys
 import tomllib
@@ -10,13 +12,57 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def test_layer_contracts_are_declared() -> None:
+def _contracts() -> list[dict[str, object]]:
     config = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["importlinter"]
-    sources = {tuple(c["source_modules"]) for c in config["contracts"]}
-    assert ("faceledger.data",) in sources
-    assert ("faceledger.models",) in sources
-    data = next(c for c in config["contracts"] if c["source_modules"] == ["faceledger.data"])
-    assert {"PySide6", "faceledger.ui", "faceledger.models"} <= set(data["forbidden_modules"])
+    contracts: list[dict[str, object]] = config["contracts"]
+    return contracts
+
+
+def test_layer_contracts_are_declared() -> None:
+    contracts = _contracts()
+    forbidden = {
+        tuple(c["source_modules"]): set(c["forbidden_modules"]) for c in contracts if c["type"] == "forbidden"
+    }  # type: ignore[arg-type,call-overload]
+    assert {"PySide6", "faceledger.ui", "faceledger.models"} <= forbidden[("faceledger.data",)]
+    assert "faceledger.ui" in forbidden[("faceledger.models",)]
+    assert "sqlite3" in forbidden[("faceledger.ui",)]
+    acyclic = [c for c in contracts if c["type"] == "acyclic_siblings"]
+    assert [c["ancestors"] for c in acyclic] == [["faceledger"]]
+
+
+def _lint_imports(app: Path) -> subprocess.CompletedProcess[str]:
+    lint_imports = Path(sys.executable).parent / "lint-imports"
+    return subprocess.run(
+        [str(lint_imports), "--config", str(ROOT / "pyproject.toml"), "--no-cache"],
+        cwd=ROOT,
+        env={**os.environ, "PYTHONPATH": str(app)},
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+
+
+def test_the_contracts_catch_a_widget_speaking_sql_and_an_import_cycle(tmp_path: Path) -> None:
+    """A copy of the app with a widget importing sqlite3, and the settings importing the main
+    window, which imports them: both contracts break (the others hold)."""
+    app = tmp_path / "app"
+    shutil.copytree(
+        ROOT / "app" / "faceledger", app / "faceledger", ignore=shutil.ignore_patterns("*.db", "__pycache__")
+    )
+    flow = app / "faceledger" / "ui" / "flow_layout.py"
+    flow.write_text(flow.read_text(encoding="utf-8") + "\nimport sqlite3  # noqa\n", encoding="utf-8")
+    settings = app / "faceledger" / "ui" / "settings.py"
+    settings.write_text(
+        settings.read_text(encoding="utf-8") + "\nimport faceledger.ui.main_window  # noqa\n",
+        encoding="utf-8",
+    )
+    result = _lint_imports(app)
+    assert result.returncode != 0, result.stdout + result.stderr
+    names = {str(c["name"]) for c in _contracts()}
+    broken = {n for n in names if f"{n} BROKEN" in result.stdout}
+    assert broken == {n for n in names if "sqlite3" in n or "cycles" in n}, result.stdout
+    assert "faceledger.ui.flow_layout -> sqlite3" in result.stdout
+    assert "No cycles are allowed in faceledger.ui." in result.stdout, result.stdout
 
 
 def test_layer_contracts_are_kept() -> None:

@@ -34,7 +34,7 @@ def _drawn_counts(chart) -> list[object]:  # type: ignore[no-untyped-def]
 
 @pytest.mark.parametrize("year", [None, 2020, 2023])
 def test_counts_json_equals_what_the_page_draws(window: MainWindow, qtbot, year: int | None) -> None:  # type: ignore[no-untyped-def]
-    page = window.charts.navigator.show()
+    page = window.show_charts()
     tab = page.tab("counts")
     tab.show_counted("law-enforcement agencies", year)
     drawn = _drawn_counts(tab.counts_chart)
@@ -86,7 +86,7 @@ def test_the_2020_counts_from_the_command_line(db: Database) -> None:
 
 
 def test_other_charts_json_equals_the_page(window: MainWindow, db: Database) -> None:
-    page = window.charts.navigator.show()
+    page = window.show_charts()
     tab = page.tab("counts")
     tab.show_measure("deployments")
     segments = [b.key for b in tab.deployments_chart.bars.bars]

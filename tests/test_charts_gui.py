@@ -23,8 +23,12 @@ APP = Path(__file__).resolve().parents[1] / "app"
 
 @pytest.fixture()
 def charts_page(window: MainWindow, qtbot):  # type: ignore[no-untyped-def]
-    page = window.charts.navigator.show()
+    page = window.show_charts()
     qtbot.waitUntil(lambda: "counts" in page.built)
+    # As a user first sees it: laid out and painted (the chart maps bars to the screen as painted).
+    painted: list[bool] = []
+    page.tab("counts").counts_chart.view.scene().sigPrepareForPaint.connect(lambda: painted.append(True))
+    qtbot.waitUntil(lambda: bool(painted))
     return page
 
 
@@ -55,7 +59,7 @@ def test_cold_start_does_not_import_pyqtgraph() -> None:
         "w = build_window(db, Settings(Path(tempfile.mkdtemp()) / 's.ini'))\n"
         "w.show(); app.processEvents()\n"
         "before = 'pyqtgraph' in sys.modules\n"
-        "w.charts.navigator.show(); app.processEvents()\n"
+        "w.show_charts(); app.processEvents()\n"
         "print(before, 'pyqtgraph' in sys.modules)\n"
         "w.close(); db.close()\n"
     )
@@ -248,7 +252,7 @@ def test_deployment_segments_follow_filters_and_open_filtered(
     assert page.model.matching == seg.deployments
     # the chart follows the Deployments page's filters when they change there
     page.show_only(None, {"status": "active"})
-    window.charts.navigator.show()
+    window.show_charts()
     assert tab.current_filter() == data.DeploymentFilter(status="active")
 
 
@@ -308,7 +312,7 @@ def test_study_chart_bars_equal_the_figures(window: MainWindow, charts_page, qtb
     qtbot.mouseClick(chart.view.viewport(), Qt.MouseButton.LeftButton, pos=_bar_point(chart, chart.bars, i))
     assert window.current_page().entity == "studies"
     assert window.current_page().detail.record.id == "gender-shades-2018"
-    window.charts.navigator.show()
+    window.show_charts()
     tab.show_study("nist-frvt-11-2020")
     assert len(chart.bars.bars) == 20  # the 20 worst, not 1,920 figures in alphabetical order
 

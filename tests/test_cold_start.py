@@ -11,10 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from faceledger.cli import plain_gui_start
 from faceledger.data.database import Database
 from faceledger.data.errors import DatabaseProblem
 from faceledger.data.manifest import manifest_path
+from faceledger.startup import plain_gui_start
 
 APP = Path(__file__).resolve().parents[1] / "app"
 
@@ -77,6 +77,8 @@ NOT_AT_START = (
     "faceledger.ui.charts_page",
     "faceledger.data.charts",
     "faceledger.ui.global_search",
+    "faceledger.ui.navigation",
+    "faceledger.models.facets",
     "faceledger.export_cli",
     "logging.handlers",
     "importlib.resources",
@@ -96,7 +98,7 @@ def test_window_paints_its_navigation_then_builds_the_first_page(qtbot, db: Data
     from faceledger.ui.main_window import PAGE_ORDER
     from faceledger.ui.settings import Settings
 
-    window = build_window(db, Settings(tmp_path / "settings.ini"), first_page_after_paint=True)
+    window = build_window(db, Settings(tmp_path / "settings.ini"))
     qtbot.addWidget(window)
     assert dict(window.pages) == {}  # nothing of the pages before the first paint
     assert window.nav.count() == len(PAGE_ORDER) + 2  # the record types, Charts, About the data
@@ -113,7 +115,7 @@ def test_window_paints_its_navigation_then_builds_the_first_page(qtbot, db: Data
     page = window.pages[PAGE_ORDER[0]]
     assert window.stack.currentWidget() is page and page.model.rowCount() > 0
     assert window.nav.count() == len(PAGE_ORDER) + 2  # Charts and About on their entries, not new ones
-    window.charts.navigator.show()
+    window.show_charts()
     assert window.nav.currentRow() == len(PAGE_ORDER)
     assert [a for a in window.file_menu.actions() if a.objectName().startswith("exportAction_")]
     shortcuts = {a.shortcut().toString() for a in window.go_menu.actions()}

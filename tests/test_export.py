@@ -924,7 +924,7 @@ def test_cli_standard_output_is_utf8_bytes_with_crlf(awkward_db: Path) -> None:
         [
             sys.executable,
             "-m",
-            "faceledger.main",
+            "faceledger.cli",
             "export",
             "vendors",
             "-o",

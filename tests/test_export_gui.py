@@ -69,7 +69,7 @@ def test_current_view_export_is_exactly_what_is_on_screen(window, qtbot, out: Pa
     controller = window.export_controller
     dest = out / "view.csv"
     with qtbot.waitSignal(controller.finished, timeout=20_000) as blocker:
-        ed.start_export(window, dest, ExportOptions(), "view")
+        window.export_controller.export_scope("view", dest, ExportOptions())
     result: ExportResult = blocker.args[0]
 
     expected_keys = ["region"] + [k for k in keys if k not in ("region", "type")]
@@ -93,7 +93,7 @@ def test_view_export_includes_rows_not_yet_loaded(window, qtbot, out: Path) -> N
     total = page.repository.total()
     assert total > 200  # more than the model's first page
     with qtbot.waitSignal(window.export_controller.finished, timeout=20_000) as blocker:
-        ed.start_export(window, out / "s.csv", ExportOptions(), "view")
+        window.export_controller.export_scope("view", out / "s.csv", ExportOptions())
     assert blocker.args[0].rows == total == len(read(out / "s.csv")) - 1
 
 
@@ -102,7 +102,7 @@ def test_whole_table_export_has_every_row_and_column(window, qtbot, out: Path) -
     qtbot.keyClicks(page.search, "clearview")  # the whole table ignores the view's search
     dest = out / "d.tsv"
     with qtbot.waitSignal(window.export_controller.finished, timeout=20_000):
-        ed.start_export(window, dest, ExportOptions(profile="excel", delimiter="\t"), "table")
+        window.export_controller.export_scope("table", dest, ExportOptions(profile="excel", delimiter="\t"))
     assert dest.read_bytes().startswith(b"\xef\xbb\xbfid\t")
     got = read(dest, "\t", "utf-8-sig")
     assert got[0] == list(page.repository.columns)
@@ -113,7 +113,7 @@ def test_whole_table_export_has_every_row_and_column(window, qtbot, out: Path) -
 def test_export_everything_from_the_window(window, qtbot, out: Path) -> None:  # type: ignore[no-untyped-def]
     dest = out / "faceledger-export"
     with qtbot.waitSignal(window.export_controller.finished, timeout=30_000) as blocker:
-        ed.start_export(window, dest, ExportOptions(), "all")
+        window.export_controller.export_scope("all", dest, ExportOptions())
     result = blocker.args[0]
     assert (dest / "README.txt").read_text(encoding="utf-8").startswith("FaceLedger export")
     assert len(result.files) == 13 and all((dest / name).is_file() for name, _ in result.files)
@@ -142,7 +142,7 @@ def test_cancel_leaves_nothing_and_the_window_stays_responsive(  # type: ignore[
     monkeypatch.setattr(type(repo), "iter_value_batches", gated)
     dest = out / "s.csv"
     try:
-        handle = ed.start_export(window, dest, ExportOptions(), "view")
+        handle = window.export_controller.export_scope("view", dest, ExportOptions())
         qtbot.waitUntil(reached.is_set, timeout=10_000)
         progress = window.findChild(QProgressDialog, "exportProgress")
         qtbot.waitUntil(progress.isVisible, timeout=5_000)
@@ -167,7 +167,7 @@ def test_failure_shows_a_message_naming_the_path(window, qtbot, out: Path) -> No
     blocker_file.write_text("not a folder", encoding="utf-8")
     dest = blocker_file / "vendors.csv"
     with qtbot.waitSignal(window.export_controller.failed, timeout=20_000) as blocker:
-        ed.start_export(window, dest, ExportOptions(), "view")
+        window.export_controller.export_scope("view", dest, ExportOptions())
     assert str(dest) in blocker.args[0] and "not a folder" in blocker.args[0]
     box = window.findChild(QMessageBox, "exportError")
     assert box is not None and box.isVisible() and str(dest) in box.text()
@@ -199,11 +199,11 @@ def test_menu_flow_through_the_dialog(window, qtbot, out: Path, monkeypatch: pyt
 
 def test_dialog_options_and_default_names(window, qtbot, out: Path) -> None:  # type: ignore[no-untyped-def]
     window.show_page("customer_counts")
-    plan = ed.plan_for(window, "view")
+    plan = ed.plan_for(window.current_page, "view")
     day = date(2026, 11, 26)
     assert ed.default_name(plan, ",", day) == "faceledger-customer-counts-2026-11-26.csv"
     assert ed.default_name(plan, "\t", day) == "faceledger-customer-counts-2026-11-26.tsv"
-    assert ed.default_name(ed.plan_for(window, "all"), ",", day) == "faceledger-export-2026-11-26"
+    assert ed.default_name(ed.plan_for(window.current_page, "all"), ",", day) == "faceledger-export-2026-11-26"
     dialog = ed.ExportDialog(plan, out / "x.csv", ExportOptions(), 29, window)
     qtbot.addWidget(dialog)
     assert dialog.guard.isChecked() and dialog.options() == ExportOptions()
@@ -235,7 +235,7 @@ def test_closing_the_window_cancels_a_running_export(  # type: ignore[no-untyped
         return gen()
 
     monkeypatch.setattr(type(repo), "iter_value_batches", slow)
-    handle = ed.start_export(window, out / "s.csv", ExportOptions(), "view")
+    handle = window.export_controller.export_scope("view", out / "s.csv", ExportOptions())
     qtbot.waitUntil(started.is_set, timeout=10_000)
     window.close()
     assert handle.done.is_set() and handle.is_cancelled

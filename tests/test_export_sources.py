@@ -57,7 +57,7 @@ def test_view_export_with_sources_adds_the_id_and_urls_after_the_visible_columns
     keys, headers = ed.view_columns(page)
     dest = out / "view.csv"
     with qtbot.waitSignal(window.export_controller.finished, timeout=20_000):
-        ed.start_export(window, dest, ExportOptions(with_sources=True), "view")
+        window.export_controller.export_scope("view", dest, ExportOptions(with_sources=True))
     got = read(dest)
     assert got[0] == [*headers, *SOURCE_HEADERS]
     n = page.model.count_now()
@@ -76,7 +76,7 @@ def test_view_export_without_sources_has_only_the_visible_columns(  # type: igno
     _, headers = ed.view_columns(page)
     dest = out / "plain.csv"
     with qtbot.waitSignal(window.export_controller.finished, timeout=20_000):
-        ed.start_export(window, dest, ExportOptions(with_sources=False), "view")
+        window.export_controller.export_scope("view", dest, ExportOptions(with_sources=False))
     got = read(dest)
     assert got[0] == list(headers)
     assert all(len(row) == len(headers) for row in got)
@@ -117,7 +117,7 @@ def test_the_dialog_offers_sources_on_by_default_and_remembers_the_choice(  # ty
 
 
 def test_the_dialog_for_everything_has_no_sources_choice(window, qtbot, out: Path) -> None:  # type: ignore[no-untyped-def]
-    plan = ed.plan_for(window, "all")
+    plan = ed.plan_for(window.current_page, "all")
     dialog = ed.ExportDialog(plan, out / "all", ExportOptions(with_sources=True), None, window)
     qtbot.addWidget(dialog)
     assert not dialog.sources.isVisibleTo(dialog)

@@ -115,7 +115,7 @@ def test_a_shown_page_counts_after_its_first_paint(
     qtbot, repos: Repositories, monkeypatch: pytest.MonkeyPatch
 ) -> None:  # type: ignore[no-untyped-def]
     monkeypatch.setattr(paging, "SMALL_TABLE_ROWS", 0)
-    monkeypatch.setattr(entity_page, "BACKGROUND_FALLBACK_MS", 60_000)  # only the paint may start it
+    monkeypatch.setattr(entity_page, "PAINT_FALLBACK_MS", 60_000)  # only the paint may start it
     page = EntityPage(repos, repos.for_entity("sources"))
     qtbot.addWidget(page)
     assert page.model.matching is None
@@ -130,7 +130,7 @@ def test_a_page_built_hidden_counts_at_once(
     qtbot, repos: Repositories, monkeypatch: pytest.MonkeyPatch
 ) -> None:  # type: ignore[no-untyped-def]
     monkeypatch.setattr(paging, "SMALL_TABLE_ROWS", 0)
-    monkeypatch.setattr(entity_page, "BACKGROUND_FALLBACK_MS", 60_000)
+    monkeypatch.setattr(entity_page, "PAINT_FALLBACK_MS", 60_000)
     page = EntityPage(repos, repos.for_entity("sources"))
     qtbot.addWidget(page)
     qtbot.waitUntil(lambda: page.model.matching is not None, timeout=10_000)

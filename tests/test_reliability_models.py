@@ -19,11 +19,7 @@ def _show_a_chart(window: MainWindow) -> object | None:
     charts = getattr(window, "charts", None)
     if charts is None:
         return None  # the Charts page is not part of this build
-    navigator = getattr(charts, "navigator", None)
-    if navigator is not None:
-        navigator.show()
-    else:
-        window.stack.setCurrentWidget(charts)
+    window.show_charts()
     charts.show_tab("counts")
     assert charts.isVisible()
     return charts
@@ -49,9 +45,7 @@ def test_twenty_quick_resets_while_a_chart_is_shown(qtbot, window: MainWindow, q
         if i % 5 == 4:
             deployments.reset_view()
         if charts is not None:
-            from faceledger.ui.charts_page import _page_filter
-
-            charts.follow_filter(_page_filter(window))  # type: ignore[attr-defined]
+            charts.follow_filter(window.navigator.deployment_filter())  # type: ignore[attr-defined]
         # no waiting between changes: counts and facets of earlier queries are still running
     assert len(resets) >= 20
     wait_all()

@@ -136,13 +136,16 @@ if charts is not None:
 
 try:
     from faceledger.data.export import ExportOptions
-    from faceledger.ui.export_dialog import start_export
 except ImportError:
     pass
 else:
     window.show_page("vendors")
+    for _ in range(200):  # the export actions come once the window has started
+        if window.export_controller is not None:
+            break
+        QTest.qWait(25)
     for scope, dest in (("view", tmp / "view.csv"), ("table", tmp / "table.csv"), ("all", tmp / "all")):
-        start_export(window, dest, ExportOptions(), scope)
+        window.export_controller.export_scope(scope, dest, ExportOptions())
         settle()
     settle()
     used.append("export")

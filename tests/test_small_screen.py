@@ -108,7 +108,7 @@ def test_deployments_filters_wrap_onto_a_second_row(small_window: MainWindow, qt
 
 
 def test_the_charts_page_fits_at_1024x700(small_window: MainWindow, qtbot) -> None:  # type: ignore[no-untyped-def]
-    small_window.charts.navigator.show()  # type: ignore[union-attr]
+    small_window.show_charts()  # type: ignore[union-attr]
     settle(qtbot)
     assert (small_window.width(), small_window.height()) == SMALL
     assert too_narrow(small_window.charts) == []

@@ -19,10 +19,12 @@ import logging
 import os
 import sys
 import textwrap
+import time
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn, TextIO
 
+from faceledger import startup
 from faceledger.cli_errors import (
     EXIT_CODES_HELP,
     EXIT_DATABASE,
@@ -36,13 +38,12 @@ from faceledger.cli_errors import (
     prepared_output,
 )
 from faceledger.cli_errors import report as report_failure
+from faceledger.startup import plain_gui_start
 
 if TYPE_CHECKING:
     from faceledger.data.database import CheckReport, Database
 
 log = logging.getLogger(__name__)
-
-
 
 
 def _db_path(text: str) -> Path:
@@ -133,27 +134,6 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def plain_gui_start(argv: Sequence[str]) -> tuple[bool, Path | None]:
-    """(True, db) when `argv` only starts the GUI (`faceledger`, `faceledger gui`, each with an
-    optional `--db PATH`): recognised without building the full parser, whose subcommands import
-    the record types and the export writer that the window's first paint does not need. Anything
-    else, (False, None): the full parser reads it (and reports any mistake)."""
-    db: Path | None = None
-    seen_gui = False
-    rest = list(argv)
-    while rest:
-        arg = rest.pop(0)
-        if arg == "gui" and not seen_gui:
-            seen_gui = True
-        elif arg == "--db" and rest and rest[0] and not rest[0].startswith("-"):
-            db = Path(rest.pop(0))
-        elif arg.startswith("--db=") and len(arg) > len("--db="):
-            db = Path(arg[len("--db=") :])
-        else:
-            return False, None
-    return True, db
-
-
 def main(argv: Sequence[str] | None = None, stdout: TextIO | None = None) -> int:
     """Run a command; every failure is one line on standard error and an exit code per kind
     (`cli_errors.EXIT_CODES_HELP`, shown by --help)."""
@@ -220,28 +200,16 @@ def _run(command: str, args: argparse.Namespace, out: TextIO) -> int:
 
 
 def start_gui(db_path: Path | None) -> int:
-    """The window. The database is opened first, before anything imports PySide6: its file is
-    hashed on a thread of its own (the GIL released) while Qt loads on this one, so the check is
-    done by the time the window is ready to be shown.
-
-    Python's cyclic garbage collector is paused until the window's first page has painted
-    (`run_gui` resumes it): the start creates some hundred thousand objects (modules, Qt's
-    types, the window) that all live on, and collecting them over and over as they are made
-    costs several milliseconds of the start for nothing."""
-    import gc  # noqa: PLC0415
-
-    gc.disable()
+    """The window, started as docs/startup.md tells: the database opened (and its file hashed on
+    a thread) before PySide6 is imported, the garbage collector paused until the window has
+    started."""
+    opened = startup.open_before_qt(db_path)
     try:
-        # The Qt-free data layer the window reads at start, imported before Qt loads.
-        from faceledger.data import links, repositories  # noqa: F401, PLC0415
-        from faceledger.data.database import Database  # noqa: PLC0415
-
-        opened = Database.open_for_window(db_path)
-        from faceledger.main import run_gui  # noqa: PLC0415
+        from faceledger.main import run_gui  # noqa: PLC0415 (Qt loads here, after the database is open)
     except BaseException:
-        gc.enable()
+        startup.resume_collector()
         raise
-    return run_gui(db_path, opened=opened, resume_gc=True)
+    return run_gui(db_path, opened=opened)
 
 
 def doctor(db_path: Path | None, out: TextIO) -> int:
@@ -304,7 +272,12 @@ def _check_window(db: Database) -> str:
     try:
         import tempfile  # noqa: PLC0415
 
-        from PySide6.QtCore import QCoreApplication, QEvent, qInstallMessageHandler  # noqa: PLC0415
+        from PySide6.QtCore import (  # noqa: PLC0415
+            QCoreApplication,
+            QEvent,
+            QEventLoop,
+            qInstallMessageHandler,
+        )
 
         from faceledger.jobs import wait_all  # noqa: PLC0415
         from faceledger.main import build_window, make_application  # noqa: PLC0415
@@ -316,8 +289,14 @@ def _check_window(db: Database) -> str:
         app = make_application()
         with _restored(previous), tempfile.TemporaryDirectory() as tmp:
             window = build_window(db, Settings(Path(tmp) / "settings.ini"))
-            window.show()
-            app.processEvents()
+            started: list[bool] = []
+            window.started.connect(lambda: started.append(True))
+            window.show()  # built as in a start: its pages, actions and Charts after the first paint
+            deadline = time.monotonic() + 30
+            while not started and time.monotonic() < deadline:
+                app.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 50)
+            if not started:
+                raise RuntimeError("the window did not finish starting within 30 seconds")
             window.close()
             app.processEvents()  # work the window scheduled (a page's counts) starts here
             wait_all()  # and ends before the window is deleted

@@ -109,10 +109,17 @@ def desktop_file(prog: Path) -> str:
     )
 
 
+def resources_dir() -> Path:
+    """The icons and the style sheet. Installed: the faceledger.resources package; from a
+    checkout: the repository's resources/."""
+    installed = Path(__file__).resolve().parent / "resources"
+    if installed.is_dir():
+        return installed
+    return Path(__file__).resolve().parents[2] / "resources"
+
+
 def icon_sources() -> list[Path]:
     """The icon files shipped with the app, in the order of `installed_paths()[1:]`."""
-    from faceledger.main import resources_dir  # noqa: PLC0415 (the one place that finds resources)
-
     res = resources_dir()
     sources = [res / f"{APP_ID}-{n}.png" for n in ICON_SIZES] + [res / f"{APP_ID}.svg"]
     missing = [p.name for p in sources if not p.is_file()]

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import gc
 import logging
 import os
 import sys
@@ -15,9 +14,11 @@ from PySide6.QtCore import QTimer
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication, QWidget
 
+from faceledger import startup
 from faceledger.data.database import Database
 from faceledger.data.errors import DatabaseProblem, FaceLedgerError
 from faceledger.data.repositories import PAGE_SIZE, Query, Repositories
+from faceledger.desktop_entry import APP_ID, ICON_SIZES, resources_dir
 from faceledger.ui.main_window import PAGE_ORDER, MainWindow
 from faceledger.ui.settings import Settings, user_data_dir
 
@@ -30,18 +31,6 @@ log = logging.getLogger("faceledger")
 # Checks of the whole file still running this long after the window is built (a large `--db`
 # file) are waited for behind a small "Checking the database" window.
 CHECKING_NOTICE_AFTER_S = 0.3
-
-# The garbage collector paused for the start (`run_gui(resume_gc=True)`) resumes once the first
-# page has painted, and at the latest this long after the window is shown.
-RESUME_GC_AFTER_MS = 3000
-
-
-def resources_dir() -> Path:
-    """Installed: the faceledger.resources package; from a checkout: the repository's resources/."""
-    installed = Path(__file__).resolve().parent / "resources"
-    if installed.is_dir():
-        return installed
-    return Path(__file__).resolve().parents[2] / "resources"
 
 
 def setup_logging(folder: Path | None = None) -> Path | None:
@@ -76,8 +65,6 @@ def set_window_icon(app: QApplication) -> None:
     set after the first paint)."""
     from PySide6.QtGui import QIcon  # noqa: PLC0415
 
-    from faceledger.desktop_entry import ICON_SIZES  # noqa: PLC0415
-
     res = resources_dir()
     # Smallest first: X11 carries the sizes in one window property and Qt stops adding sizes once
     # it would be too large (the 256-pixel one does not fit beside the others).
@@ -99,8 +86,6 @@ def make_application(argv: list[str] | None = None, *, icon_now: bool = True) ->
         app = QApplication(argv if argv is not None else sys.argv[:1])
     app.setApplicationName("FaceLedger")
     app.setOrganizationName("FaceLedger")
-    from faceledger.desktop_entry import APP_ID  # noqa: PLC0415 (a few constants, no Qt)
-
     app.setDesktopFileName(APP_ID)  # the menu entry's name: how Wayland task bars find the icon
     res = resources_dir()
     if icon_now:
@@ -240,11 +225,9 @@ def wait_for_checks(db: Database) -> bool:
         box.deleteLater()
 
 
-def build_window(
-    db: Database, settings: Settings | None = None, *, first_page_after_paint: bool = False
-) -> MainWindow:
-    repos = Repositories(db)
-    return MainWindow(repos, settings or Settings(), first_page_after_paint=first_page_after_paint)
+def build_window(db: Database, settings: Settings | None = None) -> MainWindow:
+    """The main window over `db`: its navigation and menus now, its pages after its first paint."""
+    return MainWindow(Repositories(db), settings or Settings())
 
 
 def read_first_rows(window: MainWindow) -> None:
@@ -259,17 +242,14 @@ def run_gui(
     *,
     quit_after_ms: int | None = None,
     opened: Database | DatabaseProblem | None = None,
-    resume_gc: bool = False,
 ) -> int:
     """Start the app. Returns the process exit code (2 when the database cannot be used).
-    `opened`: the database, or the problem met opening it, when the caller opened it already
-    (the `faceledger` command does, before it imports PySide6). `resume_gc`: the caller paused
-    Python's garbage collector for the start; it is resumed once the first page has painted (or
-    when the start ends otherwise).
+    `opened`: the database, or the problem met opening it, when the `faceledger` command opened
+    it already (`startup.open_before_qt`, which also paused the garbage collector).
 
-    Start-up order, for the first paint: the database's file checksum is computed on a thread
-    while Qt loads and the window is built (and checked before it is shown); the first page is
-    built right after the first paint; the log file is opened after it."""
+    The order of the start is docs/startup.md's: the file checksum runs on a thread while the
+    window is built and is checked before the window is shown; the window builds its pages after
+    its first paint; the log file and the icon come once it has started."""
     reporter = ErrorReporter()
     reporter.before_logging = _logging_once
     previous_hook, sys.excepthook = sys.excepthook, reporter
@@ -280,10 +260,10 @@ def run_gui(
             make_application()
             return _refuse(opened)
         db = opened
-        app = make_application(icon_now=False)  # the icon is set once the first page is in
+        app = make_application(icon_now=False)  # the icon is set once the window has started
         try:
             settings = Settings()
-            window = build_window(db, settings, first_page_after_paint=True)
+            window = build_window(db, settings)
             window.welcome = settings.welcome_pending()  # the About the data page, once
             read_first_rows(window)
             if not db.checks_done(CHECKING_NOTICE_AFTER_S) and not wait_for_checks(db):
@@ -292,18 +272,15 @@ def run_gui(
             db.wait_checks()
         except DatabaseProblem as problem:  # damage met while the window read its first rows
             problem = db.checks_problem() or problem  # a checksum mismatch says it first
-            from faceledger.jobs import wait_all  # noqa: PLC0415
+            from faceledger.jobs import wait_all  # noqa: PLC0415 (QThreadPool: after the first paint)
 
             wait_all()
             db.close()
             return _refuse(problem)
         reporter.parent = window
+        startup.resume_collector_when(window.started, window)
         window.started.connect(lambda: QTimer.singleShot(0, _logging_once))
         window.started.connect(lambda: QTimer.singleShot(0, lambda: set_window_icon(app)))
-        if resume_gc:
-            window.started.connect(lambda: QTimer.singleShot(0, gc.enable))
-            # A window that is not painted (started minimised, say) must not keep it paused.
-            QTimer.singleShot(RESUME_GC_AFTER_MS, gc.enable)
         window.show()
         if settings.notice:
             QTimer.singleShot(0, lambda: show_notice(window, "Settings reset", settings.notice))
@@ -317,8 +294,7 @@ def run_gui(
         return int(code)
     finally:
         sys.excepthook = previous_hook
-        if resume_gc:
-            gc.enable()
+        startup.resume_collector()
 
 
 _logging_ready = False
@@ -336,13 +312,3 @@ def _refuse(problem: DatabaseProblem) -> int:
     log.error("database problem: %s", problem)
     show_database_problem(problem)
     return 2
-
-
-def main() -> int:
-    from faceledger.cli import main as cli_main  # noqa: PLC0415
-
-    return cli_main()
-
-
-if __name__ == "__main__":
-    sys.exit(main())

@@ -1,14 +1,12 @@
 """The "About the data" page: what FaceLedger is, how current its data is, what each dataset
 contributes with its licence and attribution, and how the verification marks read. Also the
-welcome shown once, on the first start. `install_about_page(window)` is the one call the main
-window makes to add it."""
+welcome shown once, on the first start. The page only emits signals; the main window places it,
+shows it and connects them."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from PySide6.QtCore import QEvent, QObject, QUrl, Signal
-from PySide6.QtGui import QAction, QKeySequence, QShowEvent
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import QTextBrowser, QVBoxLayout, QWidget
 
 from faceledger.data.about import AboutData, Contribution, about_data, readable_date
@@ -17,10 +15,6 @@ from faceledger.data.entities import ENTITIES
 from faceledger.models.table_model import display
 from faceledger.ui.detail import BADGE, INTERNAL_SCHEME, e, internal_href
 
-if TYPE_CHECKING:
-    from faceledger.ui.main_window import MainWindow
-
-ABOUT_KEY = "about"
 WELCOME_TITLE = "Welcome to FaceLedger"
 TITLE = "About the data"
 
@@ -46,7 +40,6 @@ class AboutPage(QWidget):
         self.db = db
         self.setObjectName("page_about")
         self.welcome = False
-        self.navigator: AboutNavigator | None = None
         self.data: AboutData | None = None
         self.text = QTextBrowser(self)
         self.text.setObjectName("aboutText")
@@ -209,49 +202,3 @@ class AboutPage(QWidget):
                 self.navigate_requested.emit(entity, rid)
             return
         self.open_url_requested.emit(text)
-
-
-class AboutNavigator:
-    """Connects the About page to the main window (kept as `page.navigator`)."""
-
-    def __init__(self, window: MainWindow, page: AboutPage, row: int) -> None:
-        self.window = window
-        self.page = page
-        self.row = row
-
-    def show(self) -> AboutPage:
-        self.window.stack.setCurrentWidget(self.page)
-        self.window.select_nav_row(self.row)
-        return self.page
-
-    def show_welcome(self) -> AboutPage:
-        """The first start's welcome: this page, with a welcome heading; remembered in the settings."""
-        self.page.set_welcome(True)
-        self.window.settings.mark_welcome_shown()
-        return self.show()
-
-    def _on_nav_row_changed(self, row: int) -> None:
-        if row == self.row:
-            self.show()
-
-
-def install_about_page(window: MainWindow) -> AboutPage:
-    """Add the About page to the main window on its navigation entry, with Ctrl+0 and entries in the
-    Go and Help menus; its links open records, pages and (in the browser) web addresses."""
-    page = AboutPage(window.repos.db, window)
-    window.stack.addWidget(page)
-    from faceledger.ui.main_window import ABOUT_ENTRY  # noqa: PLC0415 (imports this module)
-
-    nav = AboutNavigator(window, page, window.nav_row(ABOUT_ENTRY[0]))
-    page.navigator = nav
-    act = QAction("&About the data", window)
-    act.setShortcut(QKeySequence("Ctrl+0"))
-    act.triggered.connect(nav.show)
-    window.addAction(act)
-    window.go_menu.addAction(act)
-    window.help_menu.addAction(act)
-    window.nav.currentRowChanged.connect(nav._on_nav_row_changed)
-    page.navigate_requested.connect(window.navigate)
-    page.page_requested.connect(window.show_page)
-    page.open_url_requested.connect(window.open_url)
-    return page

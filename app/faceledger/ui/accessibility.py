@@ -10,6 +10,8 @@ from typing import TYPE_CHECKING
 from PySide6.QtWidgets import QWidget
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from PySide6.QtWidgets import QListWidget
 
     from faceledger.ui.charts_page import ChartsPage
@@ -85,14 +87,13 @@ CHART_TABS = {
 }
 
 
-def name_charts_page(page: ChartsPage) -> None:
-    """The tabs (a tab bar reads as its current tab's name; each tab has a description)."""
-    from faceledger.ui.charts_page import TABS  # noqa: PLC0415 (the page imports this module)
-
+def name_charts_page(page: ChartsPage, tab_keys: Sequence[str]) -> None:
+    """The tabs, `tab_keys` in their order (a tab bar reads as its current tab's name; each tab
+    has a description)."""
     describe(page.tabs, "Charts", "Customer counts, study results and events over time, one chart per tab.")
     bar = page.tabs.tabBar()
     describe(bar, "Chart tabs", "Choose a chart: customer counts, study results or events over time.")
-    for i, (key, _title) in enumerate(TABS):
+    for i, key in enumerate(tab_keys):
         bar.setTabToolTip(i, CHART_TABS[key])
 
 

@@ -1,6 +1,7 @@
 """The Charts page: three tabs (customer counts, study results, events over time) whose charts are
 built the first time they are shown (pyqtgraph is imported then, never at start-up), export
-buttons, and `install_charts_page(window)`, the one call the main window makes to add the page."""
+buttons. The page only emits signals (a bar clicked: the records behind it); the main window adds
+it to its navigation and routes its requests through `ui/navigation.py`."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Signal
-from PySide6.QtGui import QAction, QKeySequence, QShowEvent
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -24,15 +25,12 @@ from faceledger.ui.accessibility import name_chart_tab, name_charts_page
 
 if TYPE_CHECKING:
     from faceledger.ui.charts import ChartView
-    from faceledger.ui.entity_page import EntityPage
-    from faceledger.ui.main_window import MainWindow
 
 TABS = (
     ("counts", "Customer counts"),
     ("study", "Study results"),
     ("timeline", "Events over time"),
 )
-FILTER_KEYS = ("customer_country", "customer_type", "status")
 
 
 class ChartsPage(QWidget):
@@ -47,7 +45,6 @@ class ChartsPage(QWidget):
         self.db = db
         self.setObjectName("page_charts")
         self.built: dict[str, Any] = {}
-        self.navigator: ChartsNavigator | None = None
         self._pending_filter: DeploymentFilter | None = None
         self.tabs = QTabWidget(self)
         self.tabs.setObjectName("chartTabs")
@@ -75,7 +72,7 @@ class ChartsPage(QWidget):
         layout.setContentsMargins(6, 6, 6, 6)
         layout.addWidget(self.tabs, 1)
         layout.addLayout(bottom)
-        name_charts_page(self)
+        name_charts_page(self, [key for key, _title in TABS])
         self._connect_signals()
 
     def _connect_signals(self) -> None:
@@ -144,84 +141,3 @@ class ChartsPage(QWidget):
 
     def _on_export_clicked(self, fmt: str) -> None:
         self.current_chart().export_with_dialog(fmt)
-
-
-def _page_filter(window: MainWindow) -> DeploymentFilter:
-    query = window.pages["deployments"].current_query()
-    values = {k: v[0] for k, v in query.filters if k in FILTER_KEYS and len(v) == 1}
-    return DeploymentFilter(values.get("customer_country"), values.get("customer_type"), values.get("status"))
-
-
-class ChartsNavigator:
-    """Connects the Charts page to the main window (kept as `page.navigator`)."""
-
-    def __init__(self, window: MainWindow, page: ChartsPage, row: int) -> None:
-        self.window = window
-        self.page = page
-        self.row = row
-        self._synced = DeploymentFilter()
-
-    def show(self) -> ChartsPage:
-        """Show the Charts page; its deployment filters follow the Deployments page's when those
-        changed since the charts last saw them."""
-        flt = _page_filter(self.window)
-        if flt != self._synced:
-            self._synced = flt
-            self.page.follow_filter(flt)
-        self.window.stack.setCurrentWidget(self.page)
-        self.window.select_nav_row(self.row)
-        self.window.statusBar().showMessage(
-            "Charts: hover a bar for its details and sources; click it to open the records behind it.", 10_000
-        )
-        return self.page
-
-    def open_deployments(self, vendor_id: str, vendor_name: str, flt: DeploymentFilter) -> None:
-        target = self.window.show_page("deployments")
-        target.show_only(
-            ("vendor_id", vendor_id, f"Vendor: {vendor_name}"),
-            {
-                "customer_country": flt.customer_country,
-                "customer_type": flt.customer_type,
-                "status": flt.status,
-            },
-        )
-        self._synced = _page_filter(self.window)
-        self._arrived(target, f"Deployments of {vendor_name}, from the chart.")
-
-    def open_events(self, year: int, kind: str) -> None:
-        target = self.window.show_page("events")
-        target.show_only(None, {"kind": kind or None}, year=year)
-        self._arrived(target, f"Events of {year}" + (f" ({kind})" if kind else "") + ", from the chart.")
-
-    def open_record(self, entity: str, record_id: str) -> None:
-        self.window.navigate(entity, record_id)
-
-    def _arrived(self, target: EntityPage, message: str) -> None:
-        target.ensure_selection()  # the detail pane shows a row of the new view, not the old one
-        target.table.setFocus()
-        self.window.statusBar().showMessage(message, 10_000)
-
-    def _on_nav_row_changed(self, row: int) -> None:
-        if row == self.row:
-            self.show()
-
-
-def install_charts_page(window: MainWindow) -> ChartsPage:
-    """Add the Charts page to the main window: a navigation entry after the record pages, Ctrl+9
-    and an entry in the Go menu; clicks on bars open the Deployments or Events page filtered."""
-    page = ChartsPage(window.repos.db, window)
-    window.stack.addWidget(page)
-    from faceledger.ui.main_window import CHARTS_ENTRY  # noqa: PLC0415 (imports this module)
-
-    nav = ChartsNavigator(window, page, window.nav_row(CHARTS_ENTRY[0]))
-    page.navigator = nav
-    act = QAction("&Charts", window)
-    act.setShortcut(QKeySequence("Ctrl+9"))
-    act.triggered.connect(nav.show)
-    window.addAction(act)
-    window.go_menu.addAction(act)
-    window.nav.currentRowChanged.connect(nav._on_nav_row_changed)
-    page.deployments_requested.connect(nav.open_deployments)
-    page.events_requested.connect(nav.open_events)
-    page.record_requested.connect(nav.open_record)
-    return page

@@ -5,7 +5,7 @@ from __future__ import annotations
 import html
 from typing import Any
 
-from PySide6.QtCore import QEvent, QItemSelectionModel, QModelIndex, QObject, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QItemSelectionModel, QModelIndex, Qt, QTimer, Signal
 from PySide6.QtGui import QKeyEvent, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -25,7 +25,9 @@ from PySide6.QtWidgets import (
 from faceledger.data.repositories import Query, Repositories, Repository
 from faceledger.data.text import plural
 from faceledger.jobs import JobHandle, run_job
+from faceledger.models.facets import Facets, facet_counts
 from faceledger.models.table_model import EntityTableModel
+from faceledger.startup import PAINT_FALLBACK_MS, after_first_paint
 from faceledger.ui.accessibility import name_entity_page
 from faceledger.ui.detail import DetailPane
 from faceledger.ui.facet_filter import FacetFilter
@@ -34,8 +36,6 @@ from faceledger.ui.flow_layout import FlowLayout
 ANY_YEAR = 0
 # Above this many rows in its largest table, a database's "Did you mean" is looked up on a worker.
 SUGGEST_OFF_THREAD_ROWS = 20_000
-# A page shown but not painted within this time starts its counts anyway.
-BACKGROUND_FALLBACK_MS = 300
 
 
 class SearchBox(QLineEdit):
@@ -117,25 +117,19 @@ class EntityPage(QWidget):
         self._build()
         self._connect_signals()
         self._update_status()
-        self.table.viewport().installEventFilter(self)
-        QTimer.singleShot(0, self._start_background_unless_painting)
-        QTimer.singleShot(BACKGROUND_FALLBACK_MS, self._start_background)
-
-    def eventFilter(self, obj: QObject, event: QEvent) -> bool:
-        if event.type() == QEvent.Type.Paint and not self._background_started:
-            obj.removeEventFilter(self)
-            QTimer.singleShot(0, self._start_background)
-        return False
-
-    def _start_background_unless_painting(self) -> None:
-        if not self.isVisible():  # built for later (a hidden window): no paint to wait for
-            self._start_background()
+        # The counts start after the table's first paint (docs/startup.md); a page built hidden
+        # has no paint to wait for.
+        after_first_paint(
+            self.table.viewport(),
+            self._start_background,
+            fallback_ms=PAINT_FALLBACK_MS,
+            at_once_if_hidden=True,
+        )
 
     def _start_background(self) -> None:
         if self._background_started or self.repository.db.closed:
             return
         self._background_started = True
-        self.table.viewport().removeEventFilter(self)
         self.model.release_count()
         self._refresh_facets()
         self.background_started.emit()
@@ -425,8 +419,7 @@ class EntityPage(QWidget):
         keys = [fb.key for fb in self.filters]
 
         def job(_h: JobHandle) -> tuple[int, dict[str, Facets]]:
-            with repo.reading() as worker:
-                return gen, {k: facet_counts(worker, k, query) for k in keys}
+            return gen, facet_counts(repo, keys, query)
 
         handle = run_job(job, self, report_errors=True)
         handle.signals.finished.connect(self._on_facets_counted)
@@ -585,14 +578,3 @@ class EntityPage(QWidget):
     def _on_row_activated(self, index: QModelIndex) -> None:
         if self.model.record_id(index.row()) is not None:
             self.detail.setFocus()
-
-
-# A filter's values with their row counts, and the names of values not shown as stored.
-Facets = tuple[list[tuple[str, int]], dict[str, str]]
-
-
-def facet_counts(repo: Repository[Any], key: str, query: Query) -> Facets:
-    """Facet counts and value names (on a worker: `repo` bound to its connection)."""
-    counts = repo.facet_counts(key, query)
-    wanted = [v for v, _ in counts] + [v for k, vs in query.filters if k == key for v in vs]
-    return counts, repo.facet_labels(key, wanted)

@@ -1,14 +1,16 @@
 """CSV export from the window: File menu actions, the options dialog, progress, cancel and outcome.
 
 The writing is `faceledger.data.export` (Qt-free), run off the GUI thread by `faceledger.jobs`
-on the worker's own database connection. `start_export` is the non-modal entry point (tests call
-it); the menu actions open `ExportDialog` first.
+on the worker's own database connection. `ExportController.export_scope` is the non-modal entry
+point (tests call it); the menu actions open `ExportDialog` first. The main window puts the
+controller's actions in its File menu.
 """
 
 from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -26,6 +28,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QMainWindow,
     QMessageBox,
     QProgressDialog,
     QPushButton,
@@ -43,13 +46,13 @@ from faceledger.data.export import (
     export_all,
     export_query,
 )
-from faceledger.data.repositories import Query
+from faceledger.data.repositories import Query, Repositories
 from faceledger.data.text import plural
 from faceledger.jobs import JobHandle, run_job
 
 if TYPE_CHECKING:
     from faceledger.ui.entity_page import EntityPage
-    from faceledger.ui.main_window import MainWindow
+    from faceledger.ui.settings import Settings
 
 log = logging.getLogger(__name__)
 
@@ -98,13 +101,13 @@ def view_columns(page: EntityPage) -> tuple[tuple[str, ...], tuple[str, ...]]:
     return tuple(keys), tuple(headers)
 
 
-def plan_for(window: MainWindow, scope: str) -> ExportPlan:
-    """What `scope` means in the window right now."""
+def plan_for(current_page: Callable[[], EntityPage], scope: str) -> ExportPlan:
+    """What `scope` means in the window right now (`current_page`: the page a record action is for)."""
     if scope not in SCOPES:
         raise ValueError(f"unknown export scope {scope!r}")
     if scope == "all":
         return ExportPlan("all", "", "Everything", Query(), (), ())
-    page = window.current_page()
+    page = current_page()
     repo = page.repository
     if scope == "table":
         cols = repo.columns
@@ -260,27 +263,34 @@ class ExportDialog(QDialog):
 
 
 class ExportController(QObject):
-    """The window's export actions and running exports. Emits the outcome on the GUI thread."""
+    """The export actions (`actions`, for the window's File menu) and running exports. Emits the
+    outcome on the GUI thread; progress, messages and dialogs belong to `window`."""
 
     finished = Signal(object)  # ExportResult
     failed = Signal(str)  # the message shown
     cancelled = Signal()
 
-    def __init__(self, window: MainWindow) -> None:
+    def __init__(
+        self,
+        window: QMainWindow,
+        repos: Repositories,
+        settings: Settings,
+        current_page: Callable[[], EntityPage],
+    ) -> None:
         super().__init__(window)
         self.setObjectName("exportController")
         self.window = window
+        self.repos = repos
+        self.settings = settings
+        self.current_page = current_page
         self.jobs: dict[JobHandle, QProgressDialog] = {}
         self._started: dict[JobHandle, float] = {}
         self.actions: list[QAction] = []
+        self._make_actions()
         window.installEventFilter(self)
 
     # -- actions ------------------------------------------------------------------------------
-    def install_actions(self) -> None:
-        menu = self.window.file_menu
-        quit_action = next((a for a in menu.actions() if "quit" in a.text().lower()), None)
-        # The exports head the menu (before Brief… and Quit, which the window adds first).
-        first = menu.actions()[0] if menu.actions() else None
+    def _make_actions(self) -> None:
         specs: list[tuple[str, str, str | None]] = [
             ("view", "Export current &view as CSV…", "Ctrl+E"),
             ("table", "Export whole &table as CSV…", None),
@@ -292,18 +302,11 @@ class ExportController(QObject):
             if shortcut:
                 act.setShortcut(QKeySequence(shortcut))
             act.triggered.connect(lambda _=False, s=scope: self.ask_and_export(s))
-            if first is not None:
-                menu.insertAction(first, act)
-            else:
-                menu.addAction(act)
-            self.window.addAction(act)
             self.actions.append(act)
-        if quit_action is not None:
-            menu.insertSeparator(quit_action)
 
     def ask_and_export(self, scope: str) -> JobHandle | None:
         """The menu flow: the options dialog (modal), then the export in the background."""
-        plan = plan_for(self.window, scope)
+        plan = plan_for(self.current_page, scope)
         if plan.scope == "view" and not plan.keys:
             self.window.statusBar().showMessage("Every column is hidden: there is nothing to export.", 6000)
             return None
@@ -313,9 +316,9 @@ class ExportController(QObject):
         dest = unique_path(folder / name) if plan.scope == "all" else folder / name
         rows = None
         if plan.scope == "view":
-            rows = self.window.current_page().model.matching
+            rows = self.current_page().model.matching
         elif plan.scope == "table":
-            rows = self.window.current_page().repository.total()
+            rows = self.current_page().repository.total()
         dialog = ExportDialog(plan, dest, options, rows, self.window)
         accepted = dialog.exec() == QDialog.DialogCode.Accepted
         options, dest = dialog.options(), dialog.destination()
@@ -326,8 +329,15 @@ class ExportController(QObject):
         return self.start(plan, dest, options)
 
     # -- running ------------------------------------------------------------------------------
+    def export_scope(self, scope: str, dest: Path, options: ExportOptions) -> JobHandle:
+        """Export `scope` ("view", "table" or "all") of the window to `dest` without any dialog.
+
+        Returns the running job's handle; the outcome arrives on the finished, failed or cancelled
+        signal (and in the status bar or a message box)."""
+        return self.start(plan_for(self.current_page, scope), Path(dest), options)
+
     def start(self, plan: ExportPlan, dest: Path, options: ExportOptions) -> JobHandle:
-        repos = self.window.repos
+        repos = self.repos
         db = repos.db
         if plan.scope == "all":
             meta = db.meta()  # read here: the worker only uses its own connection
@@ -459,7 +469,7 @@ class ExportController(QObject):
             act.setEnabled(not self.jobs)
 
     def _saved_options(self) -> ExportOptions:
-        s = self.window.settings
+        s = self.settings
         profile = str(s.value("export/profile", "standard"))
         delimiter = str(s.value("export/delimiter", ","))
         guard = str(s.value("export/formula_guard", "true")).lower() not in ("false", "0")
@@ -470,14 +480,14 @@ class ExportController(QObject):
             return ExportOptions(with_sources=True)
 
     def _saved_folder(self) -> Path:
-        saved = self.window.settings.value("export/folder")
+        saved = self.settings.value("export/folder")
         if isinstance(saved, str) and saved and Path(saved).is_dir():
             return Path(saved)
         docs = Path.home() / "Documents"
         return docs if docs.is_dir() else Path.home()
 
     def _save(self, options: ExportOptions, dest: Path, scope: str) -> None:
-        s = self.window.settings
+        s = self.settings
         s.set_value("export/profile", options.profile)
         s.set_value("export/delimiter", options.delimiter)
         s.set_value("export/formula_guard", "true" if options.formula_guard else "false")
@@ -491,25 +501,3 @@ def _written_since(dest: Path, started: float) -> bool:
         return dest.stat().st_mtime >= started - 1.0
     except OSError:
         return False
-
-
-def install_export_actions(window: MainWindow) -> ExportController:
-    """Add the three export actions to the File menu (before Quit) and return their controller."""
-    controller = ExportController(window)
-    controller.install_actions()
-    window.export_controller = controller  # type: ignore[attr-defined]
-    return controller
-
-
-def export_controller(window: MainWindow) -> ExportController:
-    found = getattr(window, "export_controller", None)
-    return found if isinstance(found, ExportController) else install_export_actions(window)
-
-
-def start_export(window: MainWindow, dest: Path, options: ExportOptions, scope: str = "view") -> JobHandle:
-    """Export `scope` ("view", "table" or "all") of the window to `dest` without any dialog.
-
-    Returns the running job's handle; the outcome arrives on the controller's finished, failed or
-    cancelled signal (and in the status bar or a message box)."""
-    controller = export_controller(window)
-    return controller.start(plan_for(window, scope), Path(dest), options)

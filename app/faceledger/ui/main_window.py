@@ -1,4 +1,7 @@
-"""The main window: navigation, pages, history and menus. Wiring only; pages do the work."""
+"""The main window: navigation, pages, history and menus. It owns the wiring: pages emit
+signals, the window connects them (drill-downs through `ui/navigation.py`) and fills its own menus.
+It is always built lazily (docs/startup.md): navigation and empty menus first, the rest after the
+first paint."""
 
 from __future__ import annotations
 
@@ -21,6 +24,7 @@ from faceledger.data.about import data_date, readable_date
 from faceledger.data.entities import ENTITIES
 from faceledger.data.links import lookalike_warning, refuse_reason
 from faceledger.data.repositories import Repositories
+from faceledger.startup import after_first_paint
 from faceledger.ui.accessibility import name_navigation
 from faceledger.ui.settings import Settings
 
@@ -28,12 +32,14 @@ if TYPE_CHECKING:
     # Imported where first used: none of them is needed for the window's first paint (a Qt
     # class's Python type, with its enums, is made when first named: QKeySequence, QAction,
     # QMouseEvent and the rest cost a few milliseconds together).
-    from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QPaintEvent
+    from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 
     from faceledger.ui.about_page import AboutPage
     from faceledger.ui.charts_page import ChartsPage
     from faceledger.ui.entity_page import EntityPage
+    from faceledger.ui.export_dialog import ExportController
     from faceledger.ui.global_search import GlobalSearch
+    from faceledger.ui.navigation import Navigator
 
 PAGE_ORDER = (
     "vendors",
@@ -110,17 +116,11 @@ class MainWindow(QMainWindow):
     url_refused = Signal(str, str)
     started = Signal()  # the first page, the Charts page and the export actions are in place
 
-    def __init__(
-        self,
-        repos: Repositories,
-        settings: Settings,
-        parent: QWidget | None = None,
-        *,
-        first_page_after_paint: bool = False,
-    ) -> None:
-        """`first_page_after_paint`: the window's first paint shows the navigation, menus and
-        status bar; the first page (Vendors), the Charts page and the export actions are built
-        right after that paint, in the same start (`finish_start`). Otherwise they are built here."""
+    def __init__(self, repos: Repositories, settings: Settings, parent: QWidget | None = None) -> None:
+        """The window's first paint shows the navigation, the menus (empty) and the status bar;
+        the first page (Vendors) is built right after that paint (`finish_start`), and once its
+        rows have painted the Charts page, the menus' actions and the export actions. A page asked
+        for earlier (`show_page`, `current_page`) is built when asked for."""
         super().__init__(parent)
         self.repos = repos
         self.settings = settings
@@ -132,6 +132,8 @@ class MainWindow(QMainWindow):
         self._charts: ChartsPage | None = None
         self._about: AboutPage | None = None
         self.welcome = False  # show the About page as a welcome when the first page is built
+        self._navigator: Navigator | None = None
+        self.export_controller: ExportController | None = None  # with the File menu's export actions
         self.setWindowTitle("FaceLedger — face recognition and law enforcement, with sources")
         self.setObjectName("mainWindow")
         # Pages are built when first shown: start-up builds only the Vendors page.
@@ -140,13 +142,12 @@ class MainWindow(QMainWindow):
         self._build_menus()
         self._connect_signals()
         self._restore_state()
-        if not first_page_after_paint:
-            self.finish_start()
+        after_first_paint(self, self.finish_start)
 
     def finish_start(self) -> None:
         """Build what the first paint does not show: the first page at once; then, once its rows
         have painted, the Charts page, the export actions of the File menu and the mouse's
-        back/forward buttons. Called by the constructor, or right after the first paint."""
+        back/forward buttons. Called right after the window's first paint."""
         if self._started:
             return
         self._started = True
@@ -158,16 +159,14 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.data_label)
         if self._last_page is None:
             self.show_page(PAGE_ORDER[0])
-        if self.welcome and self.about.navigator is not None:
-            self.about.navigator.show_welcome()
+        if self.welcome:
+            self.show_welcome()
             if self.isVisible():  # the welcome is the first page shown: the rest waits for its paint
                 self.about.painted.connect(lambda: QTimer.singleShot(0, self._finish_rest))
                 QTimer.singleShot(2000, self._finish_rest)  # unless it is never painted (minimised)
                 return
         page = self._last_page
-        if not self.isVisible():
-            self._finish_rest()
-        elif page is not None and not page.painted_or_hidden:
+        if page is not None and not page.painted_or_hidden:
             # The rest (export actions, Charts, an application-wide event filter that makes PySide
             # load the Python types of most Qt classes) waits until the page's rows have painted.
             page.background_started.connect(lambda: QTimer.singleShot(0, self._finish_rest))
@@ -178,9 +177,13 @@ class MainWindow(QMainWindow):
         if self._rest_done:
             return
         self._rest_done = True
-        from faceledger.ui.export_dialog import install_export_actions  # noqa: PLC0415
+        from faceledger.ui.export_dialog import ExportController  # noqa: PLC0415 (not at start)
 
-        install_export_actions(self)
+        controller = ExportController(self, self.repos, self.settings, self.current_page)
+        self.file_menu.insertActions(self.act_brief, controller.actions)  # the exports head the menu
+        self.file_menu.insertSeparator(self.act_quit)
+        self.addActions(controller.actions)
+        self.export_controller = controller
         self.charts  # noqa: B018 (the page behind the navigation's Charts entry, Ctrl+9)
         self.about  # noqa: B018 (the About the data page, Ctrl+0)
         # Back/forward mouse buttons anywhere in the window. An application-wide Python event
@@ -193,26 +196,40 @@ class MainWindow(QMainWindow):
 
     @property
     def charts(self) -> ChartsPage:
-        """The Charts page (Ctrl+9), installed with its navigation entry by `finish_start`."""
+        """The Charts page (Ctrl+9, the navigation's last entry), built after the first page."""
         if self._charts is None:
-            from faceledger.ui.charts_page import install_charts_page  # noqa: PLC0415
+            from faceledger.ui.charts_page import ChartsPage  # noqa: PLC0415 (not at start)
 
-            self._charts = install_charts_page(self)
+            page = ChartsPage(self.repos.db, self)
+            self.stack.addWidget(page)
+            page.deployments_requested.connect(self.navigator.open_deployments)
+            page.events_requested.connect(self.navigator.open_events)
+            page.record_requested.connect(self.navigator.open_record)
+            self._charts = page
         return self._charts
 
     @property
     def about(self) -> AboutPage:
         """The About the data page (Ctrl+0), also the first start's welcome."""
         if self._about is None:
-            from faceledger.ui.about_page import install_about_page  # noqa: PLC0415
+            from faceledger.ui.about_page import AboutPage  # noqa: PLC0415 (not at start)
 
-            self._about = install_about_page(self)
+            page = AboutPage(self.repos.db, self)
+            self.stack.addWidget(page)
+            page.navigate_requested.connect(self.navigate)
+            page.page_requested.connect(self.show_page)
+            page.open_url_requested.connect(self.open_url)
+            self._about = page
         return self._about
 
-    def paintEvent(self, event: QPaintEvent) -> None:
-        super().paintEvent(event)
-        if not self._started:
-            QTimer.singleShot(0, self.finish_start)
+    @property
+    def navigator(self) -> Navigator:
+        """Drill-downs from one page to another (the charts' bars)."""
+        if self._navigator is None:
+            from faceledger.ui.navigation import Navigator  # noqa: PLC0415 (not at start)
+
+            self._navigator = Navigator(self)
+        return self._navigator
 
     # -- layout -------------------------------------------------------------------------------
     def _build(self) -> None:
@@ -283,7 +300,7 @@ class MainWindow(QMainWindow):
         from PySide6.QtGui import QKeySequence  # noqa: PLC0415 (after the first paint)
 
         self.act_brief = self._action("&Brief…", "Ctrl+P", lambda: self.open_brief(), self.file_menu)
-        self._action("&Quit", QKeySequence.StandardKey.Quit, self.close, self.file_menu)
+        self.act_quit = self._action("&Quit", QKeySequence.StandardKey.Quit, self.close, self.file_menu)
         edit = self.edit_menu
         self.act_copy_citation = self._action("Copy &citation", "Ctrl+Shift+C", self.copy_citation, edit)
         self._action("&Find in page", QKeySequence.StandardKey.Find, self._on_find, edit)
@@ -296,6 +313,9 @@ class MainWindow(QMainWindow):
             self._action(
                 ENTITIES[entity].title, f"Ctrl+{i + 1}", lambda _=False, e=entity: self.show_page(e), go
             )
+        self._action("&Charts", "Ctrl+9", self.show_charts, go)
+        act_about = self._action("&About the data", "Ctrl+0", self.show_about, go)
+        self.help_menu.addAction(act_about)
         self._action(
             "Data &licences and attribution", None, lambda: self.show_page("datasets"), self.help_menu
         )
@@ -344,8 +364,9 @@ class MainWindow(QMainWindow):
         """The navigation's row for `key` (a record type, "charts" or "about")."""
         return next(i for i in range(self.nav.count()) if self.nav.item(i).data(USER_ROLE) == key)
 
-    def select_nav_row(self, row: int) -> None:
-        """Mark `row` current in the navigation without asking for its page again."""
+    def select_nav_row(self, key: str) -> None:
+        """Mark `key`'s navigation entry current without asking for its page again."""
+        row = self.nav_row(key)
         if self.nav.currentRow() != row:
             self.nav.blockSignals(True)
             self.nav.setCurrentRow(row)
@@ -355,13 +376,38 @@ class MainWindow(QMainWindow):
         page = self.pages[entity]
         self.stack.setCurrentWidget(page)
         self._last_page = page
-        row = PAGE_ORDER.index(entity)
-        if self.nav.currentRow() != row:
-            self.nav.blockSignals(True)
-            self.nav.setCurrentRow(row)
-            self.nav.blockSignals(False)
+        self.select_nav_row(entity)
         page.ensure_selection()
         return page
+
+    def show_charts(self) -> ChartsPage:
+        """Show the Charts page, its deployment filters following the Deployments page's."""
+        page = self.charts
+        self.navigator.charts_shown(page)
+        self.stack.setCurrentWidget(page)
+        self.select_nav_row(CHARTS_ENTRY[0])
+        self.show_message(
+            "Charts: hover a bar for its details and sources; click it to open the records behind it."
+        )
+        return page
+
+    def show_about(self) -> AboutPage:
+        """Show the About the data page."""
+        page = self.about
+        self.stack.setCurrentWidget(page)
+        self.select_nav_row(ABOUT_ENTRY[0])
+        return page
+
+    def show_welcome(self) -> AboutPage:
+        """The first start's welcome: the About page with a welcome heading, remembered as shown."""
+        page = self.about
+        page.set_welcome(True)
+        self.settings.mark_welcome_shown()
+        return self.show_about()
+
+    def show_message(self, text: str) -> None:
+        """A message in the status bar, for ten seconds."""
+        self.statusBar().showMessage(text, 10_000)
 
     def navigate(self, entity: str, record_id: str) -> bool:
         """Open a record on its page and remember it in the history."""
@@ -457,6 +503,8 @@ class MainWindow(QMainWindow):
             self._navigating = False
 
     def _update_history_actions(self) -> None:
+        if not self._started:
+            return  # the actions come after the first paint (`_build_actions` updates them)
         self.act_back.setEnabled(self.history.can_back)
         self.act_forward.setEnabled(self.history.can_forward)
 
@@ -506,6 +554,10 @@ class MainWindow(QMainWindow):
     def _on_nav_row_changed(self, row: int) -> None:
         if 0 <= row < len(PAGE_ORDER):
             self.show_page(PAGE_ORDER[row])
+        elif row == self.nav_row(CHARTS_ENTRY[0]):
+            self.show_charts()
+        elif row == self.nav_row(ABOUT_ENTRY[0]):
+            self.show_about()
 
     def _on_page_selection_changed(self, entity: str, record_id: str) -> None:
         if not self._navigating:
