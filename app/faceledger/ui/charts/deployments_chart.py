@@ -91,6 +91,8 @@ class DeploymentsChart(RowChart):
             )
         if not chart.segments:
             foot.append("No deployments match these filters.")
+        if chart.undisclosed_deployments:
+            foot.append(chart.undisclosed_note())
         self._text(self.footer, "<br>".join(esc(f) for f in foot))
 
     def _set_legend(self, statuses: list[str]) -> None:
