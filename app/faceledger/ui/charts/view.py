@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from faceledger.ui.charts.axes import ChartAxis
 from faceledger.ui.charts.bars import BarsItem
 from faceledger.ui.charts.style import EXPORT_FORMATS, INK, MUTED, SOURCE_NOTE, esc, make_pen, plain_details
 
@@ -195,7 +196,8 @@ class ChartView(QWidget):
 
     # -- helpers ------------------------------------------------------------------------------
     def _plot(self, row: int, col: int, **kw: Any) -> Any:
-        plot = self.view.addPlot(row=row, col=col, **kw)
+        axes = {side: ChartAxis(side) for side in ("left", "bottom")}
+        plot = self.view.addPlot(row=row, col=col, axisItems=axes, **kw)
         plot.setMenuEnabled(False)
         plot.hideButtons()
         plot.setMouseEnabled(x=False, y=False)
