@@ -252,6 +252,30 @@ def test_deployment_segments_follow_filters_and_open_filtered(
     assert tab.current_filter() == data.DeploymentFilter(status="active")
 
 
+def test_a_tall_deployments_chart_builds_only_the_bars_it_draws(qtbot, db: Database) -> None:  # type: ignore[no-untyped-def]
+    from faceledger.ui.charts import DeploymentsChart
+
+    chart = DeploymentsChart()
+    qtbot.addWidget(chart)
+    chart.resize(900, 320)
+    chart.show()
+    result = data.documented_deployments(db, limit=100)
+    chart.set_segments(result)
+    _wait_painted(qtbot, chart)
+    item = chart.bars
+    assert item.bar_count() == len(result.segments) > 10
+    # a screenful of rows is drawn: only those bars exist yet
+    assert 0 < item.bars_built() < item.bar_count()
+    # asked for, every bar is there, in order, as long as its segment's customers
+    assert [b.key for b in item.bars] == list(result.segments)
+    for bar in item.bars:
+        assert bar.rect.width() == pytest.approx(bar.key.customers)
+    assert item.bars_built() == item.bar_count()
+    # hovering the last row's bar finds it from its corners (it was not drawn at first)
+    last = item.bar_count() - 1
+    assert item.index_at(item.bar(last).rect.center()) == last
+
+
 def test_deployments_chart_names_no_placeholder_vendor_and_counts_it_in_the_footer(
     charts_page, db: Database
 ) -> None:  # type: ignore[no-untyped-def]

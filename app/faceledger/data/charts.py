@@ -167,9 +167,12 @@ def chosen_counts_sql(
     if as_of_year is not None:
         where.append(f"NOT {_UNDATED} AND CAST(substr(c.as_of, 1, 4) AS INTEGER) <= ?")
         params.append(int(as_of_year))
+    # The ranking reads only the ids and sort keys (SQLite's window sort carries every column it
+    # is given); the chosen counts' columns are read afterwards by id.
     sql = f"""
-        SELECT * FROM (
-            SELECT c.*, {pick_sql} = 0 AS is_pick,
+        SELECT c.*, r.is_pick, r.n
+        FROM (
+            SELECT c.id, {pick_sql} = 0 AS is_pick,
                    ROW_NUMBER() OVER (
                        PARTITION BY c.vendor_id
                        ORDER BY {pick_sql}, {_UNDATED}, c.as_of DESC, {_VERIFICATION_RANK},
@@ -178,7 +181,9 @@ def chosen_counts_sql(
                    COUNT(*) OVER (PARTITION BY c.vendor_id) AS n
             FROM customer_counts c
             WHERE {" AND ".join(where)}
-        ) WHERE pos = 1
+        ) r
+        JOIN customer_counts c ON c.id = r.id
+        WHERE r.pos = 1
     """
     return sql, params
 

@@ -1,6 +1,7 @@
 """The charts' axis (`ChartAxis`): pyqtgraph's axis, drawn the same, with its layout work cut to
 what is on screen. A category axis (fixed ticks, one per vendor) lays out only the labels in
-view, and every label's size is measured once, not at each repaint."""
+view, every label's size is measured once, not at each repaint, and the axis is drawn straight
+onto the view rather than recorded into a picture and played back."""
 
 from __future__ import annotations
 
@@ -9,8 +10,9 @@ from typing import Any
 import pyqtgraph as pg
 from pyqtgraph import Point
 from PySide6.QtCore import QPointF, QRectF, Qt
-from PySide6.QtGui import QColor, QFont, QPainter, QPen
+from PySide6.QtGui import QColor, QFont, QPainter, QPen, QPicture
 
+_LAID_OUT = QPicture()  # stands in for pyqtgraph's cached picture: the specs are up to date
 _MEASURED_MAX = 4000  # label sizes kept per axis (a chart shows a few hundred at most)
 _MEASURE_BOX = QRectF(0, 0, 100, 100)  # where pyqtgraph measures a tick label
 _CENTRE = Qt.AlignmentFlag.AlignCenter
@@ -44,9 +46,28 @@ class ChartAxis(pg.AxisItem):  # type: ignore[misc]
     """pyqtgraph's AxisItem with the same drawing; ticks set with `setTicks` as one level (the
     vendor names of a row chart) are laid out only where they are in view."""
 
+    picture: QPicture | None  # pyqtgraph's: None when the axis must be laid out again
+
     def __init__(self, orientation: str, **kw: Any) -> None:
         super().__init__(orientation, **kw)
         self._sizes: dict[tuple[Any, ...], QRectF] = {}
+        self._specs: Any = None
+
+    def paint(self, p: QPainter, *args: Any) -> None:
+        # pyqtgraph records the axis into a QPicture and plays it back; here the specs are kept
+        # instead and drawn straight onto the view (pyqtgraph sets `picture` to None whenever the
+        # axis must be laid out again).
+        if self.picture is None:
+            p.save()
+            if self.style["tickFont"]:
+                p.setFont(self.style["tickFont"])
+            self._specs = self.generateDrawSpecs(p)
+            p.restore()
+            self.picture = _LAID_OUT
+        if self._specs is not None:
+            p.save()
+            self.drawPicture(p, *self._specs)
+            p.restore()
 
     def generateDrawSpecs(self, p: QPainter) -> Any:
         measuring = _MeasuringPainter(p, self._sizes)
