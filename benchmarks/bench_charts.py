@@ -7,7 +7,9 @@ customers and 1,000,000 deployments); it is generated first when missing. In one
 
 1. each chart's query in `faceledger.data.charts` (median and 90th percentile of N runs), against
    a baseline measured the same way: an empty query (`SELECT 1`) and a one-row lookup in the
-   precomputed table. Target (issue 5): the per-vendor counts, <= 25 ms.
+   precomputed table. Target (issue 5): the per-vendor counts, <= 25 ms. A chart filtered on one
+   country or one customer type reads vendor_customer_by_filter (regenerate the database after
+   a schema change).
 2. rebuild + render of the counts charts with up to 100 bars: `set_counts` / `set_segments` with
    new data, then a synchronous repaint of the chart, against the same chart repainted empty.
    Target: <= 5 ms.

@@ -143,6 +143,22 @@ def write_database(out: Path, tables: Mapping[str, Iterable[dict[str, Any]]], me
             f"CREATE INDEX idx_vendor_customer_facets_{col} ON vendor_customer_facets"
             f"({col}, vendor_id, status, {other}, customers, deployments)"
         )
+    # The same summed over the other facet, for a chart filtered on one of the two (the common
+    # case): a few rows per vendor and status instead of one per type and country.
+    db.execute(
+        """CREATE TABLE vendor_customer_by_filter AS
+           SELECT 'customer_type' AS filter, customer_type AS value, vendor_id, status,
+                  SUM(customers) AS customers, SUM(deployments) AS deployments
+           FROM vendor_customer_facets GROUP BY customer_type, vendor_id, status
+           UNION ALL
+           SELECT 'customer_country', customer_country, vendor_id, status, SUM(customers), SUM(deployments)
+           FROM vendor_customer_facets GROUP BY customer_country, vendor_id, status
+           ORDER BY 1, 2, 3, 4"""
+    )
+    db.execute(
+        "CREATE INDEX idx_vendor_customer_by_filter ON vendor_customer_by_filter"
+        "(filter, value, vendor_id, status, customers, deployments)"
+    )
     _write_search_index(db)
     db["meta"].create({"key": str, "value": str}, pk="key")
     meta = {**meta, **{f"rowid_order.{t}": col for t, col in ROW_ORDER.items()}}

@@ -85,6 +85,20 @@ def test_the_2020_counts_from_the_command_line(db: Database) -> None:
     assert rows[3]["value"] == "" and rows[3]["qualifier"] == "a handful"
 
 
+def test_deployments_leave_the_undisclosed_vendor_out_and_say_so(db: Database) -> None:
+    hidden = db.query("SELECT COUNT(*) FROM deployments WHERE vendor_id = 'undisclosed-vendor'")[0][0]
+    assert hidden > 1
+    note = f"Not shown: {hidden:,} deployments whose vendor was not disclosed."
+    table = _run("deployments")
+    assert "Vendor not disclosed" not in table
+    assert table.rstrip().splitlines()[-1] == note
+    doc = json.loads(_run("deployments", "--format", "json"))
+    assert doc["undisclosed_deployments"] == hidden
+    assert "Vendor not disclosed" not in {r["vendor"] for r in doc["bars"]}
+    rows = list(csv.DictReader(io.StringIO(_run("deployments", "--format", "csv"))))
+    assert [r["vendor"] for r in rows] == [r["vendor"] for r in doc["bars"]]
+
+
 def test_other_charts_json_equals_the_page(window: MainWindow, db: Database) -> None:
     page = window.show_charts()
     tab = page.tab("counts")

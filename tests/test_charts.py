@@ -220,14 +220,41 @@ def test_documented_deployments_equal_the_raw_tables_under_every_filter(db: Data
     countries = [None, *[v for v, _ in values.customer_country[:4]], ""]
     types = [None, *[v for v, _ in values.customer_type[:4]]]
     statuses = [None, "active", "ended"]
-    checked = 0
+    checked = undisclosed = 0
     for country, ctype, status in itertools.product(countries, types, statuses):
         flt = DeploymentFilter(country, ctype, status)
         chart = charts.documented_deployments(db, flt, limit=10_000)
         got = {(s.vendor_id, s.status): (s.customers, s.deployments) for s in chart.segments}
-        assert got == _raw_deployments(db, flt), flt
+        raw = _raw_deployments(db, flt)
+        placeholder = {k: raw.pop(k) for k in list(raw) if k[0] == schema.UNDISCLOSED_VENDOR}
+        assert got == raw, flt
+        assert chart.undisclosed_deployments == sum(d for _n, d in placeholder.values()), flt
+        assert chart.vendors_total == len({v for v, _s in raw}), flt
         checked += bool(got)
-    assert checked > 10
+        undisclosed += bool(placeholder)
+    assert checked > 10 and undisclosed > 3
+
+
+def test_the_placeholder_for_an_undisclosed_vendor_is_no_bar_but_a_note(db: Database) -> None:
+    raw = db.query(
+        "SELECT COUNT(*) FROM deployments WHERE vendor_id = ?", (schema.UNDISCLOSED_VENDOR,)
+    )[0][0]
+    assert raw > 1  # the bundled data has deployments whose vendor was not disclosed
+    chart = charts.documented_deployments(db)
+    assert schema.UNDISCLOSED_VENDOR not in {s.vendor_id for s in chart.segments}
+    assert chart.undisclosed_deployments == raw
+    assert chart.undisclosed_note() == f"Not shown: {raw:,} deployments whose vendor was not disclosed."
+    assert charts.undisclosed_note(1) == "Not shown: 1 deployment whose vendor was not disclosed."
+    assert charts.undisclosed_note(0) == ""
+    # still counted when no vendor is left to draw
+    only = db.query(
+        "SELECT d.status FROM deployments d WHERE d.vendor_id = ? GROUP BY d.status "
+        "HAVING d.status NOT IN (SELECT status FROM deployments WHERE vendor_id != ?)",
+        (schema.UNDISCLOSED_VENDOR, schema.UNDISCLOSED_VENDOR),
+    )
+    if only:
+        alone = charts.documented_deployments(db, DeploymentFilter(status=str(only[0][0])))
+        assert alone.segments == () and alone.undisclosed_deployments > 0
 
 
 def test_deployments_are_ordered_and_limited(db: Database) -> None:
@@ -301,7 +328,7 @@ def test_events_per_year_by_kind(db: Database) -> None:
 
 
 def test_build_writes_the_chart_tables(db: Database) -> None:
-    for table in ("vendor_customer_stats", "vendor_customer_facets"):
+    for table in ("vendor_customer_stats", "vendor_customer_facets", "vendor_customer_by_filter"):
         assert db.query("SELECT COUNT(*) FROM sqlite_master WHERE name = ?", (table,))[0][0] == 1
     plan = " ".join(
         str(r[-1])
@@ -311,3 +338,12 @@ def test_build_writes_the_chart_tables(db: Database) -> None:
         )
     )
     assert "USING COVERING INDEX" in plan
+    plan = " ".join(
+        str(r[-1])
+        for r in db.query(
+            "EXPLAIN QUERY PLAN SELECT SUM(customers) FROM vendor_customer_by_filter "
+            "WHERE filter = ? AND value = ? GROUP BY vendor_id",
+            ("customer_type", "local police"),
+        )
+    )
+    assert "USING COVERING INDEX" in plan and "TEMP B-TREE" not in plan

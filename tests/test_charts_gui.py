@@ -256,6 +256,52 @@ def test_deployment_segments_follow_filters_and_open_filtered(
     assert tab.current_filter() == data.DeploymentFilter(status="active")
 
 
+def test_a_tall_deployments_chart_builds_only_the_bars_it_draws(qtbot, db: Database) -> None:  # type: ignore[no-untyped-def]
+    from faceledger.ui.charts import DeploymentsChart
+
+    chart = DeploymentsChart()
+    qtbot.addWidget(chart)
+    chart.resize(900, 320)
+    chart.show()
+    result = data.documented_deployments(db, limit=100)
+    chart.set_segments(result)
+    _wait_painted(qtbot, chart)
+    item = chart.bars
+    assert item.bar_count() == len(result.segments) > 10
+    # a screenful of rows is drawn: only those bars exist yet
+    assert 0 < item.bars_built() < item.bar_count()
+    # asked for, every bar is there, in order, as long as its segment's customers
+    assert [b.key for b in item.bars] == list(result.segments)
+    for bar in item.bars:
+        assert bar.rect.width() == pytest.approx(bar.key.customers)
+    assert item.bars_built() == item.bar_count()
+    # hovering the last row's bar finds it from its corners (it was not drawn at first)
+    last = item.bar_count() - 1
+    assert item.index_at(item.bar(last).rect.center()) == last
+
+
+def test_deployments_chart_names_no_placeholder_vendor_and_counts_it_in_the_footer(
+    charts_page, db: Database
+) -> None:  # type: ignore[no-untyped-def]
+    tab = charts_page.tab("counts")
+    tab.show_measure("deployments")
+    chart = tab.deployments_chart
+    tab.set_filter(data.DeploymentFilter())
+    hidden = db.query(
+        "SELECT COUNT(*) FROM deployments WHERE vendor_id = 'undisclosed-vendor'"
+    )[0][0]
+    assert hidden > 1
+    names = {b.key.vendor_name for b in chart.bars.bars}
+    assert "Vendor not disclosed" not in names and len(names) == chart.chart.vendors_shown
+    labels = [t for ticks in chart.plot.getAxis("left")._tickLevels for _y, t in ticks]
+    assert "Vendor not disclosed" not in labels
+    assert f"Not shown: {hidden:,} deployments whose vendor was not disclosed." in chart.footer.text
+    # under a filter no placeholder deployment matches, the footer says nothing of it
+    tab.set_filter(data.DeploymentFilter(customer_country="GB"))
+    assert chart.chart is not None and chart.chart.undisclosed_deployments == 0
+    assert "Not shown" not in chart.footer.text
+
+
 def test_picking_another_count_from_the_menu(charts_page) -> None:  # type: ignore[no-untyped-def]
     tab = charts_page.tab("counts")
     chart = tab.counts_chart

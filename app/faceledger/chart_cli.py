@@ -224,7 +224,11 @@ def chart_table(
             for s in dc.segments
         )
         title = "Documented deployments in this database: customers per vendor, by deployment status"
-        extra = {"vendors_shown": dc.vendors_shown, "vendors_total": dc.vendors_total}
+        extra = {
+            "vendors_shown": dc.vendors_shown,
+            "vendors_total": dc.vendors_total,
+            "undisclosed_deployments": dc.undisclosed_deployments,
+        }
         return ChartTable("deployments", title, _columns(rows, _DEPLOYMENT_COLUMNS), rows, extra)
     if chart == "studies":
         choice = default_study(db, study_id)
@@ -373,6 +377,8 @@ def _plain_table(table: ChartTable) -> str:
         )
     else:
         lines.append(f"{n:,} bar{'s' if n != 1 else ''}. {charts.CHART_NOTE}")
+    if table.chart == "deployments" and table.extra.get("undisclosed_deployments"):
+        lines.append(charts.undisclosed_note(table.extra["undisclosed_deployments"]))
     return "\n".join(lines) + "\n"
 
 

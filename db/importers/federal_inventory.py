@@ -23,6 +23,7 @@ from typing import Any
 from db.collection import Collection, Dataset, org_key, slug
 from db.importers import federal_inventory_2024 as y24
 from db.importers._common import add_alias_if_free, clean, fail, read_csv_dicts
+from faceledger.data import schema
 
 DATASET_ID = "us-federal-ai-inventory-2025"
 ORIGIN = "us-federal-ai-inventory-2025"
@@ -60,7 +61,7 @@ FACE_RE = re.compile(
 
 STATUS = {"deployed": "active", "operation": "active", "pilot": "trial", "retired": "ended"}
 
-UNDISCLOSED_VENDOR = "undisclosed-vendor"
+UNDISCLOSED_VENDOR = schema.UNDISCLOSED_VENDOR
 
 # -- Review of the 28 selected rows ------------------------------------------------------------
 # Excluded: selected by the regex but not a face recognition use case.

@@ -14,6 +14,7 @@ from typing import Any
 
 from faceledger.data import schema
 from faceledger.data.database import Database
+from faceledger.data.text import plural
 
 # The note every chart carries (on screen and in its exports).
 CHART_NOTE = "Counts as reported; qualifiers shown as words; hover for sources."
@@ -166,9 +167,12 @@ def chosen_counts_sql(
     if as_of_year is not None:
         where.append(f"NOT {_UNDATED} AND CAST(substr(c.as_of, 1, 4) AS INTEGER) <= ?")
         params.append(int(as_of_year))
+    # The ranking reads only the ids and sort keys (SQLite's window sort carries every column it
+    # is given); the chosen counts' columns are read afterwards by id.
     sql = f"""
-        SELECT * FROM (
-            SELECT c.*, {pick_sql} = 0 AS is_pick,
+        SELECT c.*, r.is_pick, r.n
+        FROM (
+            SELECT c.id, {pick_sql} = 0 AS is_pick,
                    ROW_NUMBER() OVER (
                        PARTITION BY c.vendor_id
                        ORDER BY {pick_sql}, {_UNDATED}, c.as_of DESC, {_VERIFICATION_RANK},
@@ -177,7 +181,9 @@ def chosen_counts_sql(
                    COUNT(*) OVER (PARTITION BY c.vendor_id) AS n
             FROM customer_counts c
             WHERE {" AND ".join(where)}
-        ) WHERE pos = 1
+        ) r
+        JOIN customer_counts c ON c.id = r.id
+        WHERE r.pos = 1
     """
     return sql, params
 
@@ -387,51 +393,81 @@ class DeploymentChart:
     segments: tuple[DeploymentSegment, ...]
     vendors_shown: int
     vendors_total: int
+    # deployments under the filters whose vendor was not disclosed (the placeholder vendor is
+    # not a vendor: it has no bar, the chart says how many deployments it leaves out)
+    undisclosed_deployments: int = 0
+
+    def undisclosed_note(self) -> str:
+        return undisclosed_note(self.undisclosed_deployments)
+
+
+def undisclosed_note(deployments: int) -> str:
+    """The footer line saying which deployments have no bar (empty when none)."""
+    if not deployments:
+        return ""
+    return f"Not shown: {plural(deployments, 'deployment')} whose vendor was not disclosed."
 
 
 def documented_deployments(
     db: Database, flt: DeploymentFilter = DeploymentFilter(), limit: int = 100
 ) -> DeploymentChart:
     """Distinct customers per vendor and deployment status under `flt`, for the `limit` vendors
-    with most customers (ties by name), in one query over the precomputed tables."""
-    table = "vendor_customer_facets" if flt.on_customers else "vendor_customer_stats"
+    with most customers (ties by name), in one query over the precomputed tables. Deployments
+    whose vendor was not disclosed get no bar; their number comes with the chart."""
     where: list[str] = []
     params: list[Any] = []
-    for col, value in (
-        ("customer_country", flt.customer_country),
-        ("customer_type", flt.customer_type),
-        ("status", flt.status),
-    ):
-        if value is not None:
-            where.append(f"f.{col} = ?")
-            params.append(value)
+    if flt.customer_country is not None and flt.customer_type is not None:
+        table = "vendor_customer_facets"
+        where += ["f.customer_country = ?", "f.customer_type = ?"]
+        params += [flt.customer_country, flt.customer_type]
+    elif flt.on_customers:  # one of the two: the table summed over the other (far fewer rows)
+        table = "vendor_customer_by_filter"
+        on_country = flt.customer_country is not None
+        where += ["f.filter = ?", "f.value = ?"]
+        params += ["customer_country" if on_country else "customer_type"]
+        params += [flt.customer_country if on_country else flt.customer_type]
+    else:
+        table = "vendor_customer_stats"
+    if flt.status is not None:
+        where.append("f.status = ?")
+        params.append(flt.status)
     status_rank = " ".join(f"WHEN '{s}' THEN {i}" for i, s in enumerate(DEPLOYMENT_STATUSES))
     cond = " AND ".join(where) or "1"
     # Rank vendors on their totals first (one pass in vendor order over the covering index), then
     # read the statuses of the `limit` vendors kept.
     sql = f"""
         WITH totals AS (
-            SELECT f.vendor_id, SUM(f.customers) AS total FROM {table} f WHERE {cond} GROUP BY f.vendor_id
+            SELECT f.vendor_id, SUM(f.customers) AS total, SUM(f.deployments) AS deployments
+            FROM {table} f WHERE {cond} GROUP BY f.vendor_id
         ), top AS (
             SELECT t.vendor_id, t.total, COALESCE(v.name, t.vendor_id) AS name
             FROM totals t LEFT JOIN vendors v ON v.id = t.vendor_id
+            WHERE t.vendor_id != ?
             ORDER BY t.total DESC, name COLLATE NOCASE, t.vendor_id LIMIT ?
         )
-        SELECT top.vendor_id, top.name, f.status, SUM(f.customers), SUM(f.deployments), top.total,
-               (SELECT COUNT(*) FROM totals)
-        FROM top JOIN {table} f ON f.vendor_id = top.vendor_id
-        WHERE {cond}
-        GROUP BY top.vendor_id, f.status
-        ORDER BY top.total DESC, top.name COLLATE NOCASE, top.vendor_id,
-                 CASE f.status {status_rank} ELSE 99 END, f.status
+        SELECT * FROM (
+            SELECT top.vendor_id AS vid, top.name AS name, f.status AS status, SUM(f.customers),
+                   SUM(f.deployments), top.total AS total,
+                   (SELECT COUNT(*) FROM totals WHERE vendor_id != ?)
+            FROM top JOIN {table} f ON f.vendor_id = top.vendor_id
+            WHERE {cond}
+            GROUP BY top.vendor_id, f.status
+            UNION ALL  -- the placeholder's deployments, as a last row with no vendor
+            SELECT NULL, NULL, NULL, 0, deployments, -1, 0 FROM totals WHERE vendor_id = ?
+        )
+        ORDER BY total DESC, name COLLATE NOCASE, vid, CASE status {status_rank} ELSE 99 END, status
     """
-    rows = db.query(sql, [*params, int(limit), *params])
+    placeholder = schema.UNDISCLOSED_VENDOR
+    rows = db.query(sql, [*params, placeholder, int(limit), placeholder, *params, placeholder])
+    last_is_placeholder = bool(rows) and rows[-1][0] is None
+    undisclosed = int(rows[-1][4]) if last_is_placeholder else 0
+    bars = rows[:-1] if last_is_placeholder else rows
     segments = tuple(
         DeploymentSegment(str(v), _text(name), _text(st), int(c), int(d), int(t))
-        for v, name, st, c, d, t, _n in rows
+        for v, name, st, c, d, t, _n in bars
     )
-    total = int(rows[0][6]) if rows else 0
-    return DeploymentChart(segments, len({s.vendor_id for s in segments}), total)
+    total = int(bars[0][6]) if bars else 0
+    return DeploymentChart(segments, len({s.vendor_id for s in segments}), total, undisclosed)
 
 
 @dataclass(frozen=True)

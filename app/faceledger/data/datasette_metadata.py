@@ -27,7 +27,9 @@ METADATA_SUFFIX = ".datasette.json"
 CURATED = "FaceLedger's curated research"
 CURATED_LICENCE = "curated records: no licence stated"
 # Tables the build computes for the charts or for itself: served, but listed apart.
-HIDDEN_TABLES = frozenset({"vendor_customer_stats", "vendor_customer_facets", "meta"})
+HIDDEN_TABLES = frozenset(
+    {"vendor_customer_stats", "vendor_customer_facets", "vendor_customer_by_filter", "meta"}
+)
 # Tables without a dataset_id column: their rows come with the records of these tables.
 FOLLOWS: dict[str, tuple[str, ...]] = {
     "study_vendors": ("studies",),
@@ -45,6 +47,7 @@ FOLLOWS: dict[str, tuple[str, ...]] = {
     ),
     "vendor_customer_stats": ("deployments",),
     "vendor_customer_facets": ("deployments",),
+    "vendor_customer_by_filter": ("deployments",),
 }
 
 TABLE_NOTES: dict[str, str] = {
@@ -70,6 +73,8 @@ TABLE_NOTES: dict[str, str] = {
     "vendor_customer_stats": "Customers and deployments per vendor and status, computed from the "
     "deployments for the charts.",
     "vendor_customer_facets": "The same per customer type and country, for the charts' filters.",
+    "vendor_customer_by_filter": "The same per customer type or per country alone (the filter "
+    "column names which), for a chart filtered on one of them.",
     "meta": "Facts about this build of the database: data version, schema version, stored row order.",
 }
 
@@ -193,6 +198,9 @@ TABLE_COLUMN_NOTES: dict[tuple[str, str], str] = {
     ("aliases", "alias"): "the other name.",
     ("vendor_customer_stats", "status"): "the deployments' status.",
     ("vendor_customer_facets", "status"): "the deployments' status.",
+    ("vendor_customer_by_filter", "status"): "the deployments' status.",
+    ("vendor_customer_by_filter", "filter"): "customer_type or customer_country: the filter of the row.",
+    ("vendor_customer_by_filter", "value"): "the customers' type or country.",
     ("meta", "key"): "the name of the fact.",
     ("meta", "value"): "its value.",
 }
@@ -214,6 +222,7 @@ VOCABULARIES: dict[tuple[str, str], schema.Vocabulary | tuple[str, ...]] = {
     ("vendor_customer_stats", "status"): schema.DEPLOYMENT_STATUSES,
     ("vendor_customer_facets", "status"): schema.DEPLOYMENT_STATUSES,
     ("vendor_customer_facets", "customer_type"): schema.CUSTOMER_TYPES,
+    ("vendor_customer_by_filter", "status"): schema.DEPLOYMENT_STATUSES,
 }
 
 

@@ -148,6 +148,9 @@ NUMERIC_QUALIFIERS = frozenset({"exact", "about", "at least", "more than", "up t
 LOWER_BOUND_QUALIFIERS = frozenset({"at least", "more than"})
 UPPER_BOUND_QUALIFIERS = frozenset({"up to"})
 UNDISCLOSED = "not disclosed"
+# The placeholder vendor of deployments whose vendor a source does not name (not a vendor: the
+# deployments chart leaves it out of its bars and counts its deployments in its footer).
+UNDISCLOSED_VENDOR = "undisclosed-vendor"
 # Sizes given only in words, smallest first: shown as the words, never as a height.
 SIZE_WORDS = ("a handful", "several", "dozens", "hundreds")
 # Qualifiers that never carry a number ("a handful" stays words; "not disclosed" has none).
@@ -544,4 +547,5 @@ STATISTICS_TABLES: dict[str, tuple[str, ...]] = {
         "customers",
         "deployments",
     ),
+    "vendor_customer_by_filter": ("filter", "value", "vendor_id", "status", "customers", "deployments"),
 }

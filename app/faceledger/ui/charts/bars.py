@@ -49,17 +49,24 @@ class BarsItem(pg.GraphicsObject):  # type: ignore[misc]
 
     def __init__(self) -> None:
         super().__init__()
-        self.bars: list[Bar] = []
         self._coords: list[tuple[float, float, float, float]] = []  # each bar's x1, y1, x2, y2
+        self._make: Callable[[int], Bar] = _no_bar
+        self._made: dict[int, Bar] = {}
         self._bounds = QRectF()
         self.current = -1
 
     def set_bars(self, bars: Sequence[Bar]) -> None:
+        bars = list(bars)
+        self.set_lazy([_coords(b.rect) for b in bars], bars.__getitem__)
+
+    def set_lazy(self, coords: list[tuple[float, float, float, float]], make: Callable[[int], Bar]) -> None:
+        """Bars given by their corners (x1, y1, x2, y2 in data coordinates, x1 <= x2, y1 <= y2) and
+        a function that builds bar i: only the bars that are drawn, hovered or asked for are built,
+        so a rebuild costs the same whether a tall chart shows all its rows or a screenful."""
         self.prepareGeometryChange()
-        self.bars = list(bars)
-        # Each rectangle's corners read once, as Python floats: painting picks the bars in view
-        # from these instead of asking Qt four times per bar per frame.
-        self._coords = coords = [_coords(b.rect) for b in self.bars]
+        self._coords = coords
+        self._make = make
+        self._made = {}
         if coords:
             self._bounds = QRectF(
                 QPointF(min(c[0] for c in coords), min(c[1] for c in coords)),
@@ -71,6 +78,27 @@ class BarsItem(pg.GraphicsObject):  # type: ignore[misc]
         self.setToolTip("")
         self.update()
 
+    def bar_count(self) -> int:
+        return len(self._coords)
+
+    def bars_built(self) -> int:
+        """How many bars have been built since the last rebuild."""
+        return len(self._made)
+
+    def bar(self, index: int) -> Bar:
+        """Bar `index` (built on first use)."""
+        made = self._made.get(index)
+        if made is None:
+            if not 0 <= index < len(self._coords):
+                raise IndexError(index)
+            made = self._made[index] = self._make(index)
+        return made
+
+    @property
+    def bars(self) -> list[Bar]:
+        """Every bar, in order (builds those not built yet)."""
+        return [self.bar(i) for i in range(len(self._coords))]
+
     def label_texts(self) -> list[str]:
         return [b.label for b in self.bars if b.label and b.label_at is not None]
 
@@ -81,7 +109,7 @@ class BarsItem(pg.GraphicsObject):  # type: ignore[misc]
         return self._bounds.united(vb.viewRect()) if vb is not None else self._bounds
 
     def dataBounds(self, ax: int, frac: float = 1.0, orthoRange: Any = None) -> tuple[float, float] | None:
-        if not self.bars:
+        if not self._coords:
             return None
         r = self._bounds
         return (r.left(), r.right()) if ax == 0 else (r.top(), r.bottom())
@@ -91,8 +119,8 @@ class BarsItem(pg.GraphicsObject):  # type: ignore[misc]
         view = vb.viewRect() if vb is not None else self._bounds
         left, top, right, bottom = _coords(view)
         shown = [  # the bars on screen (a bar of length 0 still counts: its label is drawn)
-            b
-            for b, (x1, y1, x2, y2) in zip(self.bars, self._coords, strict=True)
+            self.bar(i)
+            for i, (x1, y1, x2, y2) in enumerate(self._coords)
             if y2 >= top and y1 <= bottom and x2 >= left and x1 <= right
         ]
         p.setRenderHint(QPainter.RenderHint.Antialiasing, False)
@@ -119,12 +147,12 @@ class BarsItem(pg.GraphicsObject):  # type: ignore[misc]
                 p.setPen(Qt.PenStyle.NoPen)
                 p.setBrush(QBrush(b.pen.color()))
                 p.drawPolygon(_arrowhead(b.rect, b.open_end, pw, ph))
-        if 0 <= self.current < len(self.bars):
+        if 0 <= self.current < len(self._coords):
             pen = QPen(HIGHLIGHT, 3)
             pen.setCosmetic(True)
             p.setPen(pen)
             p.setBrush(Qt.BrushStyle.NoBrush)
-            p.drawRect(self.bars[self.current].rect)
+            p.drawRect(self.bar(self.current).rect)
         _draw_labels(p, [b for b in shown if b.label and b.label_at is not None])
 
     # -- interaction --------------------------------------------------------------------------
@@ -132,13 +160,15 @@ class BarsItem(pg.GraphicsObject):  # type: ignore[misc]
         """The bar under a point (with 3 pixels to spare, so that a bar of length 0 can be hovered)."""
         dx = 3 * abs(self.pixelWidth() or 0.0)
         dy = 3 * abs(self.pixelHeight() or 0.0)
-        for i in range(len(self.bars) - 1, -1, -1):
-            if self.bars[i].rect.adjusted(-dx, -dy, dx, dy).contains(pos):
+        x, y = pos.x(), pos.y()
+        for i in range(len(self._coords) - 1, -1, -1):
+            x1, y1, x2, y2 = self._coords[i]
+            if x1 - dx <= x <= x2 + dx and y1 - dy <= y <= y2 + dy:
                 return i
         return -1
 
     def set_current(self, index: int) -> None:
-        self.current = index if 0 <= index < len(self.bars) else -1
+        self.current = index if 0 <= index < len(self._coords) else -1
         self.update()
 
     def hoverEvent(self, ev: Any) -> None:
@@ -150,7 +180,7 @@ class BarsItem(pg.GraphicsObject):  # type: ignore[misc]
         if i >= 0:
             ev.acceptClicks(Qt.MouseButton.LeftButton)
             ev.acceptClicks(Qt.MouseButton.RightButton)
-        self.setToolTip(self.bars[i].tooltip if i >= 0 else "")
+        self.setToolTip(self.bar(i).tooltip if i >= 0 else "")
         self.setCursor(Qt.CursorShape.PointingHandCursor if i >= 0 else Qt.CursorShape.ArrowCursor)
         self.sigHovered.emit(i)
 
@@ -161,6 +191,10 @@ class BarsItem(pg.GraphicsObject):  # type: ignore[misc]
             return
         ev.accept()
         self.sigClicked.emit(i, ev.button())
+
+
+def _no_bar(index: int) -> Bar:
+    raise IndexError(index)
 
 
 def _coords(rect: QRectF) -> tuple[float, float, float, float]:

@@ -258,7 +258,7 @@ class CountsChart(RowChart):
 
     # -- menu ---------------------------------------------------------------------------------
     def _add_bar_actions(self, menu: QMenu, item: BarsItem, index: int) -> None:
-        c: ReportedCount = item.bars[index].key
+        c: ReportedCount = item.bar(index).key
         act = QAction(f"Open {c.vendor_name}'s deployments", menu)
         act.triggered.connect(lambda _=False: self.activated.emit(c))
         menu.addAction(act)

@@ -46,31 +46,36 @@ class DeploymentsChart(RowChart):
 
     def set_segments(self, chart: DeploymentChart, filter_text: str = "") -> None:
         self.chart = chart
-        bars: list[Bar] = []
+        segments = chart.segments
         ticks: list[tuple[float, str]] = []
         order: list[str] = []
         rows: dict[str, int] = {}
-        starts: dict[str, float] = {}
-        last_of = {s.vendor_id: n for n, s in enumerate(chart.segments)}
-        for n, s in enumerate(chart.segments):
-            if s.vendor_id not in rows:
-                rows[s.vendor_id] = len(rows)
-                starts[s.vendor_id] = 0.0
-                ticks.append((rows[s.vendor_id], s.vendor_name))
-            y = rows[s.vendor_id]
-            x0 = starts[s.vendor_id]
-            starts[s.vendor_id] = x0 + s.customers
-            last = last_of[s.vendor_id] == n
-            brush, pen = _status_paint(s.status)
+        ends: dict[str, float] = {}
+        coords: list[tuple[float, float, float, float]] = []
+        for s in segments:  # corners only: a bar is built when it is drawn, hovered or asked for
+            y = rows.get(s.vendor_id)
+            if y is None:
+                y = rows[s.vendor_id] = len(rows)
+                ends[s.vendor_id] = 0.0
+                ticks.append((y, s.vendor_name))
+            x0 = ends[s.vendor_id]
+            x1 = ends[s.vendor_id] = x0 + s.customers
+            coords.append((x0, y - 0.32, x1, y + 0.32))
             if s.status not in order:
                 order.append(s.status)
+        last_of = {s.vendor_id: n for n, s in enumerate(segments)}
+
+        def make(n: int) -> Bar:
+            s = segments[n]
+            x0, y0, x1, y1 = coords[n]
+            brush, pen = _status_paint(s.status)
+            rect = QRectF(x0, y0, x1 - x0, y1 - y0)
             tip = partial(_segment_tooltip, s, filter_text)
-            rect = QRectF(x0, y - 0.32, s.customers, 0.64)
-            if last:  # the vendor's total at the end of its row
-                bars.append(Bar(rect, brush, pen, tip, s, f"{s.vendor_total:,}", (x0 + s.customers, y)))
-            else:
-                bars.append(Bar(rect, brush, pen, tip, s))
-        self.bars.set_bars(bars)
+            if last_of[s.vendor_id] == n:  # the vendor's total at the end of its row
+                return Bar(rect, brush, pen, tip, s, f"{s.vendor_total:,}", (x1, (y0 + y1) / 2))
+            return Bar(rect, brush, pen, tip, s)
+
+        self.bars.set_lazy(coords, make)
         self._ticks(self.plot.getAxis("left"), [ticks])
         top = max((s.vendor_total for s in chart.segments), default=1)
         self._range(self.plot, x=(0, top * 1.12))
@@ -91,6 +96,8 @@ class DeploymentsChart(RowChart):
             )
         if not chart.segments:
             foot.append("No deployments match these filters.")
+        if chart.undisclosed_deployments:
+            foot.append(chart.undisclosed_note())
         self._text(self.footer, "<br>".join(esc(f) for f in foot))
 
     def _set_legend(self, statuses: list[str]) -> None:

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from faceledger.ui.charts.axes import ChartAxis
 from faceledger.ui.charts.bars import BarsItem
 from faceledger.ui.charts.style import EXPORT_FORMATS, INK, MUTED, SOURCE_NOTE, esc, make_pen, plain_details
 
@@ -67,10 +68,10 @@ class ChartView(QWidget):
         return item
 
     def all_bars(self) -> list[tuple[BarsItem, int]]:
-        return [(it, i) for it in self.bars_items for i in range(len(it.bars))]
+        return [(it, i) for it in self.bars_items for i in range(it.bar_count())]
 
     def activate(self, item: BarsItem, index: int) -> None:
-        self.activated.emit(item.bars[index].key)
+        self.activated.emit(item.bar(index).key)
 
     def show_details(self, text: str) -> None:
         """Show a bar's details under the chart, cut to the three lines there is room for."""
@@ -80,7 +81,7 @@ class ChartView(QWidget):
 
     def _on_bar_hovered(self, item: BarsItem, index: int) -> None:
         if index >= 0:
-            self.show_details(plain_details(item.bars[index].tooltip))
+            self.show_details(plain_details(item.bar(index).tooltip))
 
     def _on_bar_clicked(self, item: BarsItem, index: int, button: Any) -> None:
         if button == Qt.MouseButton.LeftButton:
@@ -101,7 +102,7 @@ class ChartView(QWidget):
             self.activate(*bars[pos])
         elif key == Qt.Key.Key_Menu and pos >= 0:
             it, i = bars[pos]
-            scene_pt = it.mapToScene(it.bars[i].rect.center())
+            scene_pt = it.mapToScene(it.bar(i).rect.center())
             self._on_context_menu_requested(self.view.mapFromScene(scene_pt))
         else:
             super().keyPressEvent(event)
@@ -113,7 +114,7 @@ class ChartView(QWidget):
             it.set_current(-1)
         it, i = bars[pos]
         it.set_current(i)
-        self.show_details(plain_details(it.bars[i].tooltip))
+        self.show_details(plain_details(it.bar(i).tooltip))
 
     # -- export -------------------------------------------------------------------------------
     def export_chart(self, path: str | Path, fmt: str | None = None) -> Path:
@@ -195,7 +196,8 @@ class ChartView(QWidget):
 
     # -- helpers ------------------------------------------------------------------------------
     def _plot(self, row: int, col: int, **kw: Any) -> Any:
-        plot = self.view.addPlot(row=row, col=col, **kw)
+        axes = {side: ChartAxis(side) for side in ("left", "bottom")}
+        plot = self.view.addPlot(row=row, col=col, axisItems=axes, **kw)
         plot.setMenuEnabled(False)
         plot.hideButtons()
         plot.setMouseEnabled(x=False, y=False)
@@ -338,7 +340,7 @@ class RowChart(ChartView):
     def _select(self, bars: list[tuple[BarsItem, int]], pos: int) -> None:
         super()._select(bars, pos)
         it, i = bars[pos]
-        self.scroll_to_row(round(it.bars[i].rect.center().y()))
+        self.scroll_to_row(round(it.bar(i).rect.center().y()))
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
