@@ -16,7 +16,7 @@ import traceback
 from collections.abc import Callable, Generator
 from typing import Any
 
-from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
+from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
 
 log = logging.getLogger(__name__)
 
@@ -33,7 +33,12 @@ class JobSignals(QObject):
 
 
 class _WorkerSignals(QObject):
-    """What the pool thread emits; the handle relays it as `JobHandle.signals` on the GUI thread."""
+    """What the pool thread emits; the handle relays it as `JobHandle.signals` on the GUI thread.
+
+    It has no parent: it lives as long as the job does, not as long as the handle. A handle is
+    deleted with its owner (a page closed while its count runs), and a worker must never emit on
+    an object the GUI thread may be deleting at that moment; once the handle is gone, Qt has
+    removed the connections and the emission reaches nobody."""
 
     progress = Signal(int, int)
     finished = Signal(object)
@@ -51,21 +56,25 @@ class JobHandle(QObject):
         self.done = threading.Event()
         # Connected before the job starts and delivered by the GUI thread's event loop, so a job
         # that ends before its caller has connected to `signals` is never lost.
-        self._worker = _WorkerSignals(self)
+        self._worker = _WorkerSignals()
         self._worker.progress.connect(self._relay_progress)
         self._worker.finished.connect(self._relay_finished)
         self._worker.failed.connect(self._relay_failed)
         self._worker.cancelled.connect(self._relay_cancelled)
 
+    @Slot(int, int)
     def _relay_progress(self, done: int, total: int) -> None:
         self.signals.progress.emit(done, total)
 
+    @Slot(object)
     def _relay_finished(self, result: object) -> None:
         self.signals.finished.emit(result)
 
+    @Slot(object, str)
     def _relay_failed(self, exc: object, details: str) -> None:
         self.signals.failed.emit(exc, details)
 
+    @Slot()
     def _relay_cancelled(self) -> None:
         self.signals.cancelled.emit()
 
@@ -87,11 +96,12 @@ class _Runnable(QRunnable):
         super().__init__()
         self.fn = fn
         self.handle = handle
+        self.out = handle._worker  # kept alive by the job itself (see _WorkerSignals)
         self.setAutoDelete(True)
 
     def run(self) -> None:  # runs on a pool thread
         h = self.handle
-        out = h._worker
+        out = self.out
 
         def deliver(signal: str, *args: object) -> None:
             # The handle's owner (a page, a model) may have been deleted while the job ran, and
