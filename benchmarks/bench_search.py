@@ -683,7 +683,7 @@ COLD_APP = (
     # As the `faceledger` command (console script `faceledger.cli:main`) starts.
     COLD_START
     + """
-WAIT_FOR_ROWS = True
+WAIT_FOR_ROWS = sys.argv[1:] != ["first-start"]  # a first start shows the welcome, not a table
 from faceledger.cli import main
 main([])
 """
@@ -705,7 +705,8 @@ def bench_cold(reps: int, tmp: Path) -> list[Row]:
             home.mkdir(exist_ok=True)
             start = time.time()
             out = subprocess.run(
-                [sys.executable, "-c", {"bare": COLD_BARE, "app": COLD_APP, "shell": COLD_SHELL}[kind]],
+                [sys.executable, "-c", {"bare": COLD_BARE, "app": COLD_APP, "shell": COLD_SHELL}[kind]]
+                + (["first-start"] if rep < 0 else []),
                 env=child_env(home),
                 capture_output=True,
                 text=True,
@@ -715,7 +716,10 @@ def bench_cold(reps: int, tmp: Path) -> list[Row]:
             lines = {
                 x.split()[0]: x.split()[1:] for x in out.stdout.splitlines() if x.endswith(("True", "False"))
             }
-            needed = ("FIRST_PAINT", "ROWS_PAINT") if kind == "app" else ("FIRST_PAINT",)
+            # The warm-up is the app's first start in a new home: it shows the welcome (the About
+            # page), not a table, and remembers it was shown. The counted runs start as a returning
+            # user's, on the Vendors table.
+            needed = ("FIRST_PAINT", "ROWS_PAINT") if kind == "app" and rep >= 0 else ("FIRST_PAINT",)
             if not all(k in lines for k in needed):
                 raise RuntimeError(f"cold start ({kind}) printed no paint:\n{out.stdout}\n{out.stderr}")
             if rep < 0:
