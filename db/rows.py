@@ -12,6 +12,7 @@ from faceledger.data.entities import (
     KNOWN_BENCHMARK,
     KNOWN_CUSTOMERS,
     KNOWN_EVENTS,
+    KNOWN_PLACEHOLDER,
     KNOWN_PROFILE,
     KNOWN_STUDIES,
     SECTOR_OF_TYPE,
@@ -220,7 +221,8 @@ def vendors_known_from(
     coll: Collection, vendor_customers: Mapping[str, set[str]], vendor_events: Mapping[str, int]
 ) -> dict[str, str]:
     """What FaceLedger knows each vendor from (vendors.known_from): customers or counts, events,
-    studies, only NIST's benchmark tables (an imported study by NIST), or only its own profile."""
+    studies, only NIST's benchmark tables (an imported study by NIST), or only its own profile; the
+    placeholder for an undisclosed vendor is marked as such."""
     counted = {r.data["vendor"] for r in coll.records["count"] if r.data.get("vendor")}
     studies = {r.id: r.data for r in coll.records["study"]}
     in_studies: dict[str, set[str]] = {}
@@ -238,7 +240,9 @@ def vendors_known_from(
     out = {}
     for r in coll.records["vendor"]:
         vid = r.id
-        if vendor_customers.get(vid) or vid in counted:
+        if vid == schema.UNDISCLOSED_VENDOR:
+            out[vid] = KNOWN_PLACEHOLDER
+        elif vendor_customers.get(vid) or vid in counted:
             out[vid] = KNOWN_CUSTOMERS
         elif vendor_events.get(vid):
             out[vid] = KNOWN_EVENTS

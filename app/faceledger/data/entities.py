@@ -109,13 +109,17 @@ class EntitySpec(NamedTuple):
 
 # What FaceLedger knows a vendor from (vendors.known_from, computed by the build), most substantial
 # first. Developers known only from NIST's benchmark tables are left out of the Vendors page until
-# the user asks for them.
+# the user asks for them, and so is the placeholder for a vendor not disclosed.
 KNOWN_CUSTOMERS = "Customers or counts"
 KNOWN_EVENTS = "Events"
 KNOWN_STUDIES = "Studies only"
 KNOWN_BENCHMARK = "NIST benchmark only"
 KNOWN_PROFILE = "Profile only"
-KNOWN_FROM = (KNOWN_CUSTOMERS, KNOWN_EVENTS, KNOWN_STUDIES, KNOWN_BENCHMARK, KNOWN_PROFILE)
+# "Vendor not disclosed" (schema.UNDISCLOSED_VENDOR) is not a company: it stands for the supplier of
+# deployments whose source names none, and stays off the Vendors page (where it would rank among the
+# vendors by its customers) until asked for.
+KNOWN_PLACEHOLDER = "Placeholder, not a vendor"
+KNOWN_FROM = (KNOWN_CUSTOMERS, KNOWN_EVENTS, KNOWN_STUDIES, KNOWN_BENCHMARK, KNOWN_PROFILE, KNOWN_PLACEHOLDER)
 
 # Customer types grouped by sector (customers.sector): "Police and government" is the Customers
 # page's one-click choice; companies, schools and others stay listed.
@@ -150,7 +154,7 @@ ENTITIES: dict[str, EntitySpec] = {
             Field("founded", "Founded", "date", 80),
             Field("products", "Products", width=300),
             Field("origin", "Origin", width=150, facet=True, labels="datasets"),
-            Field("known_from", "Known from", width=140, facet=True, default_off=(KNOWN_BENCHMARK,)),
+            Field("known_from", "Known from", width=140, facet=True, default_off=(KNOWN_BENCHMARK, KNOWN_PLACEHOLDER)),
             V,
         ),
         label="name",
