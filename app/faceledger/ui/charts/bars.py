@@ -3,6 +3,7 @@ arrowheads, hover tooltips and clicks; `Bar` is one rectangle and what it stands
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, cast
@@ -40,6 +41,10 @@ class Bar:
         return self._tooltip
 
 
+# A plain bar's outline, fill and label ("" for none), for painting it without building it.
+PlainBar = tuple[QPen, QBrush, str]
+
+
 class BarsItem(pg.GraphicsObject):  # type: ignore[misc]
     """Any number of bars in one item: painted in one pass with their labels (only the bars in
     view are drawn), hover tooltips, click to activate."""
@@ -52,28 +57,51 @@ class BarsItem(pg.GraphicsObject):  # type: ignore[misc]
         self._coords: list[tuple[float, float, float, float]] = []  # each bar's x1, y1, x2, y2
         self._make: Callable[[int], Bar] = _no_bar
         self._made: dict[int, Bar] = {}
+        self._tops: list[float] | None = []  # each bar's y1 when they are in that order, else None
+        self._plain: Callable[[int], PlainBar] | None = None
         self._bounds = QRectF()
         self.current = -1
 
     def set_bars(self, bars: Sequence[Bar]) -> None:
         bars = list(bars)
-        self.set_lazy([_coords(b.rect) for b in bars], bars.__getitem__)
+        coords = [_coords(b.rect) for b in bars]
+        top_down = all(a[1] <= b[1] for a, b in zip(coords, coords[1:], strict=False))
+        self.set_lazy(coords, bars.__getitem__, top_down=top_down)  # built already: not plain
 
-    def set_lazy(self, coords: list[tuple[float, float, float, float]], make: Callable[[int], Bar]) -> None:
+    def set_lazy(
+        self,
+        coords: list[tuple[float, float, float, float]],
+        make: Callable[[int], Bar],
+        *,
+        bounds: QRectF | None = None,
+        top_down: bool = False,
+        plain: Callable[[int], PlainBar] | None = None,
+    ) -> None:
         """Bars given by their corners (x1, y1, x2, y2 in data coordinates, x1 <= x2, y1 <= y2) and
         a function that builds bar i: only the bars that are drawn, hovered or asked for are built,
-        so a rebuild costs the same whether a tall chart shows all its rows or a screenful."""
+        so a rebuild costs the same whether a tall chart shows all its rows or a screenful. A
+        caller that knows them passes the rectangle around every bar (`bounds`) and says whether
+        the bars come top to bottom (no bar's y1 below the next one's): the bars in view are then
+        found by halving. With `plain`, every bar is a plain one (no hatching, no arrowhead, its
+        label, if any, just right of its end) and is painted from its corners and `plain(i)`
+        without being built."""
         self.prepareGeometryChange()
         self._coords = coords
         self._make = make
+        self._plain = plain
         self._made = {}
-        if coords:
-            self._bounds = QRectF(
-                QPointF(min(c[0] for c in coords), min(c[1] for c in coords)),
-                QPointF(max(c[2] for c in coords), max(c[3] for c in coords)),
-            )
-        else:
+        if not coords:
             self._bounds = QRectF()
+            self._tops = []
+        else:
+            y1s = [c[1] for c in coords]
+            if bounds is None:
+                bounds = QRectF(
+                    QPointF(min(c[0] for c in coords), min(y1s)),
+                    QPointF(max(c[2] for c in coords), max(c[3] for c in coords)),
+                )
+            self._bounds = bounds
+            self._tops = y1s if top_down else None
         self.current = -1
         self.setToolTip("")
         self.update()
@@ -118,12 +146,53 @@ class BarsItem(pg.GraphicsObject):  # type: ignore[misc]
         vb = self.getViewBox()
         view = vb.viewRect() if vb is not None else self._bounds
         left, top, right, bottom = _coords(view)
-        shown = [  # the bars on screen (a bar of length 0 still counts: its label is drawn)
-            self.bar(i)
-            for i, (x1, y1, x2, y2) in enumerate(self._coords)
-            if y2 >= top and y1 <= bottom and x2 >= left and x1 <= right
+        coords = self._coords
+        first, last = 0, len(coords)
+        if self._tops is not None:  # bars below the view start below its bottom edge
+            last = bisect_right(self._tops, bottom)
+        in_view = [  # the bars on screen (a bar of length 0 still counts: its label is drawn)
+            i
+            for i in range(first, last)
+            if coords[i][3] >= top
+            and coords[i][1] <= bottom
+            and coords[i][0] <= right
+            and coords[i][2] >= left
         ]
         p.setRenderHint(QPainter.RenderHint.Antialiasing, False)
+        if self._plain is not None:
+            self._paint_plain(p, in_view)
+        else:
+            self._paint_built(p, [self.bar(i) for i in in_view])
+        if 0 <= self.current < len(self._coords):
+            pen = QPen(HIGHLIGHT, 3)
+            pen.setCosmetic(True)
+            p.setPen(pen)
+            p.setBrush(Qt.BrushStyle.NoBrush)
+            p.drawRect(self.bar(self.current).rect)
+
+    def _paint_plain(self, p: QPainter, in_view: list[int]) -> None:
+        """Plain bars straight from their corners (see `set_lazy`)."""
+        assert self._plain is not None
+        plain, coords = self._plain, self._coords
+        styles: dict[tuple[int, int], tuple[QPen, QBrush, list[QRectF]]] = {}
+        labels: list[_Label] = []
+        for i in in_view:
+            pen, brush, label = plain(i)
+            x1, y1, x2, y2 = coords[i]
+            key = (id(pen), id(brush))
+            if key not in styles:
+                styles[key] = (pen, brush, [])
+            styles[key][2].append(QRectF(x1, y1, x2 - x1, y2 - y1))
+            if label:
+                labels.append((label, (x2, (y1 + y2) / 2), _PLAIN_ANCHOR, _PLAIN_OFFSET, None, False))
+        for pen, brush, rects in styles.values():
+            p.setPen(pen)
+            p.setBrush(brush)
+            p.drawRects(rects)
+        p.setRenderHint(QPainter.RenderHint.Antialiasing, True)  # as for built bars' labels
+        _draw_labels(p, labels)
+
+    def _paint_built(self, p: QPainter, shown: list[Bar]) -> None:
         # One drawRects call per fill and outline (a chart has a handful: statuses, verification)
         # rather than three calls per bar. Bars do not overlap, so the order does not show.
         styles: dict[tuple[int, int], tuple[QPen, QBrush, list[QRectF]]] = {}
@@ -147,13 +216,21 @@ class BarsItem(pg.GraphicsObject):  # type: ignore[misc]
                 p.setPen(Qt.PenStyle.NoPen)
                 p.setBrush(QBrush(b.pen.color()))
                 p.drawPolygon(_arrowhead(b.rect, b.open_end, pw, ph))
-        if 0 <= self.current < len(self._coords):
-            pen = QPen(HIGHLIGHT, 3)
-            pen.setCosmetic(True)
-            p.setPen(pen)
-            p.setBrush(Qt.BrushStyle.NoBrush)
-            p.drawRect(self.bar(self.current).rect)
-        _draw_labels(p, [b for b in shown if b.label and b.label_at is not None])
+        _draw_labels(
+            p,
+            [
+                (
+                    b.label,
+                    b.label_at,
+                    b.label_anchor,
+                    b.label_offset,
+                    b.label_colour,
+                    b.hatch is not None and b.brush.color().alpha() == 0,
+                )
+                for b in shown
+                if b.label and b.label_at is not None
+            ],
+        )
 
     # -- interaction --------------------------------------------------------------------------
     def index_at(self, pos: QPointF) -> int:
@@ -202,30 +279,37 @@ def _coords(rect: QRectF) -> tuple[float, float, float, float]:
     return cast(tuple[float, float, float, float], rect.getCoords())
 
 
-def _draw_labels(p: QPainter, bars: Sequence[Bar]) -> None:
-    """Each bar's label in screen pixels at its anchor point (text keeps its size and stays upright
+# A label to draw: text, anchor point (data), anchor as fractions of its size, offset (pixels),
+# colour (INK when None), and whether it gets a white box (words over hatching).
+_Label = tuple[str, tuple[float, float], tuple[float, float], tuple[float, float], "QColor | None", bool]
+_PLAIN_ANCHOR = (0.0, 0.5)
+_PLAIN_OFFSET = (4.0, 0.0)
+
+
+def _draw_labels(p: QPainter, labels: Sequence[_Label]) -> None:
+    """Labels in screen pixels at their anchor points (text keeps its size and stays upright
     whatever the axes' scales); words over hatching get a white box."""
-    if not bars:
+    if not labels:
         return
     to_screen = p.transform()
     p.save()
     p.resetTransform()
     fm = p.fontMetrics()
     height = fm.height()
-    for b in bars:
-        assert b.label_at is not None
-        at = to_screen.map(QPointF(*b.label_at))
-        width = fm.horizontalAdvance(b.label)
+    flags = int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+    for text, label_at, anchor, offset, colour, boxed in labels:
+        at = to_screen.map(QPointF(*label_at))
+        width = fm.horizontalAdvance(text)
         box = QRectF(
-            at.x() - b.label_anchor[0] * width + b.label_offset[0],
-            at.y() - b.label_anchor[1] * height + b.label_offset[1],
+            at.x() - anchor[0] * width + offset[0],
+            at.y() - anchor[1] * height + offset[1],
             width + 2,
             height,
         )
-        if b.hatch is not None and b.brush.color().alpha() == 0:
+        if boxed:
             p.fillRect(box.adjusted(-4, -1, 4, 1), QColor(255, 255, 255, 235))
-        p.setPen(b.label_colour or INK)
-        p.drawText(box, int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter), b.label)
+        p.setPen(colour or INK)
+        p.drawText(box, flags, text)
     p.restore()
 
 

@@ -114,6 +114,7 @@ class CountsChart(RowChart):
         self.number_plot.hideAxis("left")
         for plot in (self.words_plot, self.number_plot):
             plot.getAxis("bottom").setHeight(48)
+        self.number_plot.getAxis("bottom").setStyle(maxTickLevel=0)  # counts: numbered ticks only
         self.view.ci.layout.setColumnFixedWidth(
             0, LABEL_PIXELS + 230
         )  # room for "not disclosed · partly verified"

@@ -12,7 +12,8 @@ from PySide6.QtWidgets import QWidget
 from faceledger.data import charts as data
 from faceledger.data.charts import DeploymentChart, DeploymentSegment
 from faceledger.data.text import plural
-from faceledger.ui.charts.bars import Bar, BarsItem
+from faceledger.ui.charts.axes import whole_number_ticks
+from faceledger.ui.charts.bars import Bar, BarsItem, PlainBar
 from faceledger.ui.charts.style import STATUS_COLOURS, esc, make_pen
 from faceledger.ui.charts.view import RowChart
 
@@ -48,22 +49,28 @@ class DeploymentsChart(RowChart):
         self.chart = chart
         segments = chart.segments
         ticks: list[tuple[float, str]] = []
-        order: list[str] = []
-        rows: dict[str, int] = {}
-        ends: dict[str, float] = {}
         coords: list[tuple[float, float, float, float]] = []
-        for s in segments:  # corners only: a bar is built when it is drawn, hovered or asked for
-            y = rows.get(s.vendor_id)
-            if y is None:
-                y = rows[s.vendor_id] = len(rows)
-                ends[s.vendor_id] = 0.0
+        last_of: set[int] = set()  # each vendor's last segment, which carries its total
+        prev: str | None = None
+        y = -1
+        x0 = top = 0.0
+        # Corners only: a bar is built when it is drawn, hovered or asked for. The segments come
+        # vendor by vendor (documented_deployments), so a new vendor starts a new row.
+        for n, s in enumerate(segments):
+            if s.vendor_id != prev:
+                if prev is not None:
+                    last_of.add(n - 1)
+                prev = s.vendor_id
+                y += 1
+                x0 = 0.0
                 ticks.append((y, s.vendor_name))
-            x0 = ends[s.vendor_id]
-            x1 = ends[s.vendor_id] = x0 + s.customers
+            x1 = x0 + s.customers
             coords.append((x0, y - 0.32, x1, y + 0.32))
-            if s.status not in order:
-                order.append(s.status)
-        last_of = {s.vendor_id: n for n, s in enumerate(segments)}
+            x0 = x1
+            if x1 > top:
+                top = x1
+        if segments:
+            last_of.add(len(segments) - 1)
 
         def make(n: int) -> Bar:
             s = segments[n]
@@ -71,19 +78,23 @@ class DeploymentsChart(RowChart):
             brush, pen = _status_paint(s.status)
             rect = QRectF(x0, y0, x1 - x0, y1 - y0)
             tip = partial(_segment_tooltip, s, filter_text)
-            if last_of[s.vendor_id] == n:  # the vendor's total at the end of its row
+            if n in last_of:  # the vendor's total at the end of its row
                 return Bar(rect, brush, pen, tip, s, f"{s.vendor_total:,}", (x1, (y0 + y1) / 2))
             return Bar(rect, brush, pen, tip, s)
 
-        self.bars.set_lazy(coords, make)
+        def plain(n: int) -> PlainBar:
+            brush, pen = _status_paint(segments[n].status)
+            return pen, brush, f"{segments[n].vendor_total:,}" if n in last_of else ""
+
+        self.bars.set_lazy(coords, make, bounds=QRectF(0.0, -0.32, top, y + 0.64), top_down=True, plain=plain)
         self._ticks(self.plot.getAxis("left"), [ticks])
-        top = max((s.vendor_total for s in chart.segments), default=1)
+        top = top or 1.0
         self._range(self.plot, x=(0, top * 1.12))
-        self.set_rows(len(rows))
+        self._ticks(self.plot.getAxis("bottom"), [whole_number_ticks(top * 1.12)])
+        self.set_rows(y + 1)
         # every status, always: a legend that stays put while the filters change
-        self._set_legend(
-            [*data.DEPLOYMENT_STATUSES, *(st for st in order if st not in data.DEPLOYMENT_STATUSES)]
-        )
+        others = {s.status for s in segments}.difference(data.DEPLOYMENT_STATUSES)
+        self._set_legend([*data.DEPLOYMENT_STATUSES, *sorted(others)])
         title = "Documented deployments in this database: customers per vendor, by deployment status"
         self._text(self.title, esc(title) + (f"<br><small>{esc(filter_text)}</small>" if filter_text else ""))
         foot = [

@@ -4,6 +4,8 @@ context menu and PNG/SVG export (`ChartView`); `RowChart`, one row per vendor wi
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -13,6 +15,7 @@ from PySide6.QtGui import QAction, QColor, QKeyEvent, QPainter, QResizeEvent, QW
 from PySide6.QtSvg import QSvgGenerator
 from PySide6.QtWidgets import (
     QFileDialog,
+    QGraphicsItem,
     QHBoxLayout,
     QLabel,
     QMenu,
@@ -21,6 +24,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+from shiboken6 import isValid
 
 from faceledger.ui.charts.axes import ChartAxis
 from faceledger.ui.charts.bars import BarsItem
@@ -55,6 +59,7 @@ class ChartView(QWidget):
         self.details.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.bars_items: list[BarsItem] = []
+        self._cached_items: list[QGraphicsItem] = []
         self._layout = QVBoxLayout(self)
         self._layout.setContentsMargins(0, 0, 0, 0)
         self._layout.addWidget(self.view, 1)
@@ -130,15 +135,16 @@ class ChartView(QWidget):
             layout.setGeometry(QRectF(0, 0, 1200, 800))  # never laid out (not shown yet): a print size
         tmp = p.with_name(p.name + ".part")
         try:
-            if kind == "png":
-                import pyqtgraph.exporters as exporters  # noqa: PLC0415 (parametertree: only on export)
+            with self._uncached():
+                if kind == "png":
+                    import pyqtgraph.exporters as exporters  # noqa: PLC0415 (parametertree: only on export)
 
-                exp = exporters.ImageExporter(layout)
-                # The exporter picks the format from the file name, so write beside with .png last.
-                tmp = p.with_name(p.stem + ".part.png")
-                exp.export(str(tmp))
-            else:
-                _write_svg(layout, tmp, self.title_text)
+                    exp = exporters.ImageExporter(layout)
+                    # The exporter picks the format from the file name, so write beside with .png last.
+                    tmp = p.with_name(p.stem + ".part.png")
+                    exp.export(str(tmp))
+                else:
+                    _write_svg(layout, tmp, self.title_text)
             if not tmp.exists() or tmp.stat().st_size == 0:
                 raise OSError(f"nothing was written to {tmp}")
             tmp.replace(p)
@@ -205,6 +211,8 @@ class ChartView(QWidget):
             ax = plot.getAxis(name)
             ax.setPen(make_pen(MUTED))
             ax.setTextPen(make_pen(INK))
+            self._cache(ax.label)
+        self._cache(plot.titleLabel.item)
         return plot
 
     # Setting texts, ticks and ranges is costly in pyqtgraph (HTML layout, axis pictures); a chart
@@ -236,6 +244,7 @@ class ChartView(QWidget):
         """A legend in its own column right of the plot, at the top."""
         legend = pg.LegendItem(labelTextColor=INK)
         self.view.addItem(legend, row=1, col=1)
+        self._cache(legend)
         self.view.ci.layout.setAlignment(legend, Qt.AlignmentFlag.AlignTop)
         return legend
 
@@ -252,6 +261,9 @@ class ChartView(QWidget):
             )
             samples.append(sample)
             legend.addItem(sample, esc(name))
+        for sample, label in legend.items:  # each entry paints itself: kept as pictures too
+            self._cache(sample)
+            self._cache(label)
         legend._faceledger_key = key
         legend._faceledger_samples = samples  # the samples must outlive the legend entries
         legend.setMaximumHeight(22 * len(entries) + 12)
@@ -259,7 +271,27 @@ class ChartView(QWidget):
     def _label(self, row: int, col: int, text: str, colspan: int = 1, size: str = "9pt", **kw: Any) -> Any:
         label = pg.LabelItem(text, size=size, color=INK, justify="left")
         self.view.addItem(label, row=row, col=col, colspan=colspan, **kw)
+        self._cache(label.item)
         return label
+
+    def _cache(self, item: QGraphicsItem) -> None:
+        """Keep `item` (a title, a footer, a legend: text that changes less often than the bars)
+        as a picture on screen, so that a repaint copies it instead of laying its text out again.
+        Exports draw it afresh (`_uncached`): an SVG keeps its text as text."""
+        item.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
+        # A legend rebuilt drops its old entries: only items still in a scene are kept.
+        self._cached_items = [it for it in self._cached_items if isValid(it) and it.scene() is not None]
+        self._cached_items.append(item)
+
+    @contextmanager
+    def _uncached(self) -> Iterator[None]:
+        for item in self._cached_items:
+            item.setCacheMode(QGraphicsItem.CacheMode.NoCache)
+        try:
+            yield
+        finally:
+            for item in self._cached_items:
+                item.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
 
 
 def _write_svg(item: Any, path: Path, title: str) -> None:
