@@ -53,22 +53,26 @@ class DeploymentsChart(RowChart):
         last_of: set[int] = set()  # each vendor's last segment, which carries its total
         prev: str | None = None
         y = -1
-        x0 = top = 0.0
-        # Corners only: a bar is built when it is drawn, hovered or asked for. The segments come
-        # vendor by vendor (documented_deployments), so a new vendor starts a new row.
+        x0 = top = y0 = y1 = 0.0
+        add = coords.append
+        # Corners only: a bar is painted from them and built when it is hovered or asked for. The
+        # segments come vendor by vendor (documented_deployments): a new vendor starts a new row.
         for n, s in enumerate(segments):
             if s.vendor_id != prev:
                 if prev is not None:
                     last_of.add(n - 1)
+                    if x0 > top:
+                        top = x0
                 prev = s.vendor_id
                 y += 1
+                y0, y1 = y - 0.32, y + 0.32
                 x0 = 0.0
                 ticks.append((y, s.vendor_name))
             x1 = x0 + s.customers
-            coords.append((x0, y - 0.32, x1, y + 0.32))
+            add((x0, y0, x1, y1))
             x0 = x1
-            if x1 > top:
-                top = x1
+        if x0 > top:
+            top = x0
         if segments:
             last_of.add(len(segments) - 1)
 
