@@ -28,7 +28,7 @@ def test_vendor_not_disclosed_is_off_the_vendors_page_until_asked_for(qtbot, win
     ids = {page.model.record(r).id for r in range(n)}
     assert UNDISCLOSED_VENDOR not in ids
     box = next(f for f in page.filters if f.key == "known_from")
-    qtbot.waitUntil(lambda: "Placeholder, not a vendor" in box.text())
+    qtbot.waitUntil(lambda: "Placeholder (not a vendor)" in box.text())
     page.set_filter("known_from", KNOWN_PLACEHOLDER)
     assert page.model.count_now() == 1
     assert page.model.record(0).id == UNDISCLOSED_VENDOR
@@ -46,7 +46,7 @@ def test_vendors_page_first_screen_and_the_way_back_to_all(qtbot, window: MainWi
     box = next(f for f in page.filters if f.key == "known_from")
     assert KNOWN_BENCHMARK not in box.selected()
     qtbot.waitUntil(
-        lambda: box.text().startswith("Known from: all but NIST benchmark only, Placeholder, not a vendor (")
+        lambda: box.text().startswith("Known from: all but NIST benchmark only, Placeholder (not a vendor) (")
     )
     page.set_filter("known_from", KNOWN_BENCHMARK)
     n = page.model.count_now()

@@ -364,7 +364,7 @@ def test_vendors_known_from_and_customer_sectors(full_db: sqlite3.Connection) ->
     # A curated vendor NIST also measured is not benchmark-only.
     assert known["idemia"] == "Customers or counts"
     # The stand-in for an undisclosed vendor is not ranked among vendors by its customers.
-    assert known["undisclosed-vendor"] == "Placeholder, not a vendor"
+    assert known["undisclosed-vendor"] == "Placeholder (not a vendor)"
     benchmark_only = [v for v, k in known.items() if k == "NIST benchmark only"]
     for vid in benchmark_only:
         assert (

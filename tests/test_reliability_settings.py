@@ -120,6 +120,35 @@ def test_window_starts_with_a_broken_settings_file(
     wait_all()
 
 
+def test_a_size_saved_on_a_wider_screen_is_no_fault(qtbot, db: Database, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """A laptop taken off its large monitor: Qt declines a geometry saved on a screen of another
+    width. The window then opens at a size that fits this screen, with no notice of a fault, and
+    the other saved layouts are kept."""
+    path = tmp_path / "settings.ini"
+    first = Settings(path)
+    window = build_window(db, first)
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    window.close()
+    wait_all()
+    saved = bytearray(Settings(path).byte_array("window/geometry").data())
+    width = int.from_bytes(saved[46:50], "big")  # the screen's width when it was saved
+    saved[46:50] = (width * 2).to_bytes(4, "big")
+    wider = Settings(path)
+    wider.set_value("window/geometry", QByteArray(bytes(saved)))
+    wider.sync()
+    again = Settings(path)
+    window2 = build_window(db, again)
+    qtbot.addWidget(window2)
+    assert not window2.restoreGeometry(QByteArray(bytes(saved)))  # Qt declines it
+    room = window2.screen().availableGeometry()
+    assert again.notice == "" and again.discarded == []
+    assert 400 < window2.width() <= room.width() and 300 < window2.height() <= room.height()
+    window2.close()
+    wait_all()
+
+
 NOTICE_PROBE = r"""
 import json, sys
 from PySide6.QtCore import QTimer

@@ -118,7 +118,7 @@ KNOWN_PROFILE = "Profile only"
 # "Vendor not disclosed" (schema.UNDISCLOSED_VENDOR) is not a company: it stands for the supplier of
 # deployments whose source names none, and stays off the Vendors page (where it would rank among the
 # vendors by its customers) until asked for.
-KNOWN_PLACEHOLDER = "Placeholder, not a vendor"
+KNOWN_PLACEHOLDER = "Placeholder (not a vendor)"
 KNOWN_FROM = (KNOWN_CUSTOMERS, KNOWN_EVENTS, KNOWN_STUDIES, KNOWN_BENCHMARK, KNOWN_PROFILE, KNOWN_PLACEHOLDER)
 
 # Customer types grouped by sector (customers.sector): "Police and government" is the Customers

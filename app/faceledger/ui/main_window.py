@@ -32,6 +32,7 @@ if TYPE_CHECKING:
     # Imported where first used: none of them is needed for the window's first paint (a Qt
     # class's Python type, with its enums, is made when first named: QKeySequence, QAction,
     # QMouseEvent and the rest cost a few milliseconds together).
+    from PySide6.QtCore import QByteArray
     from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 
     from faceledger.ui.about_page import AboutPage
@@ -57,6 +58,7 @@ PAGE_ORDER = (
 # int; naming it through `Qt` before the first paint would create the Python enums of the whole Qt
 # namespace (about 100, 15 ms): `Qt` is imported after the first paint.
 USER_ROLE = 0x0100
+DEFAULT_SIZE = (1360, 840)  # the window's first size, made smaller to fit a smaller screen
 CHARTS_ENTRY = ("charts", "Charts\n3 charts", "Charts (Ctrl+9)")  # its page: ui/charts_page.py
 # Its page: ui/about_page.py, also the first start's welcome.
 ABOUT_ENTRY = ("about", "About the data", "About the data: sources, licences, dates (Ctrl+0)")
@@ -509,12 +511,20 @@ class MainWindow(QMainWindow):
         self.act_forward.setEnabled(self.history.can_forward)
 
     def _restore_state(self) -> None:
-        """Saved layout; a value that cannot be restored is discarded (with a notice), never fatal."""
+        """Saved layout; a value that cannot be restored is discarded (with a notice), never fatal.
+        A size saved on another screen (a laptop taken off its large monitor) is not a fault: Qt
+        declines it, and the window simply opens at the default size that fits this screen."""
         geometry = self.settings.byte_array("window/geometry")
-        if geometry is None or not self.restoreGeometry(geometry):
-            if geometry is not None:
-                self.settings.discard("window/geometry")
-            self.resize(1360, 840)
+        if geometry is not None and self.restoreGeometry(geometry):
+            return
+        if geometry is not None and not _geometry_from_another_screen(geometry):
+            self.settings.discard("window/geometry")
+        screen = self.screen()
+        room = screen.availableGeometry() if screen is not None else None
+        if room is None or room.isEmpty():
+            self.resize(*DEFAULT_SIZE)
+        else:
+            self.resize(min(DEFAULT_SIZE[0], room.width()), min(DEFAULT_SIZE[1], room.height()))
 
     def _restore_page_state(self, entity: str, page: EntityPage) -> None:
         state = self.settings.byte_array(f"columns/{entity}")
@@ -566,3 +576,12 @@ class MainWindow(QMainWindow):
 
     def _on_find(self) -> None:
         self.current_page().focus_search()
+
+
+def _geometry_from_another_screen(geometry: QByteArray) -> bool:
+    """Whether a saved window geometry is well formed (QWidget.saveGeometry's layout: a magic
+    number, then version 3 or later) and so was declined only because it was saved on a screen
+    of another width."""
+    data = bytes(geometry.data())
+    return len(data) >= 66 and data[:4] == b"\x01\xd9\xd0\xcb" and int.from_bytes(data[4:6], "big") >= 3
+
