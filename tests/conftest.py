@@ -58,9 +58,13 @@ def repos(db: Database) -> Repositories:
 @pytest.fixture()
 def window(qtbot, db: Database, tmp_path: Path):  # type: ignore[no-untyped-def]
     from faceledger.main import build_window
+    from faceledger.ui.main_window import DEFAULT_SIZE
     from faceledger.ui.settings import Settings
 
     w = build_window(db, Settings(tmp_path / "settings.ini"))
+    # The window's default size on a desktop screen (the offscreen screen, 800x600, would make it
+    # fit that; tests of small screens resize it themselves).
+    w.resize(*DEFAULT_SIZE)
     qtbot.addWidget(w)
     with qtbot.waitSignal(w.started, timeout=20_000):  # its pages and menus come after the first paint
         w.show()

@@ -13,8 +13,8 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QPoint, Qt
-from PySide6.QtGui import QColor
+from PySide6.QtCore import QPoint, QPointF, Qt
+from PySide6.QtGui import QColor, QFontMetrics
 
 from faceledger.data import charts as data
 from faceledger.data.database import Database
@@ -470,6 +470,25 @@ def test_every_count_chart_compares_one_measure_of_face_recognition(charts_page,
             )
             assert rows == [(tab.counted_kind(), "face recognition", "overall")]
             assert data.MEASURE_TITLES[tab.counted_kind()] in chart.title.text
+
+
+@pytest.mark.parametrize("width", [1024, 1200])
+def test_number_labels_stay_on_screen_in_a_narrow_window(
+    window: MainWindow, charts_page, qtbot, width: int
+) -> None:  # type: ignore[no-untyped-def]
+    """A laptop's window: every number and its status ("2,400 · unverified") is drawn whole,
+    never cut off at the chart's right edge."""
+    window.resize(width, 700)
+    tab = charts_page.tab("counts")
+    tab.show_counted("law-enforcement agencies", 2020)
+    chart = tab.counts_chart
+    _wait_painted(qtbot, chart)
+    item = chart.number_bars
+    metrics = QFontMetrics(chart.view.font())
+    edge = chart.view.viewport().width()
+    for bar in item.bars:
+        end = chart.view.mapFromScene(item.mapToScene(QPointF(*bar.label_at)))
+        assert end.x() + bar.label_offset[0] + metrics.horizontalAdvance(bar.label) <= edge, bar.label
 
 
 def test_the_2020_chart_on_the_page(charts_page, db: Database) -> None:  # type: ignore[no-untyped-def]

@@ -22,7 +22,7 @@ from functools import partial
 from typing import Any
 
 from PySide6.QtCore import QRectF, Qt
-from PySide6.QtGui import QAction, QBrush, QFont, QFontMetrics, QPen
+from PySide6.QtGui import QAction, QBrush, QFont, QFontMetrics, QPen, QResizeEvent
 from PySide6.QtWidgets import QMenu, QWidget
 
 from faceledger.data import charts as data
@@ -123,9 +123,18 @@ class CountsChart(RowChart):
         self.number_plot.addItem(self.number_bars)
         self.words_plot.addItem(self.word_bars)
         self.number_plot.getViewBox().sigResized.connect(self._update_window)
+        self.number_plot.getViewBox().sigResized.connect(self._fit_numbers)
+        self._top = 1.0
+        self._label_room = 0.0
+        self._label_widths: dict[str, float] = {}
+        self._label_metrics = QFontMetrics(self.view.font())  # the font bar labels are drawn in
 
     def row_plot(self) -> Any:
         return self.number_plot
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._fit_numbers()
 
     # -- data in ------------------------------------------------------------------------------
     def set_counts(
@@ -155,6 +164,36 @@ class CountsChart(RowChart):
         if self.log_scale:
             return math.log10(value) if value > 0 else LOG_FLOOR
         return float(value)
+
+    def _label_width(self, text: str) -> float:
+        """A bar label's width in pixels (measured once per text)."""
+        width = self._label_widths.get(text)
+        if width is None:
+            if len(self._label_widths) > 2000:
+                self._label_widths.clear()
+            width = self._label_widths[text] = float(self._label_metrics.horizontalAdvance(text))
+        return width
+
+    def _fit_numbers(self) -> None:
+        """The number axis's range: the longest bar ends where its label ("2,400 · unverified")
+        still fits beside it, whatever the chart's width (a number cut short would misstate it)."""
+        top = self._top
+        lo = LOG_FLOOR if self.log_scale else 0.0
+        end = self.x_of(top)
+        hi = math.log10(max(top, 10)) + 1.4 if self.log_scale else top * 1.4
+        vb = self.number_plot.getViewBox()
+        width = vb.width()
+        # On a narrow window the chart can be wider than its view: fit the part on screen.
+        box = vb.sceneBoundingRect()
+        left = self.view.mapFromScene(box.topLeft()).x()
+        shown = min(float(self.view.viewport().width()), self.view.mapFromScene(box.topRight()).x()) - left
+        if width > 50 and shown > 50:
+            room = max(shown - self._label_room - 8, 0.25 * shown)  # pixels for the longest bar
+            hi = max(hi, lo + (end - lo) * width / room)
+        self._range(self.number_plot, x=(lo, hi))
+        if self.log_scale:
+            ticks = [(float(k), f"{10**k:,}") for k in range(0, int(hi) + 1)]
+            self._ticks(self.number_plot.getAxis("bottom"), [ticks])
 
     def _render(self) -> None:
         rows = self.counts
@@ -224,18 +263,15 @@ class CountsChart(RowChart):
         self.word_bars.set_bars(words)
         self._ticks(self.words_plot.getAxis("left"), [ticks])
         values = [b.key.value for b in numbers if b.key.value]
-        top = max(values, default=1)
-        axis = self.number_plot.getAxis("bottom")
+        self._top = max(values, default=1)
+        self._label_room = max((self._label_width(b.label) + b.label_offset[0] for b in numbers), default=0.0)
+        self._fit_numbers()
         if self.log_scale:
-            hi = math.log10(max(top, 10)) + 1.4
-            self._range(self.number_plot, x=(LOG_FLOOR, hi))
-            self._ticks(axis, [[(float(k), f"{10**k:,}") for k in range(0, int(hi) + 1)]])
             self._axis_label(
                 self.number_plot, "bottom", "reported count (log scale: each step is ten times more)"
             )
         else:
-            self._range(self.number_plot, x=(0, top * 1.4))
-            self._ticks(axis, None)
+            self._ticks(self.number_plot.getAxis("bottom"), None)
             self._axis_label(self.number_plot, "bottom", "reported count")
         self.set_rows(len(rows))
         foot = []

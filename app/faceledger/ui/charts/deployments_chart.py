@@ -101,9 +101,10 @@ class DeploymentsChart(RowChart):
         self._set_legend([*data.DEPLOYMENT_STATUSES, *sorted(others)])
         title = "Documented deployments in this database: customers per vendor, by deployment status"
         self._text(self.title, esc(title) + (f"<br><small>{esc(filter_text)}</small>" if filter_text else ""))
-        foot = [
+        foot = [  # short lines: the chart must fit a 1024-pixel screen with its legend beside it
             "Distinct customers per vendor and status; a customer with deployments in two statuses "
-            "is counted in both. Click a bar to open those deployments."
+            "is counted in both.",
+            "Click a bar to open those deployments.",
         ]
         if chart.vendors_total > chart.vendors_shown:
             foot.append(
