@@ -45,7 +45,7 @@ def test_rows_hold_exactly_the_grid_columns_of_the_records(repos: Repositories, 
 def test_model_cells_match_the_records(qtbot, repos: Repositories, entity: str) -> None:  # type: ignore[no-untyped-def]
     repo = repos.for_entity(entity)
     model = EntityTableModel(repo)
-    records = repo.page(Query(), 0, 50)
+    records = repo.page(model.query, 0, 50)  # the page's first query (its default filters)
     for row, record in enumerate(records):
         assert model.record(row) == record
         assert model.record_id(row) == record.id
