@@ -31,9 +31,9 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT / "app"), str(ROOT / "benchmarks")]
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from faceledger.data import charts  # noqa: E402
-from faceledger.data.charts import DeploymentFilter  # noqa: E402
+from faceledger.data import charts, deployment_charts  # noqa: E402
 from faceledger.data.database import Database  # noqa: E402
+from faceledger.data.deployment_charts import DeploymentFilter  # noqa: E402
 
 DEFAULT_DB = Path("/tmp/faceledger-1m.db")
 SQL_TARGET_MS = 25.0
@@ -79,35 +79,35 @@ def bench_sql(db: Database, repeat: int) -> bool:
     print("\nChart SQL (faceledger.data.charts), ratio to the one-row lookup:")
     print(_row("baseline: empty query SELECT 1", base, base90, look))
     print(_row("baseline: one row of vendor_customer_stats", look, look90, look))
-    values = charts.deployment_filter_values(db)
+    values = deployment_charts.deployment_filter_values(db)
     country = values.customer_country[0][0]
     ctype = values.customer_type[0][0]
     ok = True
     cases: list[tuple[str, Callable[[], Any], float | None]] = [
         ("per-vendor reported counts (latest)", lambda: charts.reported_counts(db), SQL_TARGET_MS),
         ("per-vendor reported counts (as of 2020)", lambda: charts.reported_counts(db, 2020), SQL_TARGET_MS),
-        ("per-vendor deployments, no filter", lambda: charts.documented_deployments(db), SQL_TARGET_MS),
+        ("per-vendor deployments, no filter", lambda: deployment_charts.documented_deployments(db), SQL_TARGET_MS),
         (
             "per-vendor deployments, status = active",
-            lambda: charts.documented_deployments(db, DeploymentFilter(status="active")),
+            lambda: deployment_charts.documented_deployments(db, DeploymentFilter(status="active")),
             SQL_TARGET_MS,
         ),
         (
             f"per-vendor deployments, country = {country or '(none)'} (largest)",
-            lambda: charts.documented_deployments(db, DeploymentFilter(customer_country=country)),
+            lambda: deployment_charts.documented_deployments(db, DeploymentFilter(customer_country=country)),
             SQL_TARGET_MS,
         ),
         (
             f"per-vendor deployments, type = {ctype} (largest)",
-            lambda: charts.documented_deployments(db, DeploymentFilter(customer_type=ctype)),
+            lambda: deployment_charts.documented_deployments(db, DeploymentFilter(customer_type=ctype)),
             SQL_TARGET_MS,
         ),
         (
             "per-vendor deployments, country + type + status",
-            lambda: charts.documented_deployments(db, DeploymentFilter(country, ctype, "active")),
+            lambda: deployment_charts.documented_deployments(db, DeploymentFilter(country, ctype, "active")),
             SQL_TARGET_MS,
         ),
-        ("filter values (once, when the tab is built)", lambda: charts.deployment_filter_values(db), None),
+        ("filter values (once, when the tab is built)", lambda: deployment_charts.deployment_filter_values(db), None),
         ("events per year by kind", lambda: charts.events_per_year(db), None),
         ("studies with numeric figures", lambda: charts.studies_with_figures(db), None),
     ]
@@ -141,8 +141,8 @@ def bench_render(db: Database, repeat: int) -> bool:
     shown = [c for c in reported if not c.undisclosed][:BARS]
     # two data sets of the same size with different numbers, so each rebuild draws something new
     half = [c for i, c in enumerate(shown) if i % 2 == 0] + [c for i, c in enumerate(shown) if i % 2 == 1]
-    top = charts.documented_deployments(db, limit=BARS)
-    active = charts.documented_deployments(db, DeploymentFilter(status="active"), limit=BARS)
+    top = deployment_charts.documented_deployments(db, limit=BARS)
+    active = deployment_charts.documented_deployments(db, DeploymentFilter(status="active"), limit=BARS)
     setups: list[tuple[str, Any, Callable[[Any, int], None], Callable[[Any], None]]] = [
         (
             f"reported counts, {len(shown)} vendors",
@@ -160,7 +160,7 @@ def bench_render(db: Database, repeat: int) -> bool:
             f"documented deployments, {top.vendors_shown} vendors ({len(top.segments)} segments)",
             DeploymentsChart(),
             lambda ch, i: ch.set_segments(top if i % 2 else active),
-            lambda ch: ch.set_segments(charts.DeploymentChart((), 0, 0)),
+            lambda ch: ch.set_segments(deployment_charts.DeploymentChart((), 0, 0)),
         ),
     ]
     for label, chart, fill, empty in setups:

@@ -7,9 +7,9 @@ from collections import defaultdict
 
 import pytest
 
-from faceledger.data import charts, schema
-from faceledger.data.charts import DeploymentFilter
+from faceledger.data import charts, deployment_charts, schema
 from faceledger.data.database import Database
+from faceledger.data.deployment_charts import DeploymentFilter
 
 VERIFICATION_RANK = {"verified": 0, "partial": 1, "unverified": 2}
 KIND_RANK = {"government record": 0, "research": 1, "journalism": 2, "company claim": 3}
@@ -216,14 +216,14 @@ def _raw_deployments(db: Database, flt: DeploymentFilter) -> dict[tuple[str, str
 
 
 def test_documented_deployments_equal_the_raw_tables_under_every_filter(db: Database) -> None:
-    values = charts.deployment_filter_values(db)
+    values = deployment_charts.deployment_filter_values(db)
     countries = [None, *[v for v, _ in values.customer_country[:4]], ""]
     types = [None, *[v for v, _ in values.customer_type[:4]]]
     statuses = [None, "active", "ended"]
     checked = undisclosed = 0
     for country, ctype, status in itertools.product(countries, types, statuses):
         flt = DeploymentFilter(country, ctype, status)
-        chart = charts.documented_deployments(db, flt, limit=10_000)
+        chart = deployment_charts.documented_deployments(db, flt, limit=10_000)
         got = {(s.vendor_id, s.status): (s.customers, s.deployments) for s in chart.segments}
         raw = _raw_deployments(db, flt)
         placeholder = {k: raw.pop(k) for k in list(raw) if k[0] == schema.UNDISCLOSED_VENDOR}
@@ -240,12 +240,12 @@ def test_the_placeholder_for_an_undisclosed_vendor_is_no_bar_but_a_note(db: Data
         "SELECT COUNT(*) FROM deployments WHERE vendor_id = ?", (schema.UNDISCLOSED_VENDOR,)
     )[0][0]
     assert raw > 1  # the bundled data has deployments whose vendor was not disclosed
-    chart = charts.documented_deployments(db)
+    chart = deployment_charts.documented_deployments(db)
     assert schema.UNDISCLOSED_VENDOR not in {s.vendor_id for s in chart.segments}
     assert chart.undisclosed_deployments == raw
     assert chart.undisclosed_note() == f"Not shown: {raw:,} deployments whose vendor was not disclosed."
-    assert charts.undisclosed_note(1) == "Not shown: 1 deployment whose vendor was not disclosed."
-    assert charts.undisclosed_note(0) == ""
+    assert deployment_charts.undisclosed_note(1) == "Not shown: 1 deployment whose vendor was not disclosed."
+    assert deployment_charts.undisclosed_note(0) == ""
     # still counted when no vendor is left to draw
     only = db.query(
         "SELECT d.status FROM deployments d WHERE d.vendor_id = ? GROUP BY d.status "
@@ -253,27 +253,27 @@ def test_the_placeholder_for_an_undisclosed_vendor_is_no_bar_but_a_note(db: Data
         (schema.UNDISCLOSED_VENDOR, schema.UNDISCLOSED_VENDOR),
     )
     if only:
-        alone = charts.documented_deployments(db, DeploymentFilter(status=str(only[0][0])))
+        alone = deployment_charts.documented_deployments(db, DeploymentFilter(status=str(only[0][0])))
         assert alone.segments == () and alone.undisclosed_deployments > 0
 
 
 def test_deployments_are_ordered_and_limited(db: Database) -> None:
-    full = charts.documented_deployments(db, limit=10_000)
+    full = deployment_charts.documented_deployments(db, limit=10_000)
     totals = [s.vendor_total for s in full.segments]
     assert totals == sorted(totals, reverse=True)
     for s in full.segments:
         assert s.vendor_total == sum(x.customers for x in full.segments if x.vendor_id == s.vendor_id)
-    top = charts.documented_deployments(db, limit=3)
+    top = deployment_charts.documented_deployments(db, limit=3)
     assert top.vendors_shown == 3 and top.vendors_total == full.vendors_total > 3
     first_three = list(dict.fromkeys(s.vendor_id for s in full.segments))[:3]
     assert list(dict.fromkeys(s.vendor_id for s in top.segments)) == first_three
     assert (
-        charts.documented_deployments(db, DeploymentFilter(customer_country="no such country")).segments == ()
+        deployment_charts.documented_deployments(db, DeploymentFilter(customer_country="no such country")).segments == ()
     )
 
 
 def test_filter_values_count_every_deployment(db: Database) -> None:
-    values = charts.deployment_filter_values(db)
+    values = deployment_charts.deployment_filter_values(db)
     total = int(db.query("SELECT COUNT(*) FROM deployments")[0][0])
     for options in (values.customer_country, values.customer_type, values.status):
         assert sum(n for _, n in options) == total

@@ -17,6 +17,7 @@ from PySide6.QtCore import QPoint, QPointF, Qt
 from PySide6.QtGui import QColor, QFontMetrics
 
 from faceledger.data import charts as data
+from faceledger.data import deployment_charts
 from faceledger.data.database import Database
 from faceledger.ui.charts.style import STATUS_COLOURS
 from faceledger.ui.main_window import MainWindow
@@ -235,9 +236,9 @@ def test_deployment_segments_follow_filters_and_open_filtered(
     tab = charts_page.tab("counts")
     tab.show_measure("deployments")
     chart = tab.deployments_chart
-    flt = data.DeploymentFilter(customer_country="US")
+    flt = deployment_charts.DeploymentFilter(customer_country="US")
     tab.set_filter(flt)
-    assert chart.chart == data.documented_deployments(db, flt)
+    assert chart.chart == deployment_charts.documented_deployments(db, flt)
     for b in chart.bars.bars:
         assert b.rect.width() == b.key.customers
     # a segment opens that vendor's deployments with the chart's filters and the segment's status
@@ -256,7 +257,7 @@ def test_deployment_segments_follow_filters_and_open_filtered(
     # the chart follows the Deployments page's filters when they change there
     page.show_only(None, {"status": "active"})
     window.show_charts()
-    assert tab.current_filter() == data.DeploymentFilter(status="active")
+    assert tab.current_filter() == deployment_charts.DeploymentFilter(status="active")
 
 
 def test_a_tall_deployments_chart_builds_only_the_bars_it_draws(qtbot, db: Database) -> None:  # type: ignore[no-untyped-def]
@@ -266,7 +267,7 @@ def test_a_tall_deployments_chart_builds_only_the_bars_it_draws(qtbot, db: Datab
     qtbot.addWidget(chart)
     chart.resize(900, 320)
     chart.show()
-    result = data.documented_deployments(db, limit=100)
+    result = deployment_charts.documented_deployments(db, limit=100)
     chart.set_segments(result)
     _wait_painted(qtbot, chart)
     item = chart.bars
@@ -301,7 +302,7 @@ def test_deployments_chart_names_no_placeholder_vendor_and_counts_it_in_the_foot
     tab = charts_page.tab("counts")
     tab.show_measure("deployments")
     chart = tab.deployments_chart
-    tab.set_filter(data.DeploymentFilter())
+    tab.set_filter(deployment_charts.DeploymentFilter())
     hidden = db.query(
         "SELECT COUNT(*) FROM deployments WHERE vendor_id = 'undisclosed-vendor'"
     )[0][0]
@@ -312,7 +313,7 @@ def test_deployments_chart_names_no_placeholder_vendor_and_counts_it_in_the_foot
     assert "Vendor not disclosed" not in labels
     assert f"Not shown: {hidden:,} deployments whose vendor was not disclosed." in chart.footer.text
     # under a filter no placeholder deployment matches, the footer says nothing of it
-    tab.set_filter(data.DeploymentFilter(customer_country="GB"))
+    tab.set_filter(deployment_charts.DeploymentFilter(customer_country="GB"))
     assert chart.chart is not None and chart.chart.undisclosed_deployments == 0
     assert "Not shown" not in chart.footer.text
 

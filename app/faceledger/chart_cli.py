@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
 from faceledger.cli_errors import CliError
-from faceledger.data import charts, schema, study_charts
+from faceledger.data import charts, deployment_charts, schema, study_charts
 from faceledger.data.database import Database
 
 if TYPE_CHECKING:
@@ -212,7 +212,7 @@ def chart_table(
         }
         return ChartTable("counts", cc.title, tuple(rows[0]) if rows else _COUNT_COLUMNS, rows, extra)
     if chart == "deployments":
-        dc = charts.documented_deployments(db)
+        dc = deployment_charts.documented_deployments(db)
         rows = tuple(
             {
                 "vendor": s.vendor_name,
@@ -378,7 +378,7 @@ def _plain_table(table: ChartTable) -> str:
     else:
         lines.append(f"{n:,} bar{'s' if n != 1 else ''}. {charts.CHART_NOTE}")
     if table.chart == "deployments" and table.extra.get("undisclosed_deployments"):
-        lines.append(charts.undisclosed_note(table.extra["undisclosed_deployments"]))
+        lines.append(deployment_charts.undisclosed_note(table.extra["undisclosed_deployments"]))
     return "\n".join(lines) + "\n"
 
 

@@ -19,8 +19,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from faceledger.data.charts import DeploymentFilter
 from faceledger.data.database import Database
+from faceledger.data.deployment_charts import DeploymentFilter
 from faceledger.ui.accessibility import name_chart_tab, name_charts_page
 
 if TYPE_CHECKING:

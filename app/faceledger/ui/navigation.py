@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Protocol
 
-from faceledger.data.charts import DeploymentFilter
+from faceledger.data.deployment_charts import DeploymentFilter
 
 if TYPE_CHECKING:
     from faceledger.ui.charts_page import ChartsPage

@@ -9,8 +9,8 @@ from PySide6.QtCore import QRectF
 from PySide6.QtGui import QBrush, QColor, QPen
 from PySide6.QtWidgets import QWidget
 
-from faceledger.data import charts as data
-from faceledger.data.charts import DeploymentChart, DeploymentSegment
+from faceledger.data.deployment_charts import DeploymentChart, DeploymentSegment
+from faceledger.data.schema import DEPLOYMENT_STATUSES
 from faceledger.data.text import plural
 from faceledger.ui.charts.axes import whole_number_ticks
 from faceledger.ui.charts.bars import Bar, BarsItem, PlainBar
@@ -97,8 +97,8 @@ class DeploymentsChart(RowChart):
         self._ticks(self.plot.getAxis("bottom"), [whole_number_ticks(top * 1.12)])
         self.set_rows(y + 1)
         # every status, always: a legend that stays put while the filters change
-        others = {s.status for s in segments}.difference(data.DEPLOYMENT_STATUSES)
-        self._set_legend([*data.DEPLOYMENT_STATUSES, *sorted(others)])
+        others = {s.status for s in segments}.difference(DEPLOYMENT_STATUSES.values)
+        self._set_legend([*DEPLOYMENT_STATUSES.values, *sorted(others)])
         title = "Documented deployments in this database: customers per vendor, by deployment status"
         self._text(self.title, esc(title) + (f"<br><small>{esc(filter_text)}</small>" if filter_text else ""))
         foot = [  # short lines: the chart must fit a 1024-pixel screen with its legend beside it

@@ -15,15 +15,11 @@ from PySide6.QtWidgets import (
 )
 
 from faceledger.data import charts as data
-from faceledger.data import schema
+from faceledger.data import deployment_charts, schema
 from faceledger.data import study_charts as study_data
-from faceledger.data.charts import (
-    DeploymentFilter,
-    DeploymentSegment,
-    ReportedCount,
-    YearKindCount,
-)
+from faceledger.data.charts import ReportedCount, YearKindCount
 from faceledger.data.database import Database
+from faceledger.data.deployment_charts import DeploymentFilter, DeploymentSegment
 from faceledger.data.text import plural
 from faceledger.ui.charts.counts_chart import CountsChart
 from faceledger.ui.charts.deployments_chart import DeploymentsChart
@@ -69,7 +65,7 @@ class CountsTab(QWidget):
         self.reset_picks = QPushButton("Reset count choices", self)
         self.reset_picks.setToolTip("Show the default count for every vendor again")
         self.reset_picks.setEnabled(False)
-        values = data.deployment_filter_values(db)
+        values = deployment_charts.deployment_filter_values(db)
         self.filters: dict[str, QComboBox] = {}
         for key, header, options in (
             ("customer_country", "Country", values.customer_country),
@@ -170,7 +166,9 @@ class CountsTab(QWidget):
     def refresh(self) -> None:
         if self.showing_deployments():
             flt = self.current_filter()
-            self.deployments_chart.set_segments(data.documented_deployments(self.db, flt), _filter_text(flt))
+            self.deployments_chart.set_segments(
+                deployment_charts.documented_deployments(self.db, flt), _filter_text(flt)
+            )
         else:
             chart = data.count_chart(self.db, self.counted_kind(), self.year(), self.picks.values())
             self.counts_chart.set_chart(chart, log_scale=self.log_box.isChecked())
