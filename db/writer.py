@@ -37,6 +37,14 @@ INDEXES: list[tuple[str, list[str]]] = [
     ("aliases", ["alias"]),
 ]
 
+# Every column a page filters on, indexed: its filter's counts (one GROUP BY per filter, run after
+# each change) are then read from the index in order, not sorted again in memory (at a million
+# deployments a sort for the Verification filter cost 2 MiB of the worker's memory each time).
+FACET_INDEXES: list[tuple[str, str]] = sorted(
+    {(s.table, f.key) for s in ENTITIES.values() for f in s.facets if (s.table, [f.key]) not in INDEXES}
+    & {(t.name, c) for t in TABLES for c in t.column_names}
+)
+
 
 def _page_orders() -> dict[str, str]:
     """Per record type, the column its page sorts on by default (as the repositories resolve it)."""
@@ -110,6 +118,8 @@ def write_database(out: Path, tables: Mapping[str, Iterable[dict[str, Any]]], me
     _store_reported_customers(db.conn)
     for table, cols in INDEXES:
         db[table].create_index(cols)
+    for table, col in FACET_INDEXES:
+        db[table].create_index([col])
     for table, col in SORT_INDEXES:
         db.execute(f'CREATE INDEX "idx_{table}_{col}_sort" ON "{table}"("{col}" COLLATE NOCASE, id)')
     for table, expression in YEAR_INDEXES:
