@@ -146,7 +146,7 @@ ENTITIES: dict[str, EntitySpec] = {
         r.Vendor,
         (
             Field("name", "Vendor", width=190),
-            Field("customer_count", "Documented customers", "int", 175),
+            Field("customer_count", "Documented customers", "int", 190),
             Field("reported_customers", "Reported customers", "int", 230, sort="reported_customers_sort"),
             Field("event_count", "Events", "int", 60),
             Field("hq_country", "Country", width=70, facet=True),
