@@ -565,7 +565,11 @@ ENDLESS = "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c) SELEC
             "content='evil', tokenize='trigram')",
         ],
         # an expected column missing
-        ["DROP INDEX idx_vendors_origin_sort", "ALTER TABLE vendors DROP COLUMN origin"],
+        [
+            "DROP INDEX idx_vendors_origin_sort",
+            "DROP INDEX idx_vendors_origin",
+            "ALTER TABLE vendors DROP COLUMN origin",
+        ],
     ],
     ids=["meta-is-endless-view", "fts-is-endless-view", "fts-external-content-view", "column-missing"],
 )
