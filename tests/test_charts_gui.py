@@ -473,6 +473,27 @@ def test_every_count_chart_compares_one_measure_of_face_recognition(charts_page,
             assert data.MEASURE_TITLES[tab.counted_kind()] in chart.title.text
 
 
+def test_every_chart_fits_a_laptop_window(window: MainWindow, charts_page, qtbot) -> None:  # type: ignore[no-untyped-def]
+    """At 1024x700 each chart, with its legend and footer, fits its view: a chart wider than its
+    view would hide its latest years or its legend's names off the right edge."""
+    window.resize(1024, 700)
+    counts = charts_page.tab("counts")
+    shown = []
+    for name, setup in (
+        ("counts", lambda: counts.show_measure("reported")),
+        ("deployments", lambda: counts.show_measure("deployments")),
+        ("study", lambda: None),
+        ("timeline", lambda: None),
+    ):
+        tab = charts_page.show_tab("counts" if name in ("counts", "deployments") else name)
+        setup()
+        chart = tab.chart()
+        _wait_painted(qtbot, chart)
+        layout = chart.view.ci.geometry()
+        shown.append((name, layout.width(), chart.view.viewport().width()))
+    assert all(width <= room + 1 for _name, width, room in shown), shown
+
+
 @pytest.mark.parametrize("width", [1024, 1200])
 def test_number_labels_stay_on_screen_in_a_narrow_window(
     window: MainWindow, charts_page, qtbot, width: int

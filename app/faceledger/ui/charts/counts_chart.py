@@ -41,6 +41,7 @@ from faceledger.ui.charts.style import (
     esc,
     make_pen,
     sources_html,
+    wrap_footer,
     wrap_label,
 )
 from faceledger.ui.charts.view import RowChart
@@ -288,7 +289,7 @@ class CountsChart(RowChart):
             foot.append("Dashed outline: unverified.")
         if any(c.lower_bound for c in rows):
             foot.append("Arrowhead: a lower bound (\u201cat least\u201d, \u201cmore than\u201d).")
-        self._text(self.footer, "<br>".join(esc(f) for f in foot))
+        self._text(self.footer, "<br>".join(esc(line) for f in foot for line in wrap_footer(f)))
 
     def footer_text(self) -> str:
         return html.unescape(self.footer.text).replace("<br>", "\n")

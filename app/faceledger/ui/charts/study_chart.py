@@ -4,7 +4,6 @@ a study with single headline figures is said in words instead (`set_summary`).""
 from __future__ import annotations
 
 import html
-import textwrap
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import partial
@@ -34,13 +33,13 @@ from faceledger.ui.charts.style import (
     esc,
     make_pen,
     sources_html,
+    wrap_footer,
     wrap_label,
 )
 from faceledger.ui.charts.view import RowChart
 
 LABEL_PIXELS = 270  # the widest a row label may be (longer labels wrap at spaces onto two lines)
 PROFILED_MARK = "★"
-FOOT_WIDTH = 110  # characters per footer line (wrapped at spaces)
 
 
 @dataclass(frozen=True)
@@ -178,11 +177,11 @@ class StudyChart(RowChart):
         )
         if r.rank_by == RANK_RATIO and r.legend:
             lines.extend(
-                _wrap("Compared: " + "; ".join(f"{code} = {words}" for code, words in r.legend) + ".")
+                wrap_footer("Compared: " + "; ".join(f"{code} = {words}" for code, words in r.legend) + ".")
             )
         if r.profiled:
             lines.extend(
-                _wrap(
+                wrap_footer(
                     f"{PROFILED_MARK} Where the vendors FaceLedger profiles stand (each at its first place): {_standing(r)}."
                 )
             )
@@ -190,7 +189,7 @@ class StudyChart(RowChart):
             lines.append("None of the vendors FaceLedger profiles is in this ranking.")
         if r.not_ranked:
             why = "a lowest figure of 0 (no ratio)" if r.rank_by == RANK_RATIO else "no figure of this kind"
-            lines.extend(_wrap(f"Not ranked, {why}: {', '.join(r.not_ranked)}."))
+            lines.extend(wrap_footer(f"Not ranked, {why}: {', '.join(r.not_ranked)}."))
         lines.append(
             "Hatched with a dashed outline: not verified against the study itself. "
             "Hover for the figures and sources; click to open the study."
@@ -206,7 +205,7 @@ class StudyChart(RowChart):
                 if s.verification == "verified"
                 else f" [{VERIFICATION_WORDS.get(s.verification, s.verification)}]"
             )
-            out.extend(_wrap(f"• {s.metric}{who}: {s.value_text} {s.unit}{mark}".rstrip()))
+            out.extend(wrap_footer(f"• {s.metric}{who}: {s.value_text} {s.unit}{mark}".rstrip()))
         return out or ["This study has no figures on record."]
 
     def footer_text(self) -> str:
@@ -234,10 +233,6 @@ def _bar(
         label_offset=(5.0, 0.0),
         hatch=UNVERIFIED_HATCH if unverified else None,
     )
-
-
-def _wrap(text: str) -> list[str]:
-    return textwrap.wrap(text, FOOT_WIDTH, break_long_words=False, break_on_hyphens=False) or [text]
 
 
 def _legend_words(subgroup: str) -> str:

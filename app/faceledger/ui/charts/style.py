@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import html
 import re
+import textwrap
 from collections.abc import Sequence
 
 import pyqtgraph as pg
@@ -119,3 +120,12 @@ def wrap_label(metrics: QFontMetrics, text: str, width: int, lines: int = 2) -> 
             kept.pop()
         out[-1] = " ".join(kept) + " …"
     return "\n".join(out)
+
+
+FOOT_WIDTH = 100  # characters per footer line: a chart and its legend fit a 1024-pixel screen
+
+
+def wrap_footer(text: str) -> list[str]:
+    """A footer sentence on lines of at most FOOT_WIDTH characters, broken at spaces: one long
+    line would widen the chart past its view and push its newest bars and legend off screen."""
+    return textwrap.wrap(text, FOOT_WIDTH, break_long_words=False, break_on_hyphens=False) or [text]

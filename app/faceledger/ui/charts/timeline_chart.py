@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QWidget
 from faceledger.data import schema
 from faceledger.data.charts import YearKindCount
 from faceledger.ui.charts.bars import Bar, BarsItem
-from faceledger.ui.charts.style import esc, kind_colour, make_pen
+from faceledger.ui.charts.style import esc, kind_colour, make_pen, wrap_footer
 from faceledger.ui.charts.view import ChartView
 
 
@@ -72,14 +72,12 @@ class TimelineChart(ChartView):
         self._range(self.plot, y=(0, max(totals.values(), default=1) * 1.12))
         self._legend(self.legend, [(kind, kind_colour(kind)) for kind in sorted(kinds_seen, key=_kind_order)])
         self._text(self.title, "Events FaceLedger records, per year and kind")
-        self._text(
-            self.footer,
-            esc(
-                f"{sum(totals.values()):,} dated events, each happening counted once: what FaceLedger records, "
-                "not everything that happened. Each has its sources on the Events page. "
-                "Click a bar to list that year's events of that kind."
-            ),
-        )
+        foot = [
+            f"{sum(totals.values()):,} dated events, each happening counted once: what FaceLedger records, "
+            "not everything that happened.",
+            "Each has its sources on the Events page. Click a bar to list that year's events of that kind.",
+        ]
+        self._text(self.footer, "<br>".join(esc(line) for part in foot for line in wrap_footer(part)))
 
 
 def _event_tooltip(r: YearKindCount) -> str:
