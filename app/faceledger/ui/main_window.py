@@ -584,4 +584,3 @@ def _geometry_from_another_screen(geometry: QByteArray) -> bool:
     of another width."""
     data = bytes(geometry.data())
     return len(data) >= 66 and data[:4] == b"\x01\xd9\xd0\xcb" and int.from_bytes(data[4:6], "big") >= 3
-

@@ -147,12 +147,11 @@ class BarsItem(pg.GraphicsObject):  # type: ignore[misc]
         view = vb.viewRect() if vb is not None else self._bounds
         left, top, right, bottom = _coords(view)
         coords = self._coords
-        first, last = 0, len(coords)
-        if self._tops is not None:  # bars below the view start below its bottom edge
-            last = bisect_right(self._tops, bottom)
+        # Bars after `last` start below the view (when they come top to bottom).
+        last = len(coords) if self._tops is None else bisect_right(self._tops, bottom)
         in_view = [  # the bars on screen (a bar of length 0 still counts: its label is drawn)
             i
-            for i in range(first, last)
+            for i in range(last)
             if coords[i][3] >= top
             and coords[i][1] <= bottom
             and coords[i][0] <= right

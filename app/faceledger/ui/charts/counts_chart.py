@@ -41,7 +41,6 @@ from faceledger.ui.charts.style import (
     esc,
     make_pen,
     sources_html,
-    wrap_footer,
     wrap_label,
 )
 from faceledger.ui.charts.view import RowChart
@@ -289,7 +288,7 @@ class CountsChart(RowChart):
             foot.append("Dashed outline: unverified.")
         if any(c.lower_bound for c in rows):
             foot.append("Arrowhead: a lower bound (\u201cat least\u201d, \u201cmore than\u201d).")
-        self._text(self.footer, "<br>".join(esc(line) for f in foot for line in wrap_footer(f)))
+        self._set_footer(foot)
 
     def footer_text(self) -> str:
         return html.unescape(self.footer.text).replace("<br>", "\n")

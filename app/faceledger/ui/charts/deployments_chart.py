@@ -14,7 +14,7 @@ from faceledger.data.schema import DEPLOYMENT_STATUSES
 from faceledger.data.text import plural
 from faceledger.ui.charts.axes import whole_number_ticks
 from faceledger.ui.charts.bars import Bar, BarsItem, PlainBar
-from faceledger.ui.charts.style import STATUS_COLOURS, esc, make_pen, wrap_footer
+from faceledger.ui.charts.style import STATUS_COLOURS, esc, make_pen
 from faceledger.ui.charts.view import RowChart
 
 
@@ -114,7 +114,7 @@ class DeploymentsChart(RowChart):
             foot.append("No deployments match these filters.")
         if chart.undisclosed_deployments:
             foot.append(chart.undisclosed_note())
-        self._text(self.footer, "<br>".join(esc(line) for f in foot for line in wrap_footer(f)))
+        self._set_footer(foot)
 
     def _set_legend(self, statuses: list[str]) -> None:
         self._legend(self.legend, [(st, QColor(STATUS_COLOURS.get(st, "#999999"))) for st in statuses])

@@ -33,7 +33,6 @@ from faceledger.ui.charts.style import (
     esc,
     make_pen,
     sources_html,
-    wrap_footer,
     wrap_label,
 )
 from faceledger.ui.charts.view import RowChart
@@ -143,7 +142,7 @@ class StudyChart(RowChart):
             self._legend(self.legend, [])
         how = " · ".join(t for t in (ranked.metric, ranked.rank_label, order_label) if t)
         self._text(self.title, f"{esc(ranked.study_title)}<br><small>{esc(how)}</small>")
-        self._text(self.footer, "<br>".join(esc(line) for line in self.footer_lines()))
+        self._set_footer(self.footer_lines())
         self.show_details(
             f"Hover over a bar, or use the arrow keys, for its figures and sources. Shown: {ranked.study_title}"
         )
@@ -158,7 +157,7 @@ class StudyChart(RowChart):
         self.plot.hide()
         self.legend.hide()
         self._text(self.title, f"{esc(study_title)}<br><small>What the study reports, in words</small>")
-        self._text(self.footer, "<br>".join(esc(line) for line in self.summary_lines()))
+        self._set_footer(self.summary_lines())
         self.show_details(
             f"Single figures, not a comparison: listed in words rather than drawn. Shown: {study_title}"
         )
@@ -176,20 +175,16 @@ class StudyChart(RowChart):
             + (" (all)." if shown == r.ranked else "; choose \u201cShow\u201d for more.")
         )
         if r.rank_by == RANK_RATIO and r.legend:
-            lines.extend(
-                wrap_footer("Compared: " + "; ".join(f"{code} = {words}" for code, words in r.legend) + ".")
-            )
+            lines.append("Compared: " + "; ".join(f"{code} = {words}" for code, words in r.legend) + ".")
         if r.profiled:
-            lines.extend(
-                wrap_footer(
-                    f"{PROFILED_MARK} Where the vendors FaceLedger profiles stand (each at its first place): {_standing(r)}."
-                )
+            lines.append(
+                f"{PROFILED_MARK} Where the vendors FaceLedger profiles stand (each at its first place): {_standing(r)}."
             )
         else:
             lines.append("None of the vendors FaceLedger profiles is in this ranking.")
         if r.not_ranked:
             why = "a lowest figure of 0 (no ratio)" if r.rank_by == RANK_RATIO else "no figure of this kind"
-            lines.extend(wrap_footer(f"Not ranked, {why}: {', '.join(r.not_ranked)}."))
+            lines.append(f"Not ranked, {why}: {', '.join(r.not_ranked)}.")
         lines.append(
             "Hatched with a dashed outline: not verified against the study itself. "
             "Hover for the figures and sources; click to open the study."
@@ -205,7 +200,7 @@ class StudyChart(RowChart):
                 if s.verification == "verified"
                 else f" [{VERIFICATION_WORDS.get(s.verification, s.verification)}]"
             )
-            out.extend(wrap_footer(f"• {s.metric}{who}: {s.value_text} {s.unit}{mark}".rstrip()))
+            out.append(f"• {s.metric}{who}: {s.value_text} {s.unit}{mark}".rstrip())
         return out or ["This study has no figures on record."]
 
     def footer_text(self) -> str:

@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QWidget
 from faceledger.data import schema
 from faceledger.data.charts import YearKindCount
 from faceledger.ui.charts.bars import Bar, BarsItem
-from faceledger.ui.charts.style import esc, kind_colour, make_pen, wrap_footer
+from faceledger.ui.charts.style import esc, kind_colour, make_pen
 from faceledger.ui.charts.view import ChartView
 
 
@@ -77,7 +77,7 @@ class TimelineChart(ChartView):
             "not everything that happened.",
             "Each has its sources on the Events page. Click a bar to list that year's events of that kind.",
         ]
-        self._text(self.footer, "<br>".join(esc(line) for part in foot for line in wrap_footer(part)))
+        self._set_footer(foot)
 
 
 def _event_tooltip(r: YearKindCount) -> str:

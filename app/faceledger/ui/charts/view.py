@@ -4,7 +4,7 @@ context menu and PNG/SVG export (`ChartView`); `RowChart`, one row per vendor wi
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -28,7 +28,16 @@ from shiboken6 import isValid
 
 from faceledger.ui.charts.axes import ChartAxis
 from faceledger.ui.charts.bars import BarsItem
-from faceledger.ui.charts.style import EXPORT_FORMATS, INK, MUTED, SOURCE_NOTE, esc, make_pen, plain_details
+from faceledger.ui.charts.style import (
+    EXPORT_FORMATS,
+    INK,
+    MUTED,
+    SOURCE_NOTE,
+    esc,
+    make_pen,
+    plain_details,
+    wrap_footer,
+)
 
 log = logging.getLogger(__name__)
 
@@ -41,6 +50,7 @@ class ChartView(QWidget):
     activated = Signal(object)  # the key of the bar the user clicked or pressed Enter on
 
     title_text = "chart"
+    footer: Any  # the text under the chart (a pyqtgraph LabelItem each chart places; `_set_footer`)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -221,6 +231,10 @@ class ChartView(QWidget):
     def _text(label: Any, text: str) -> None:
         if label.text != text:
             label.setText(text)
+
+    def _set_footer(self, lines: Sequence[str]) -> None:
+        """The footer under the chart, each line wrapped at FOOT_WIDTH characters (`wrap_footer`)."""
+        self._text(self.footer, "<br>".join(esc(part) for line in lines for part in wrap_footer(line)))
 
     @staticmethod
     def _axis_label(plot: Any, side: str, text: str) -> None:
