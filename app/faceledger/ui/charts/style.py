@@ -3,6 +3,7 @@ the plain details line under a chart, sources as a tooltip lists them."""
 
 from __future__ import annotations
 
+import functools
 import html
 import re
 import textwrap
@@ -125,7 +126,9 @@ def wrap_label(metrics: QFontMetrics, text: str, width: int, lines: int = 2) -> 
 FOOT_WIDTH = 100  # characters per footer line: a chart and its legend fit a 1024-pixel screen
 
 
-def wrap_footer(text: str) -> list[str]:
+@functools.lru_cache(maxsize=256)  # a chart rebuilt with the same footer wraps it once
+def wrap_footer(text: str) -> tuple[str, ...]:
     """A footer sentence on lines of at most FOOT_WIDTH characters, broken at spaces: one long
     line would widen the chart past its view and push its newest bars and legend off screen."""
-    return textwrap.wrap(text, FOOT_WIDTH, break_long_words=False, break_on_hyphens=False) or [text]
+    lines = textwrap.wrap(text, FOOT_WIDTH, break_long_words=False, break_on_hyphens=False)
+    return tuple(lines) or (text,)
