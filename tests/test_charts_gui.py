@@ -303,9 +303,7 @@ def test_deployments_chart_names_no_placeholder_vendor_and_counts_it_in_the_foot
     tab.show_measure("deployments")
     chart = tab.deployments_chart
     tab.set_filter(deployment_charts.DeploymentFilter())
-    hidden = db.query(
-        "SELECT COUNT(*) FROM deployments WHERE vendor_id = 'undisclosed-vendor'"
-    )[0][0]
+    hidden = db.query("SELECT COUNT(*) FROM deployments WHERE vendor_id = 'undisclosed-vendor'")[0][0]
     assert hidden > 1
     names = {b.key.vendor_name for b in chart.bars.bars}
     assert "Vendor not disclosed" not in names and len(names) == chart.chart.vendors_shown
@@ -531,3 +529,87 @@ def test_the_2020_chart_on_the_page(charts_page, db: Database) -> None:  # type:
     ]
     assert "No count of this kind in or before 2020: Idemia, Vigilant Solutions." in chart.footer_text()
     assert "as reported in or before 2020" in chart.title.text
+
+
+def _svg_texts(path: Path) -> str:
+    """The words an SVG writes as text (one string; a label may be split into several elements)."""
+    doc = xml.dom.minidom.parse(str(path))
+    return " ".join(
+        node.data
+        for el in doc.getElementsByTagName("text")
+        for node in el.childNodes
+        if node.nodeType == node.TEXT_NODE
+    )
+
+
+def test_a_chart_scrolled_to_some_rows_says_so_and_exports_them_all(
+    qtbot, db: Database, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    """A laptop shows a screenful of vendors: a note says which rows are on screen and that there
+    are more; an exported picture has every vendor, not the screenful it was scrolled to."""
+    from faceledger.ui.charts import DeploymentsChart
+
+    chart = DeploymentsChart()
+    qtbot.addWidget(chart)
+    chart.resize(900, 420)
+    chart.show()
+    result = deployment_charts.documented_deployments(db)
+    vendors = list(dict.fromkeys(s.vendor_name for s in result.segments))
+    chart.set_segments(result)
+    _wait_painted(qtbot, chart)
+    fit = chart.rows_in_view()
+    assert len(vendors) > fit + 3
+    assert chart.rows_note.isVisible()
+    assert chart.rows_note.text().startswith(f"Showing vendors 1\u2013{fit} of {len(vendors)}: scroll")
+    chart.scrollbar.setValue(2)
+    assert chart.rows_note.text().startswith(f"Showing vendors 3\u2013{fit + 2} of {len(vendors)}")
+    on_screen = chart.view.ci.geometry()
+
+    svg = chart.export_chart(tmp_path / "deployments.svg")
+    written = _svg_texts(svg)
+    assert all(name in written for name in vendors), [n for n in vendors if n not in written]
+    png = chart.export_chart(tmp_path / "deployments.png")
+    from PySide6.QtGui import QImage
+
+    image = QImage(str(png))
+    assert image.height() >= on_screen.height() + (len(vendors) - fit) * chart.row_pixels * 0.9
+    # the chart on screen is as it was: the same size, scrolled to the same rows
+    assert chart.view.ci.geometry() == on_screen
+    assert chart.scrollbar.value() == 2
+    assert chart.rows_note.text().startswith(f"Showing vendors 3\u2013{fit + 2}")
+    # every row fits a tall window: no note
+    chart.resize(900, 300 + len(vendors) * chart.row_pixels)
+    qtbot.waitUntil(lambda: not chart.rows_note.isVisible())
+
+
+def test_chart_footers_hold_in_an_exported_picture(charts_page, qtbot) -> None:  # type: ignore[no-untyped-def]
+    """A footer is printed with the chart: it tells no one to hover or click (the line under the
+    chart on screen does that)."""
+    counts = charts_page.tab("counts")
+    footers = {}
+    for name, setup in (
+        ("counts", lambda: counts.show_measure("reported")),
+        ("deployments", lambda: counts.show_measure("deployments")),
+        ("study", lambda: None),
+        ("timeline", lambda: None),
+    ):
+        tab = charts_page.show_tab("counts" if name in ("counts", "deployments") else name)
+        setup()
+        footers[name] = html.unescape(tab.chart().footer.text)
+    for name, text in footers.items():
+        assert text and not re.search(r"\b(hover|click)", text, re.IGNORECASE), (name, text)
+
+
+def test_a_measure_with_no_counts_is_drawn_as_asked(charts_page, db: Database) -> None:  # type: ignore[no-untyped-def]
+    """Asked for a kind of count no vendor has (as `faceledger chart counts --counted KIND -o`
+    does), the chart is that kind's, with every vendor listed as having no count of it, never
+    the chart shown before under another name."""
+    measured = {kind for kind, _n in data.count_measures(db)}
+    kind = next(k for k in ("countries", "searches or cases", "users or accounts") if k not in measured)
+    tab = charts_page.tab("counts")
+    tab.show_counted(kind)
+    chart = tab.counts_chart
+    assert tab.counted.currentData() == kind
+    assert not chart.number_bars.bars and not chart.word_bars.bars
+    assert kind.split()[0].lower() in html.unescape(chart.title.text).lower()
+    assert "No count of this kind" in html.unescape(chart.footer.text)

@@ -34,6 +34,12 @@ log = logging.getLogger(__name__)
 CHARTS = ("counts", "deployments", "studies", "events")
 IMAGE_FORMATS = ("png", "svg")
 DEFAULT_SIZE = (1200, 800)
+# Where a table's reader finds the sources (the table format leaves them out).
+SOURCES_IN_FILES = "Sources: --format csv or json."
+SOURCES_IN_APP = {
+    "deployments": "Each deployment and its sources are on FaceLedger's Deployments page.",
+    "events": "Each event and its sources are on FaceLedger's Events page.",
+}
 
 EPILOG = (
     "counts: each vendor's reported count of one kind of thing (--counted, default "
@@ -41,7 +47,8 @@ EPILOG = (
     "latest); kinds: " + ", ".join(charts.CHART_MEASURES) + ". deployments: documented customers per "
     "vendor and status. studies: one study's first measure with two figures or more, ranked (--study ID; "
     "--order worst|best, --limit N rows, 0 for all; a study with single figures: those in words). events: events "
-    "per year and kind. -o FILE.png or FILE.svg draws the chart (--size WxH, default 1200x800)."
+    "per year and kind. -o FILE.png or FILE.svg draws the chart (--size WxH, default 1200x800; "
+    "a chart with more rows than fit grows taller, so that every row is drawn)."
 )
 
 
@@ -93,7 +100,10 @@ def add_chart_parser(sub: Any, add_db: Callable[[argparse.ArgumentParser], None]
         "-o", "--output", default=None, metavar="FILE", help="write here (.png or .svg: the chart)"
     )
     p.add_argument(
-        "--size", default=None, metavar="WxH", help="the image's size in pixels (default 1200x800)"
+        "--size",
+        default=None,
+        metavar="WxH",
+        help="the image's size in pixels (default 1200x800; taller when the rows need it)",
     )
     add_db(p)
 
@@ -369,14 +379,15 @@ def _plain_table(table: ChartTable) -> str:
         if x.get("legend"):
             lines.append("Abbreviations: " + "; ".join(f"{k} = {v}" for k, v in x["legend"].items()) + ".")
         lines.append(
-            f"{n:,} of {x['ranked']:,} ranked row{'s' if x['ranked'] != 1 else ''}. Hover in the app for sources."
+            f"{n:,} of {x['ranked']:,} ranked row{'s' if x['ranked'] != 1 else ''}. {SOURCES_IN_FILES}"
         )
     elif table.chart == "studies-summary":
         lines.append(
             f"{n:,} figure{'s' if n != 1 else ''}, single numbers: said in words, not drawn as bars."
         )
     else:
-        lines.append(f"{n:,} bar{'s' if n != 1 else ''}. {charts.CHART_NOTE}")
+        note = SOURCES_IN_APP.get(table.chart, f"{charts.CHART_NOTE} {SOURCES_IN_FILES}")
+        lines.append(f"{n:,} bar{'s' if n != 1 else ''}. {note}")
     if table.chart == "deployments" and table.extra.get("undisclosed_deployments"):
         lines.append(deployment_charts.undisclosed_note(table.extra["undisclosed_deployments"]))
     return "\n".join(lines) + "\n"
@@ -456,7 +467,7 @@ def render_chart(
         view.resize(*size)
         view.show()
         app.processEvents()
-        view.view.ci.setGeometry(0, 0, view.view.width(), view.view.height())
+        view.view.ci.setGeometry(0, 0, *size)  # the size asked (taller on export if rows need it)
         app.processEvents()
         try:
             return view.export_chart(path)

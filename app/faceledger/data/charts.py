@@ -15,7 +15,8 @@ from faceledger.data import schema
 from faceledger.data.database import Database
 
 # The note every chart carries (on screen and in its exports).
-CHART_NOTE = "Counts as reported; qualifiers shown as words; hover for sources."
+# What a count chart shows, true on screen, in an exported image and on the command line.
+CHART_NOTE = "Counts as reported; a count given in words is shown in words."
 
 # The vocabularies (qualifiers, what was counted, products, statuses) are declared once, in
 # faceledger.data.schema; the names below are the ones this module and the charts use.

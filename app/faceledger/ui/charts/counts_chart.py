@@ -283,7 +283,7 @@ class CountsChart(RowChart):
         if self.vendors_without_counts:
             others += f"; {plural(self.vendors_without_counts, 'vendor')} with no reported count"
         foot.append(others + ".")
-        foot.append(SOURCE_NOTE)
+        foot.append(SOURCE_NOTE + " Each count and its sources are on FaceLedger's Counts page.")
         if any(c.verification == "unverified" for c in rows):
             foot.append("Dashed outline: unverified.")
         if any(c.lower_bound for c in rows):

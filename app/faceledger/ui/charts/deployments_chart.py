@@ -104,7 +104,7 @@ class DeploymentsChart(RowChart):
         foot = [  # short lines: the chart must fit a 1024-pixel screen with its legend beside it
             "Distinct customers per vendor and status; a customer with deployments in two statuses "
             "is counted in both.",
-            "Click a bar to open those deployments.",
+            "Each deployment and its sources are on FaceLedger's Deployments page.",
         ]
         if chart.vendors_total > chart.vendors_shown:
             foot.append(

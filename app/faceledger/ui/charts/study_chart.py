@@ -54,6 +54,7 @@ class StudyChart(RowChart):
     between subgroups, or one figure), or one bar per subgroup when every figure is drawn."""
 
     title_text = "Study results"
+    row_noun = ("row", "rows")  # an algorithm or a vendor
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -187,7 +188,7 @@ class StudyChart(RowChart):
             lines.append(f"Not ranked, {why}: {', '.join(r.not_ranked)}.")
         lines.append(
             "Hatched with a dashed outline: not verified against the study itself. "
-            "Hover for the figures and sources; click to open the study."
+            "The figures and their sources are in the study's record on FaceLedger's Studies page."
         )
         return lines
 

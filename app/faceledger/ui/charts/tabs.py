@@ -47,9 +47,7 @@ class CountsTab(QWidget):
         self.counted = QComboBox(self)
         self.counted.setObjectName("chartCounted")
         for kind, vendors in data.count_measures(db):
-            self.counted.addItem(
-                f"Counted: {schema.COUNTED.label(kind)} ({vendors} vendor{'s' if vendors != 1 else ''})", kind
-            )
+            self._add_counted(kind, vendors)
         default = self.counted.findData(schema.DEFAULT_COUNTED)
         self.counted.setCurrentIndex(max(default, 0))
         self.counted.setToolTip(
@@ -128,8 +126,17 @@ class CountsTab(QWidget):
         kind = self.counted.currentData()
         return schema.DEFAULT_COUNTED if kind is None else str(kind)
 
+    def _add_counted(self, kind: str, vendors: int) -> None:
+        self.counted.addItem(
+            f"Counted: {schema.COUNTED.label(kind)} ({vendors} vendor{'s' if vendors != 1 else ''})", kind
+        )
+
     def show_counted(self, kind: str, year: int | None = None) -> None:
-        """Show the count chart of one measure, as of a year (None: the latest)."""
+        """Show the count chart of one measure, as of a year (None: the latest). A measure no
+        vendor has a count of is offered only when asked for: its chart lists the vendors with
+        no count of this kind rather than keeping another measure's bars under its name."""
+        if self.counted.findData(kind) < 0:
+            self._add_counted(kind, 0)
         self.counted.setCurrentIndex(self.counted.findData(kind))
         self.as_of.setCurrentIndex(max(self.as_of.findData(year), 0))
 

@@ -75,7 +75,7 @@ class TimelineChart(ChartView):
         foot = [
             f"{sum(totals.values()):,} dated events, each happening counted once: what FaceLedger records, "
             "not everything that happened.",
-            "Each has its sources on the Events page. Click a bar to list that year's events of that kind.",
+            "Each event and its sources are on FaceLedger's Events page.",
         ]
         self._set_footer(foot)
 

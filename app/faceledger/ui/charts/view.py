@@ -32,7 +32,6 @@ from faceledger.ui.charts.style import (
     EXPORT_FORMATS,
     INK,
     MUTED,
-    SOURCE_NOTE,
     esc,
     make_pen,
     plain_details,
@@ -40,6 +39,8 @@ from faceledger.ui.charts.style import (
 )
 
 log = logging.getLogger(__name__)
+
+EXPORT_MOST_PIXELS = 16_000  # the tallest exported chart (a row chart grows to show every row)
 
 
 # -- the chart base -----------------------------------------------------------------------------
@@ -145,7 +146,7 @@ class ChartView(QWidget):
             layout.setGeometry(QRectF(0, 0, 1200, 800))  # never laid out (not shown yet): a print size
         tmp = p.with_name(p.name + ".part")
         try:
-            with self._uncached():
+            with self._uncached(), self._whole_chart():
                 if kind == "png":
                     import pyqtgraph.exporters as exporters  # noqa: PLC0415 (parametertree: only on export)
 
@@ -298,6 +299,12 @@ class ChartView(QWidget):
         self._cached_items.append(item)
 
     @contextmanager
+    def _whole_chart(self) -> Iterator[None]:
+        """While exporting: the chart as a picture of it must show it (a row chart draws every
+        row, not the ones its window scrolls to)."""
+        yield
+
+    @contextmanager
     def _uncached(self) -> Iterator[None]:
         for item in self._cached_items:
             item.setCacheMode(QGraphicsItem.CacheMode.NoCache)
@@ -320,7 +327,7 @@ def _write_svg(item: Any, path: Path, title: str) -> None:
     gen.setViewBox(QRectF(0, 0, rect.width(), rect.height()))
     gen.setResolution(96)  # text sized as on screen (the generator's default, 72 dpi, shrinks it)
     gen.setTitle(title)
-    gen.setDescription("FaceLedger chart. " + SOURCE_NOTE)
+    gen.setDescription(f"FaceLedger chart: {title}.")
     painter = QPainter(gen)
     try:
         item.scene().render(painter, QRectF(0, 0, rect.width(), rect.height()), rect)
@@ -333,19 +340,28 @@ class RowChart(ChartView):
     scroll bar (or the mouse wheel) moves through the rest, so drawing costs what is on screen."""
 
     row_pixels = 30
+    row_noun = ("vendor", "vendors")  # what a row stands for, in the note on rows out of view
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.rows = 0
+        self._every_row = False  # an export draws every row (`_whole_chart`)
         self.scrollbar = QScrollBar(Qt.Orientation.Vertical, self)
         self.scrollbar.setObjectName("chartRows")
         self.scrollbar.setVisible(False)
+        # Which rows are on screen when not all are: a reader must not take the rows in view for
+        # the whole chart.
+        self.rows_note = QLabel(self)
+        self.rows_note.setObjectName("chartRowsNote")
+        self.rows_note.setTextFormat(Qt.TextFormat.PlainText)
+        self.rows_note.setVisible(False)
         self._layout.removeWidget(self.view)
         row = QHBoxLayout()
         row.setContentsMargins(0, 0, 0, 0)
         row.addWidget(self.view, 1)
         row.addWidget(self.scrollbar)
         self._layout.insertLayout(0, row, 1)
+        self._layout.insertWidget(1, self.rows_note)
         self.scrollbar.valueChanged.connect(self._on_scrolled)
 
     def row_plot(self) -> Any:
@@ -370,6 +386,9 @@ class RowChart(ChartView):
             self.scrollbar.setValue(row - fit + 1)
 
     def _update_window(self) -> None:
+        if self._every_row:  # an export resized the chart: the scroll bar stays as the user left it
+            self._on_scrolled(0)
+            return
         fit = self.rows_in_view()
         more = self.rows > fit
         self.scrollbar.blockSignals(True)
@@ -380,8 +399,43 @@ class RowChart(ChartView):
         self._on_scrolled(self.scrollbar.value())
 
     def _on_scrolled(self, first: int) -> None:
+        if self._every_row:
+            self._range(self.row_plot(), y=(-0.6, max(self.rows, 1) - 0.4))
+            return
         visible = min(max(self.rows, 1), self.rows_in_view())
         self._range(self.row_plot(), y=(first - 0.6, first + visible - 0.4))
+        shown = self.rows > visible
+        if shown:
+            one, many = self.row_noun
+            last = min(self.rows, first + visible)
+            self.rows_note.setText(
+                f"Showing {one if self.rows == 1 else many} {first + 1:,}–{last:,} of {self.rows:,}: "
+                "scroll for the rest. An exported chart shows them all."
+            )
+        if self.rows_note.isVisibleTo(self) != shown:
+            self.rows_note.setVisible(shown)
+
+    @contextmanager
+    def _whole_chart(self) -> Iterator[None]:
+        """Every row, each at least as tall as on screen (the image grows, up to
+        EXPORT_MOST_PIXELS tall; past that the rows get thinner, but none is left out)."""
+        layout = self.view.ci
+        before = layout.geometry()
+        hidden = max(0, self.rows - self.rows_in_view())
+        self._every_row = True
+        try:
+            if hidden:
+                taller = min(before.height() + hidden * self.row_pixels, EXPORT_MOST_PIXELS)
+                layout.setGeometry(
+                    QRectF(before.x(), before.y(), before.width(), max(before.height(), taller))
+                )
+            self._on_scrolled(0)
+            yield
+        finally:
+            self._every_row = False
+            if hidden:
+                layout.setGeometry(before)
+            self._update_window()
 
     def _select(self, bars: list[tuple[BarsItem, int]], pos: int) -> None:
         super()._select(bars, pos)
