@@ -61,3 +61,25 @@ def test_refuses_non_web_links(window: MainWindow, monkeypatch) -> None:  # type
     ):
         assert window.open_url(url) is False
     assert len(shown) == 4
+
+
+def test_a_deployment_and_a_count_are_named_for_what_they_say(window: MainWindow, db) -> None:  # type: ignore[no-untyped-def]
+    """Shown or cited alone, a deployment names its vendor and its customer, and a count says
+    whose count it is, of what, how many and when: the customer's or the vendor's name alone
+    would be read as that organisation's own record."""
+    dep = db.query(
+        "SELECT id, vendor_name, customer_name FROM deployments WHERE vendor_name = 'Amazon' ORDER BY id LIMIT 1"
+    )[0]
+    window.navigate("deployments", dep[0])
+    detail = window.current_page().detail
+    heading = f"{dep[1]} at {dep[2]}"
+    assert detail.toPlainText().startswith(heading)
+    assert window.copy_citation().startswith(f"{heading} (deployment)")
+
+    count = db.query(
+        "SELECT id, vendor_name, subject, value_text, as_of FROM customer_counts WHERE value_text = '2,400'"
+    )[0]
+    window.navigate("customer_counts", count[0])
+    says = f"{count[1]} \u2014 {count[2]}: 2,400 ({count[4]})"
+    assert window.current_page().detail.toPlainText().startswith(says)
+    assert window.copy_citation().startswith(f"{says} (customer count)")

@@ -13,7 +13,7 @@ from typing import Any
 from PySide6.QtCore import QUrl, Signal
 from PySide6.QtWidgets import QTextBrowser, QWidget
 
-from faceledger.data.citation import citation_text
+from faceledger.data.citation import citation_text, record_heading
 from faceledger.data.entities import ALL_SPECS, ENTITIES, dataset_label
 from faceledger.data.records import record_fields
 from faceledger.data.repositories import RELATED_LIMIT, Citation, Link, Repositories
@@ -89,7 +89,9 @@ class DetailPane(QTextBrowser):
         if self.record is None or self.entity is None:
             return ""
         spec = ALL_SPECS[self.entity]
-        label = str(getattr(self.record, spec.label, "") or self.record.id)
+        label = record_heading(
+            self.entity, self.record, str(getattr(self.record, spec.label, "") or self.record.id)
+        )
         if self.entity == "sources":
             from faceledger.data.citation import describe_source  # noqa: PLC0415
 
@@ -100,7 +102,7 @@ class DetailPane(QTextBrowser):
     # -- rendering ----------------------------------------------------------------------------
     def _render(self, entity: str, rec: Any) -> str:
         spec = ALL_SPECS[entity]
-        label = getattr(rec, spec.label, "") or rec.id
+        label = record_heading(entity, rec, str(getattr(rec, spec.label, "") or rec.id))
         out = [f"<h2 style='margin-bottom:2px'>{e(label)}</h2>"]
         brief = ""
         if entity in ("vendors", "customers"):
