@@ -69,10 +69,16 @@ def test_data_date_follows_the_sources_not_the_clock(tmp_path: Path, later: str)
 def test_newest_fact_is_the_latest_dated_fact_of_any_kind(db: Database) -> None:
     fact = newest_fact(db)
     assert fact is not None
-    for table, column, _label in FACT_DATES:
+    for table, column in FACT_DATES:
         assert _one(db, f'SELECT MAX("{column}") FROM "{table}"') <= fact.date
-    column = dict((t, c) for t, c, _ in FACT_DATES)[fact.entity]
+    column = dict(FACT_DATES)[fact.entity]
     assert _one(db, f'SELECT "{column}" FROM "{fact.entity}" WHERE id = \'{fact.record_id}\'') == fact.date
+    # named as the detail pane names the record (a deployment: its vendor at its customer)
+    if fact.entity == "deployments":
+        vendor, customer = db.query(
+            "SELECT vendor_name, customer_name FROM deployments WHERE id = ?", (fact.record_id,)
+        )[0]
+        assert fact.label == f"{vendor} at {customer}"
 
 
 def test_rows_per_origin_add_up_and_match_what_each_import_reported(db: Database) -> None:

@@ -6,9 +6,10 @@ verification marks read."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from types import SimpleNamespace
 
 from faceledger.data.database import Database
-from faceledger.data.entities import ALL_SPECS, dataset_label
+from faceledger.data.entities import ALL_SPECS, dataset_label, record_heading
 from faceledger.data.schema import VERIFICATION
 
 # The record types whose rows a dataset can contribute, in the order the page lists them.
@@ -23,12 +24,13 @@ CONTRIBUTED_TABLES = (
     "sources",
 )
 
-# Where each kind of fact carries its date: (table, date column, column naming the record).
+# Where each kind of fact carries its date: (table, date column); a fact is named as its record
+# is in the detail pane (`record_heading`).
 FACT_DATES = (
-    ("events", "date", "title"),
-    ("deployments", "start", "vendor_name || ' → ' || customer_name"),
-    ("studies", "date", "title"),
-    ("customer_counts", "as_of", "vendor_name || ': ' || subject"),
+    ("events", "date"),
+    ("deployments", "start"),
+    ("studies", "date"),
+    ("customer_counts", "as_of"),
 )
 
 # What each verification status means, in the words of the rule the build enforces
@@ -140,13 +142,18 @@ def data_date(db: Database) -> str:
 def newest_fact(db: Database) -> DatedFact | None:
     """The fact with the newest date (an event, a deployment's start, a study, a count's as-of)."""
     best: DatedFact | None = None
-    for table, column, label in FACT_DATES:
+    for table, column in FACT_DATES:
         row = db.query_one(
-            f'SELECT "{column}", id, {label} FROM "{table}" '
+            f'SELECT * FROM "{table}" '
             f'WHERE "{column}" IS NOT NULL AND "{column}" != \'\' ORDER BY "{column}" DESC, id LIMIT 1'
         )
-        if row is not None and (best is None or str(row[0]) > best.date):
-            best = DatedFact(str(row[0]), table, str(row[1]), str(row[2] or row[1]))
+        if row is None:
+            continue
+        record = SimpleNamespace(**dict(zip(db.columns(table), row, strict=True)))
+        date = str(getattr(record, column))
+        if best is None or date > best.date:
+            label = str(getattr(record, ALL_SPECS[table].label, "") or record.id)
+            best = DatedFact(date, table, str(record.id), record_heading(table, record, label))
     return best
 
 

@@ -7,18 +7,6 @@ from typing import Any
 from faceledger.data.repositories import Citation
 
 
-def record_heading(entity: str, record: Any, label: str) -> str:
-    """A record's name where it is shown or cited alone: a deployment is its vendor at its
-    customer, a count says whose count it is, of what and how many, as of when (its label, the
-    vendor's name, would say none of that); any other record is its `label`."""
-    if entity == "deployments":
-        return f"{record.vendor_name or '?'} at {record.customer_name or '?'}"
-    if entity == "customer_counts":
-        when = f" ({record.as_of})" if record.as_of else ""
-        return f"{record.vendor_name} — {record.subject}: {record.value_text}{when}"
-    return label
-
-
 def describe_source(c: Citation) -> str:
     s = c.source
     parts = [s.publisher or "Unknown publisher"]

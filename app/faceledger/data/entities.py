@@ -3,7 +3,7 @@
 # No `from __future__ import annotations`: typing.NamedTuple would compile each field's string
 # annotation at import, about twice the cost of evaluating them (measured at start-up).
 
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from faceledger.data import records as r
 from faceledger.data.schema import CUSTOMER_TYPES
@@ -313,3 +313,15 @@ FIGURES = EntitySpec(
 )
 
 ALL_SPECS: dict[str, EntitySpec] = {**ENTITIES, "study_figures": FIGURES}
+
+
+def record_heading(entity: str, record: Any, label: str) -> str:
+    """A record's name where it is shown or cited alone: a deployment is its vendor at its
+    customer, a count says whose count it is, of what and how many, as of when (its label, the
+    vendor's name, would say none of that); any other record is its `label`."""
+    if entity == "deployments":
+        return f"{record.vendor_name or '?'} at {record.customer_name or '?'}"
+    if entity == "customer_counts":
+        when = f" ({record.as_of})" if record.as_of else ""
+        return f"{record.vendor_name} — {record.subject}: {record.value_text}{when}"
+    return label

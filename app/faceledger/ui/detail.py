@@ -13,8 +13,8 @@ from typing import Any
 from PySide6.QtCore import QUrl, Signal
 from PySide6.QtWidgets import QTextBrowser, QWidget
 
-from faceledger.data.citation import citation_text, record_heading
-from faceledger.data.entities import ALL_SPECS, ENTITIES, dataset_label
+from faceledger.data.citation import citation_text
+from faceledger.data.entities import ALL_SPECS, ENTITIES, dataset_label, record_heading
 from faceledger.data.records import record_fields
 from faceledger.data.repositories import RELATED_LIMIT, Citation, Link, Repositories
 from faceledger.data.schema import COUNTED, TABLE, end_shown
