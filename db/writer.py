@@ -8,13 +8,14 @@ import operator
 import sqlite3
 from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 import sqlite_utils
 
 from db.collection import BuildError
 from faceledger.data import charts
-from faceledger.data.entities import ALL_SPECS, ENTITIES
+from faceledger.data.entities import ALL_SPECS, ENTITIES, HEADING_COLUMNS, record_heading
 from faceledger.data.manifest import write_manifest
 from faceledger.data.schema import TABLE, TABLES
 from faceledger.data.text import search_text
@@ -311,22 +312,33 @@ def _write_search_index(db: sqlite_utils.Database) -> None:
         own = [k for k in SEARCH_KEYS[table] if ":" not in k]
         linked = [tuple(k.split(":", 1)) for k in SEARCH_KEYS[table] if ":" in k]
         id_cols = [c for _e, c in linked if not c.startswith("@")]
-        select = ", ".join(f'"{c}"' for c in ["id", label_col, *own, *id_cols, *cols])
+        # a hit is named as the detail pane names its record (a deployment: vendor at customer)
+        heading = HEADING_COLUMNS.get(table, ())
+        select = ", ".join(f'"{c}"' for c in ["id", label_col, *heading, *own, *id_cols, *cols])
         source = db.conn.execute(f'SELECT rowid, {select} FROM "{table}" ORDER BY rowid')
-        n_own, n_ids = len(own), len(id_cols)
+        n_head, n_own, n_ids = len(heading), len(own), len(id_cols)
+
+        def name(rid: str, label: Any, values: list[Any], table: str = table, heading: Any = heading) -> str:
+            if not heading:
+                return str(label or rid)
+            return record_heading(
+                table, SimpleNamespace(**dict(zip(heading, values, strict=True))), str(label or rid)
+            )
+
         db.conn.executemany(
             f"INSERT INTO {fts}(rowid, record_id, label, text) VALUES (?, ?, ?, ?)",
             (
                 (
                     rowid,
                     rid,
-                    str(label or rid),
+                    name(rid, label, head_and_rest[:n_head]),
                     search_text(
                         _search_keys(rid, rest[:n_own], rest[n_own : n_own + n_ids], linked, aliases, links),
                         (str(v) for v in rest[n_own + n_ids :] if v not in (None, "")),
                     ),
                 )
-                for rowid, rid, label, *rest in source
+                for rowid, rid, label, *head_and_rest in source
+                for rest in (head_and_rest[n_head:],)
             ),
         )
         db.execute(f"INSERT INTO {fts}({fts}) VALUES ('optimize')")

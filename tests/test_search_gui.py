@@ -67,3 +67,41 @@ def test_a_searched_rows_tooltip_says_where_the_words_were_found(qtbot, window: 
     page.search.setText("")
     qtbot.waitUntil(lambda: not page.model.query.search)
     assert "Matched in" not in str(page.model.index(0, 0).data(Qt.ItemDataRole.ToolTipRole))
+
+
+def test_palette_says_which_record_types_have_more_than_it_lists(qtbot, window: MainWindow) -> None:  # type: ignore[no-untyped-def]
+    """The palette lists the best few hits of each record type: its count is of hits listed, and
+    a type with more matches says so (the count is not read as "this many records match")."""
+    from faceledger.data.repositories import Query
+
+    qtbot.keyClick(window, Qt.Key.Key_K, Qt.KeyboardModifier.ControlModifier)
+    palette = window.global_search
+    seen = {}
+    for text in ("polic", "berkeley"):
+        palette.set_query(text)
+        qtbot.waitUntil(lambda: bool(palette.hits()))
+        hits = palette.hits()
+        headers = {
+            palette.results.item(i).text()
+            for i in range(palette.results.count())
+            if palette.results.item(i).data(HitRole) is None
+        }
+        listed = {e: sum(1 for h in hits if h.entity == e) for e in {h.entity for h in hits}}
+        more = set()
+        for entity, n in listed.items():
+            matches = window.repos.for_entity(entity).count(Query(search=text))
+            title = window.repos.for_entity(entity).spec.title
+            if matches > n:
+                more.add(entity)
+                assert f"{title} (the best {n}; more on the {title} page)" in headers
+            else:
+                assert matches == n and f"{title} ({n})" in headers
+        summary = palette.summary.text()
+        if more:
+            assert summary.startswith(
+                f"The best {len(hits)} hits in {len(listed)} record types; {len(more)} of"
+            )
+        else:
+            assert summary.startswith(f"{len(hits)} hits in {len(listed)} record types, best first.")
+        seen[text] = more
+    assert seen["polic"] and not seen["berkeley"]  # both cases were seen

@@ -114,3 +114,22 @@ def test_did_you_mean_offers_the_nearest_names(repos: Repositories) -> None:
     assert suggest(repos.db, "nypf")[0] == "NYPD"
     assert suggest(repos.db, "qxzvqxzv") == []
     assert suggest(repos.db, "Clearview AI") == []  # the name itself is not a suggestion
+
+
+def test_search_names_a_deployment_and_a_count_as_the_detail_pane_does(repos: Repositories) -> None:
+    """Ctrl+K lists a deployment as its vendor at its customer and a count with its number, as
+    the detail pane heads them: a bare "Clearview AI" under Deployments does not say where."""
+    from faceledger.data.entities import record_heading
+
+    hits = [h for h in repos.search.search("NYPD") if h.entity == "deployments"]
+    assert hits
+    for h in hits:
+        rec = repos.deployments.get(h.record_id)
+        assert (
+            h.label == record_heading("deployments", rec, "") == f"{rec.vendor_name} at {rec.customer_name}"
+        )
+    counts = [h for h in repos.search.search("2,400") if h.entity == "customer_counts"]
+    assert counts
+    for h in counts:
+        rec = repos.customer_counts.get(h.record_id)
+        assert h.label == record_heading("customer_counts", rec, "") and rec.value_text in h.label

@@ -39,7 +39,9 @@ def _search_limit(text: str) -> int:
     except ValueError:
         n = 0
     if not 1 <= n <= SEARCH_LIMIT_MAX:
-        raise argparse.ArgumentTypeError(f"give a whole number from 1 to {SEARCH_LIMIT_MAX:,}, not {text[:30]!r}")
+        raise argparse.ArgumentTypeError(
+            f"give a whole number from 1 to {SEARCH_LIMIT_MAX:,}, not {text[:30]!r}"
+        )
     return n
 
 
@@ -55,7 +57,10 @@ def add_search_parser(sub: Any, add_db: Callable[[argparse.ArgumentParser], None
     p.add_argument("query", help="words to look for (part of a word is enough; case and accents ignored)")
     p.add_argument("--type", choices=sorted(ENTITIES), dest="entity", help="only this record type")
     p.add_argument(
-        "--limit", type=_search_limit, default=20, help=f"hits per record type (1 to {SEARCH_LIMIT_MAX:,}; default 20)"
+        "--limit",
+        type=_search_limit,
+        default=20,
+        help=f"hits per record type (1 to {SEARCH_LIMIT_MAX:,}; default 20)",
     )
     p.add_argument("--format", choices=("table", "csv", "json"), default="table", help="output format")
     add_db(p)
@@ -150,6 +155,7 @@ def run_search(args: argparse.Namespace, out: TextIO) -> int:
 
     from faceledger.data.database import Database  # noqa: PLC0415
     from faceledger.data.repositories import Repositories  # noqa: PLC0415
+    from faceledger.data.searcher import hits_summary  # noqa: PLC0415
 
     db = Database.open(args.db)
     try:
@@ -199,12 +205,7 @@ def run_search(args: argparse.Namespace, out: TextIO) -> int:
             cells = matched_cells(hits, widths[3])
             for text in table_lines([(*r[:3], m) for r, m in zip(rows, cells, strict=True)], widths):
                 print(text, file=out)
-            types = len({h.entity for h in hits})
-            print(
-                f"{len(hits):,} {'hit' if len(hits) == 1 else 'hits'} in {types} record "
-                f"{'type' if types == 1 else 'types'}, best first.",
-                file=out,
-            )
+            print(hits_summary(hits), file=out)
         return 0
     finally:
         db.close()

@@ -154,7 +154,13 @@ ENTITIES: dict[str, EntitySpec] = {
             Field("founded", "Founded", "date", 80),
             Field("products", "Products", width=300),
             Field("origin", "Origin", width=150, facet=True, labels="datasets"),
-            Field("known_from", "Known from", width=140, facet=True, default_off=(KNOWN_BENCHMARK, KNOWN_PLACEHOLDER)),
+            Field(
+                "known_from",
+                "Known from",
+                width=140,
+                facet=True,
+                default_off=(KNOWN_BENCHMARK, KNOWN_PLACEHOLDER),
+            ),
             V,
         ),
         label="name",
@@ -313,6 +319,13 @@ FIGURES = EntitySpec(
 )
 
 ALL_SPECS: dict[str, EntitySpec] = {**ENTITIES, "study_figures": FIGURES}
+
+
+# The columns `record_heading` reads, per record type (the build names search hits with it).
+HEADING_COLUMNS: dict[str, tuple[str, ...]] = {
+    "deployments": ("vendor_name", "customer_name"),
+    "customer_counts": ("vendor_name", "subject", "value_text", "as_of"),
+}
 
 
 def record_heading(entity: str, record: Any, label: str) -> str:

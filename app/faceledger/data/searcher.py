@@ -4,6 +4,7 @@ types whose best hit is best first, each hit saying where its words were found."
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, NamedTuple
 
 from faceledger.data.entities import ENTITIES, EntitySpec
@@ -32,6 +33,23 @@ class Hit(NamedTuple):
     level: int = 3
 
 
+class Hits(list[Hit]):
+    """Hits, best first, and the record types with more matches than were listed (`more`)."""
+
+    more: frozenset[str] = frozenset()
+
+
+def hits_summary(hits: Sequence[Hit]) -> str:
+    """How many hits are listed, in how many record types, and whether some types have more:
+    "54 hits" must not be read as "54 records match" when each type lists only its best."""
+    types = len({h.entity for h in hits})
+    listed = f"{len(hits):,} {'hit' if len(hits) == 1 else 'hits'} in {types} record {'type' if types == 1 else 'types'}"
+    more = len(getattr(hits, "more", ()))
+    if not more:
+        return f"{listed}, best first."
+    return f"The best {listed}; {more} of these {'type has' if more == 1 else 'types have'} more matches."
+
+
 class Searcher:
     """The global search over every record type: up to a few best hits of each type, the types
     whose best hit is best first (an exact name before a word inside another)."""
@@ -39,16 +57,17 @@ class Searcher:
     def __init__(self, repos: Repositories) -> None:
         self.repos = repos
 
-    def search(self, text: str, per_type: int = 8, conn: sqlite3.Connection | None = None) -> list[Hit]:
+    def search(self, text: str, per_type: int = 8, conn: sqlite3.Connection | None = None) -> Hits:
         """Up to `per_type` hits of every record type. `conn`: a worker's own connection."""
         if parse_terms(text).empty:
-            return []
-        groups = [
-            self._search_entity(entity, spec, text, per_type, conn) for entity, spec in ENTITIES.items()
-        ]
+            return Hits()
+        found = [self._search_entity(entity, spec, text, per_type, conn) for entity, spec in ENTITIES.items()]
+        groups = [g for g, _more in found]
         order = list(ENTITIES)
         groups.sort(key=lambda g: (min(h.level for h in g), order.index(g[0].entity)) if g else (9, 0))
-        return [h for g in groups for h in g]
+        hits = Hits(h for g in groups for h in g)
+        hits.more = frozenset(g[0].entity for g, more in found if more)
+        return hits
 
     def suggestions(self, text: str, conn: sqlite3.Connection | None = None) -> list[str]:
         """Names and aliases near `text`, for a search that found nothing ("Did you mean …?")."""
@@ -59,24 +78,34 @@ class Searcher:
         """Rows in the largest searched table (what a search may have to read through)."""
         return max(self.repos.for_entity(e).approx_rows for e in ENTITIES)
 
-    def search_type(self, entity: str, text: str, limit: int) -> list[Hit]:
+    def search_type(self, entity: str, text: str, limit: int) -> Hits:
         if entity not in ENTITIES:
             raise UnknownName(f"unknown record type '{entity}'")
-        return [] if parse_terms(text).empty else self._search_entity(entity, ENTITIES[entity], text, limit)
+        if parse_terms(text).empty:
+            return Hits()
+        listed, more = self._search_entity(entity, ENTITIES[entity], text, limit)
+        hits = Hits(listed)
+        hits.more = frozenset({entity} if more else ())
+        return hits
 
     def _search_entity(
         self, entity: str, spec: EntitySpec, text: str, limit: int, conn: sqlite3.Connection | None = None
-    ) -> list[Hit]:
+    ) -> tuple[list[Hit], bool]:
+        """The best `limit` hits of one record type, and whether it has more matches."""
         repo = self.repos.for_entity(entity)
         terms = repo._terms(text)
         if terms.empty:
-            return []
+            return [], False
         db = self.repos.db
         ranker = repo._ranker
         if ranker is not None:
             head = ranker.head(terms, ("1", []), conn)
             levels = dict(zip(head.rowids, head.levels, strict=True))  # the rest: not ranked (3)
-            chosen = [(r, levels.get(r, 3)) for r in ranker.rowids(terms, ("1", []), 0, limit, None, conn)]
+            chosen = [
+                (r, levels.get(r, 3)) for r in ranker.rowids(terms, ("1", []), 0, limit + 1, None, conn)
+            ]
+            more = len(chosen) > limit
+            chosen = chosen[:limit]
             marks = ", ".join("?" for _ in chosen)
             found = db.query(
                 f"SELECT rowid, record_id, label FROM fts_{entity} WHERE rowid IN ({marks})",
@@ -88,7 +117,9 @@ class Searcher:
         else:  # a database whose rows are not stored in page order: the index's order
             sub, params = fts_condition(f"fts_{entity}", terms)
             sql = sub.replace("SELECT record_id", "SELECT record_id, label", 1) + " LIMIT ?"
-            rows = [(rid, label, 3) for rid, label in db.query(sql, [*params, limit], conn)]
+            rows = [(rid, label, 3) for rid, label in db.query(sql, [*params, limit + 1], conn)]
+            more = len(rows) > limit
+            rows = rows[:limit]
         out: list[Hit] = []
         for rid, label, level in rows:
             reason = match_reason(db, spec.table, str(rid), terms, spec.label, conn)
@@ -110,7 +141,7 @@ class Searcher:
                     level,
                 )
             )
-        return out
+        return out, more
 
     def _context(self, spec: EntitySpec, rid: str, conn: sqlite3.Connection | None = None) -> str:
         """The record's main columns after its name, when no other column explains the match."""

@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from faceledger.data.entities import ENTITIES
-from faceledger.data.searcher import Hit, Searcher
+from faceledger.data.searcher import Hit, Searcher, hits_summary
 from faceledger.jobs import ReadJob
 from faceledger.ui.accessibility import name_global_search
 
@@ -184,6 +184,7 @@ class GlobalSearch(QDialog):
         self.summary.setText(text)
 
     def _show(self, hits: list[Hit]) -> None:
+        more: frozenset[str] = getattr(hits, "more", frozenset())  # the types with more matches than listed
         self.results.clear()
         current = None
         first: QListWidgetItem | None = None
@@ -191,7 +192,12 @@ class GlobalSearch(QDialog):
             if hit.entity != current:
                 current = hit.entity
                 n = sum(1 for h in hits if h.entity == current)
-                header = QListWidgetItem(f"{ENTITIES[current].title} ({n}{'+' if n >= 8 else ''})")
+                title = ENTITIES[current].title
+                header = QListWidgetItem(
+                    f"{title} (the best {n}; more on the {title} page)"
+                    if current in more
+                    else f"{title} ({n})"
+                )
                 header.setFlags(Qt.ItemFlag.NoItemFlags)
                 font = header.font()
                 font.setBold(True)
@@ -278,11 +284,7 @@ class GlobalSearch(QDialog):
                 "No matches. Enter searches for the name offered." if suggestions else "No matches."
             )
         else:
-            types = len({h.entity for h in hits})
-            self._set_summary(
-                f"{len(hits)} {'hit' if len(hits) == 1 else 'hits'} in {types} record "
-                f"{'type' if types == 1 else 'types'}, best first. ↓ to choose, Enter to open."
-            )
+            self._set_summary(hits_summary(hits) + " ↓ to choose, Enter to open.")
 
     def _on_input_return(self) -> None:
         item = self.results.currentItem()
