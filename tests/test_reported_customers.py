@@ -78,3 +78,28 @@ def test_vendor_detail_lists_counts_by_kind(window: MainWindow, qtbot) -> None: 
     assert "Reported counts of law-enforcement agencies (2)" in text
     assert "another product: Ring doorbell-video partnerships (not face recognition)" in text
     assert "Reported customers" in text and "not disclosed (2020)" in text
+
+
+def test_both_customer_columns_read_whole_on_a_laptop(window: MainWindow, qtbot) -> None:  # type: ignore[no-untyped-def]
+    """At 1024x700 the Vendors table shows its first three columns whole beside the detail pane:
+    every reported figure with its year and status, under headers that are not cut off."""
+    window.resize(1024, 700)
+    page = window.show_page("vendors")
+    model, table = page.model, page.table
+    qtbot.waitUntil(lambda: model.rowCount() > 8)
+    qtbot.wait(50)
+    headers = [model.headerData(i, Qt.Orientation.Horizontal) for i in range(model.columnCount())]
+    reported = headers.index("Reported customers")
+    view_width = table.viewport().width()
+    metrics = table.fontMetrics()
+    for col in range(reported + 1):
+        assert table.columnViewportPosition(col) + table.columnWidth(col) <= view_width, headers[col]
+    texts = [model.data(model.index(r, reported)) for r in range(model.rowCount())]
+    for text in filter(None, texts):
+        assert metrics.horizontalAdvance(text) + 8 <= table.columnWidth(reported), text
+    header = table.horizontalHeader()
+    for col in range(reported + 1):
+        words = headers[col].split()
+        lines = 1 if metrics.horizontalAdvance(headers[col]) + 24 <= table.columnWidth(col) else len(words)
+        assert all(metrics.horizontalAdvance(w) + 8 <= table.columnWidth(col) for w in words), headers[col]
+        assert header.height() >= lines * metrics.lineSpacing(), headers[col]

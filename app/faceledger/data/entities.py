@@ -145,8 +145,8 @@ ENTITIES: dict[str, EntitySpec] = {
         "vendor",
         r.Vendor,
         (
-            Field("name", "Vendor", width=190),
-            Field("customer_count", "Documented customers", "int", 190),
+            Field("name", "Vendor", width=150),
+            Field("customer_count", "Documented customers", "int", 100),
             Field("reported_customers", "Reported customers", "int", 230, sort="reported_customers_sort"),
             Field("event_count", "Events", "int", 60),
             Field("hq_country", "Country", width=70, facet=True),

@@ -47,6 +47,8 @@ _FONT = int(Qt.ItemDataRole.FontRole)
 _ACCESSIBLE = int(Qt.ItemDataRole.AccessibleTextRole)  # what a screen reader says for a cell
 _MARK_ROLES = (_FONT, _FOREGROUND, _ACCESSIBLE)  # answered for the verification column only
 _RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+# Column headers: centred, and a long one over a narrow column wraps onto a second line.
+_HEADER_ALIGNMENT = int(Qt.AlignmentFlag.AlignCenter) | int(Qt.TextFlag.TextWordWrap)
 # Where QStyledItemDelegate's span holds the roles multiData() answers itself: display, alignment,
 # font, foreground (at 5, 1, 0, 2).
 _DELEGATE_ROLES = (_DISPLAY, _ALIGN, _FONT, _FOREGROUND)
@@ -438,6 +440,8 @@ class EntityTableModel(QAbstractTableModel):
                 return f.header
             if role == Qt.ItemDataRole.ToolTipRole:
                 return f"{f.header}: click to sort"
+            if role == Qt.ItemDataRole.TextAlignmentRole:
+                return _HEADER_ALIGNMENT
         if orientation == Qt.Orientation.Vertical and role == Qt.ItemDataRole.DisplayRole:
             return section + 1
         return None

@@ -209,6 +209,12 @@ class EntityPage(QWidget):
         header.setStretchLastSection(True)
         header.setSortIndicatorShown(True)
         header.setSortIndicatorClearable(False)
+        # A long header over a narrow column of numbers ("Documented customers") takes two lines
+        # rather than the width a laptop needs for the columns after it (the model's headers
+        # wrap: as the header's default alignment, word wrap would stop restoreState working).
+        metrics = header.fontMetrics()
+        if any(metrics.horizontalAdvance(f.header) + 24 > f.width for f in self.spec.fields):
+            header.setMinimumHeight(2 * metrics.lineSpacing() + 8)
         for i, f in enumerate(self.spec.fields):
             self.table.setColumnWidth(i, f.width)
         default = self.spec.keys.index(self.spec.default_sort)
