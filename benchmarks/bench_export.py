@@ -35,6 +35,7 @@ sys.path.insert(0, str(ROOT / "app"))
 from faceledger.data.database import Database, bundled_database_path  # noqa: E402
 from faceledger.data.export import ExportOptions, export_query  # noqa: E402
 from faceledger.data.repositories import Query, Repositories  # noqa: E402
+from faceledger.data.repository import LICENCE_KEY  # noqa: E402
 
 TABLE = "deployments"
 KEYS = ["id", "vendor_name", "customer_name", "product", "status", "start", "end", "verification"]
@@ -180,11 +181,13 @@ def main() -> int:
     repo = repos.deployments
     query = Query()
     where, params = repo.where(query)
-    cols = ", ".join(f't."{k}"' for k in KEYS)
-    sql = f'SELECT {cols} FROM "{TABLE}" t WHERE {where} ORDER BY {repo.order_by(query)}'
+    # The export adds the dataset licence of rows from an imported dataset (all the synthetic
+    # rows are): sqlite3 is given the same column.
+    keys = [*KEYS, LICENCE_KEY] if repo.has_dataset_rows(query) else KEYS
+    sql = f'SELECT {repo.select_columns(keys)} FROM "{TABLE}" t WHERE {where} ORDER BY {repo.order_by(query)}'
     assert not params
     n_rows = repo.count(query)
-    print(f"query ({n_rows:,} rows x {len(KEYS)} columns): {sql}")
+    print(f"query ({n_rows:,} rows x {len(keys)} columns): {sql}")
 
     out = Path(tempfile.mkdtemp(prefix="faceledger-bench-"))
     try:

@@ -79,8 +79,17 @@ def test_current_view_export_is_exactly_what_is_on_screen(window, qtbot, out: Pa
     assert 0 < n < page.repository.total()
     assert result.rows == n
     got = read(dest)
-    assert got[0] == [fields[k] for k in expected_keys]
-    assert got[1:] == [[cell(getattr(r, k)) for k in expected_keys] for r in shown]
+    # then, last, the attribution rows from a CC BY-SA dataset (the AIAAIC Repository) carry
+    licences = dict(
+        window.repos.db.query(
+            "SELECT id, attribution || ' ' || licence_url FROM datasets WHERE licence LIKE 'CC BY%'"
+        )
+    )
+    assert any(r.dataset_id in licences for r in shown)
+    assert got[0] == [fields[k] for k in expected_keys] + ["dataset_licence"]
+    assert got[1:] == [
+        [cell(getattr(r, k)) for k in expected_keys] + [licences.get(r.dataset_id, "")] for r in shown
+    ]
     assert [r[expected_keys.index("name")] for r in got[1:]] == sorted(
         (r[expected_keys.index("name")] for r in got[1:]), key=str.casefold, reverse=True
     )
@@ -203,7 +212,9 @@ def test_dialog_options_and_default_names(window, qtbot, out: Path) -> None:  # 
     day = date(2026, 11, 26)
     assert ed.default_name(plan, ",", day) == "faceledger-customer-counts-2026-11-26.csv"
     assert ed.default_name(plan, "\t", day) == "faceledger-customer-counts-2026-11-26.tsv"
-    assert ed.default_name(ed.plan_for(window.current_page, "all"), ",", day) == "faceledger-export-2026-11-26"
+    assert (
+        ed.default_name(ed.plan_for(window.current_page, "all"), ",", day) == "faceledger-export-2026-11-26"
+    )
     dialog = ed.ExportDialog(plan, out / "x.csv", ExportOptions(), 29, window)
     qtbot.addWidget(dialog)
     assert dialog.guard.isChecked() and dialog.options() == ExportOptions()

@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QDialog
 from faceledger.cli import main as cli_main
 from faceledger.data.export import SOURCE_HEADERS, SOURCES_SEPARATOR, ExportOptions
 from faceledger.data.repositories import Repositories, Repository
+from faceledger.data.repository import LICENCE_KEY
 from faceledger.ui import export_dialog as ed
 
 
@@ -57,7 +58,9 @@ def test_view_export_with_sources_adds_the_id_and_urls_after_the_visible_columns
     keys, headers = ed.view_columns(page)
     dest = out / "view.csv"
     with qtbot.waitSignal(window.export_controller.finished, timeout=20_000):
-        window.export_controller.export_scope("view", dest, ExportOptions(with_sources=True))
+        window.export_controller.export_scope(
+            "view", dest, ExportOptions(with_sources=True, with_licences=False)
+        )
     got = read(dest)
     assert got[0] == [*headers, *SOURCE_HEADERS]
     n = page.model.count_now()
@@ -76,7 +79,9 @@ def test_view_export_without_sources_has_only_the_visible_columns(  # type: igno
     _, headers = ed.view_columns(page)
     dest = out / "plain.csv"
     with qtbot.waitSignal(window.export_controller.finished, timeout=20_000):
-        window.export_controller.export_scope("view", dest, ExportOptions(with_sources=False))
+        window.export_controller.export_scope(
+            "view", dest, ExportOptions(with_sources=False, with_licences=False)
+        )
     got = read(dest)
     assert got[0] == list(headers)
     assert all(len(row) == len(headers) for row in got)
@@ -103,13 +108,14 @@ def test_the_dialog_offers_sources_on_by_default_and_remembers_the_choice(  # ty
     with qtbot.waitSignal(window.export_controller.finished, timeout=20_000) as blocker:
         action.trigger()
     first = read(blocker.args[0].path)
-    assert first[0] == [*headers, *SOURCE_HEADERS]
-    check_sources(page.repository, first[1:])
+    # the sources after the columns, then the attribution some imported events' licence asks for
+    assert first[0] == [*headers, *SOURCE_HEADERS, LICENCE_KEY]
+    check_sources(page.repository, [row[:-1] for row in first[1:]])
 
     untick[0] = True
     with qtbot.waitSignal(window.export_controller.finished, timeout=20_000) as blocker:
         action.trigger()
-    assert read(blocker.args[0].path)[0] == list(headers)
+    assert read(blocker.args[0].path)[0] == [*headers, LICENCE_KEY]
     untick[0] = False
     with qtbot.waitSignal(window.export_controller.finished, timeout=20_000):
         action.trigger()
@@ -133,7 +139,18 @@ def run(args: list[str]) -> tuple[int, str]:
 
 def test_cli_with_sources_adds_the_id_and_urls(repos: Repositories, tmp_path: Path) -> None:
     dest = tmp_path / "customers.csv"
-    code, _ = run(["export", "customers", "--columns", "name,country", "--with-sources", "-o", str(dest)])
+    code, _ = run(
+        [
+            "export",
+            "customers",
+            "--columns",
+            "name,country",
+            "--with-sources",
+            "--without-licences",
+            "-o",
+            str(dest),
+        ]
+    )
     assert code == 0
     got = read(dest)
     assert got[0] == ["name", "country", *SOURCE_HEADERS]
@@ -154,7 +171,7 @@ def test_cli_with_sources_to_standard_output(repos: Repositories) -> None:
 
 def test_cli_without_the_flag_keeps_the_columns_as_before(tmp_path: Path) -> None:
     dest = tmp_path / "customers.csv"
-    code, _ = run(["export", "customers", "--columns", "name,country", "-o", str(dest)])
+    code, _ = run(["export", "customers", "--columns", "name,country", "--without-licences", "-o", str(dest)])
     assert code == 0
     got = read(dest)
     assert got[0] == ["name", "country"]

@@ -1,7 +1,7 @@
 """`faceledger export`: CSV files from the command line, through the same writer as the window.
 
 faceledger export TABLE -o FILE [--search Q] [--where FIELD=VALUE ...] [--columns a,b,c]
-                  [--with-sources] [--profile excel] [--delimiter ';'] [--no-formula-guard] [--db PATH]
+                  [--with-sources] [--without-licences] [--profile excel] [--delimiter ';'] [--no-formula-guard] [--db PATH]
 faceledger export --all -o FOLDER [--profile excel] [--delimiter ';'] [--no-formula-guard]
 """
 
@@ -131,6 +131,9 @@ EPILOG = (
         "--with-sources adds two columns after the others: record_id and source_urls (the URLs of "
         "the record's sources in one cell, separated by ' | '); it is off unless given, so that "
         "scripts reading the columns of earlier exports keep working. "
+        "Rows from a dataset whose licence asks for attribution (CC BY-SA: the AIAAIC Repository, the "
+        "AI Incident Database) carry it in a last column, dataset_licence, added only when such rows "
+        "are exported (--without-licences leaves it out; keep the attribution when you share them). "
         "-o FILE: a regular file is written to a temporary file beside it and renamed into place only "
         "when complete (an existing file is replaced only by a complete export); a symbolic link is "
         "followed and its target is replaced that way; a named pipe (FIFO), a character device or a "
@@ -174,6 +177,12 @@ def add_export_parser(sub: Any, add_db: Callable[[argparse.ArgumentParser], None
         action="store_true",
         help="add each row's record_id and its sources' URLs (off by default, as before)",
     )
+    p.add_argument(
+        "--without-licences",
+        action="store_false",
+        dest="with_licences",
+        help="leave out the dataset_licence column (the attribution rows from CC BY-SA datasets need)",
+    )
     p.add_argument("--profile", choices=tuple(PROFILES), default="standard", help="excel adds a UTF-8 BOM")
     p.add_argument("--delimiter", default=",", metavar="D", help="',' (default), ';' or tab")
     p.add_argument(
@@ -198,7 +207,11 @@ def run_export(args: argparse.Namespace, out: TextIO) -> int:
     if args.export_all and args.output == "-":
         raise CliError("--all writes a folder of files; -o - is for one table")
     options = ExportOptions(
-        args.profile, parse_delimiter(args.delimiter), args.formula_guard, args.with_sources
+        args.profile,
+        parse_delimiter(args.delimiter),
+        args.formula_guard,
+        args.with_sources,
+        args.with_licences,
     )
     filters = parse_where(args.where)
     table = resolve_table(args.table) if args.table else ""

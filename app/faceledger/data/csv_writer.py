@@ -53,6 +53,8 @@ class ExportOptions:
     delimiter: str = ","  # "," ";" or "\t"
     formula_guard: bool = True  # prefix formula-like text cells with "'"
     with_sources: bool = False  # add each row's record id and source URLs (SOURCE_HEADERS)
+    # add each row's dataset attribution and licence when any row comes from an imported dataset
+    with_licences: bool = True
 
     def __post_init__(self) -> None:
         if self.profile not in PROFILES:

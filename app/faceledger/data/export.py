@@ -53,7 +53,7 @@ from faceledger.data.export_files import (
     write_atomically,
 )
 from faceledger.data.repositories import LINK_TABLES, Repositories
-from faceledger.data.repository import Query, Repository
+from faceledger.data.repository import LICENCE_KEY, Query, Repository
 
 
 @dataclass(frozen=True)
@@ -115,21 +115,26 @@ def _rows(
     headers: list[str],
     options: ExportOptions,
 ) -> tuple[list[str], Iterator[Sequence[Sequence[Any]]]]:
-    """The header and the batches of rows of an export of one table, with sources when asked."""
+    """The header and the batches of rows of an export of one table: with sources when asked
+    (SOURCE_HEADERS after the columns), then, last, the attribution of each row from a dataset
+    whose licence asks for it (LICENCE_KEY; only when such rows are exported, unless asked not to)."""
+    licence = options.with_licences and LICENCE_KEY not in keys and repo.has_dataset_rows(query)
+    tail = [LICENCE_KEY] if licence else []
     if not options.with_sources:
-        return headers, repo.iter_value_batches(query, keys, BATCH_ROWS)
-    batches = repo.iter_value_batches(query, [*keys, "id"], BATCH_ROWS)
-    return [*headers, *SOURCE_HEADERS], _add_sources(repo, batches)
+        return [*headers, *tail], repo.iter_value_batches(query, [*keys, *tail], BATCH_ROWS)
+    batches = repo.iter_value_batches(query, [*keys, *tail, "id"], BATCH_ROWS)
+    return [*headers, *SOURCE_HEADERS, *tail], _add_sources(repo, batches, len(keys))
 
 
 def _add_sources(
-    repo: Repository[Any], batches: Iterator[list[tuple[Any, ...]]]
+    repo: Repository[Any], batches: Iterator[list[tuple[Any, ...]]], n_keys: int
 ) -> Iterator[Sequence[Sequence[Any]]]:
-    """Each row (whose last value is the record's id) followed by its sources' URLs in one cell."""
+    """Each row (its `n_keys` columns, then any licence, then the record's id) as its columns,
+    the id, its sources' URLs in one cell, and the licence."""
     join = SOURCES_SEPARATOR.join
     for batch in batches:
         urls = repo.source_urls([str(row[-1]) for row in batch])
-        yield [(*row, join(urls.get(str(row[-1]), ()))) for row in batch]
+        yield [(*row[:n_keys], row[-1], join(urls.get(str(row[-1]), ())), *row[n_keys:-1]) for row in batch]
 
 
 def export_table(
@@ -196,8 +201,8 @@ def export_all(
         for table, repo in tables:
             batches: Iterator[Sequence[Sequence[Any]]]
             if repo is not None:
-                keys: Sequence[str] = repo.columns
-                batches = repo.iter_value_batches(Query(), list(keys), BATCH_ROWS)
+                keys: Sequence[str]
+                keys, batches = _rows(repo, Query(), list(repo.columns), list(repo.columns), options)
             else:
                 keys = LINK_TABLES[table]
                 batches = batched(repos.links.iter_rows(table))
@@ -271,7 +276,8 @@ def readme_text(
         "--------------------",
         "Every record cites its sources: citations.csv links each record (entity, record_id) to",
         "sources.csv. Records with a dataset_id were imported from the third-party dataset below and",
-        "stay under that dataset's licence; keep the attribution when you reuse them.",
+        "stay under that dataset's licence; keep the attribution when you reuse them. Rows from a",
+        f"dataset whose licence asks for attribution (CC BY-SA) carry it in their last column, {LICENCE_KEY}.",
     ]
     if not datasets:
         lines += ["", "No third-party datasets are included in this database."]

@@ -30,6 +30,17 @@ from faceledger.data.worker_database import WorkerDatabase
 T = TypeVar("T")
 R = TypeVar("R", bound="Repository[Any]")
 
+# The column an export adds to rows from an imported dataset whose licence asks for attribution
+# (Creative Commons BY and BY-SA: the AIAAIC Repository, the AI Incident Database): the dataset's
+# attribution and the address of its licence, which must travel with its rows. Rows of FaceLedger's
+# own research and of public-domain or CC0 data leave it empty (the origin column names them).
+LICENCE_KEY = "dataset_licence"
+_ATTRIBUTED = "SELECT d.id FROM datasets d WHERE d.licence LIKE 'CC BY%'"
+_LICENCE_SQL = (
+    "CASE WHEN t.dataset_id IS NULL THEN NULL ELSE (SELECT d.attribution || ' ' || d.licence_url"
+    " FROM datasets d WHERE d.id = t.dataset_id AND d.licence LIKE 'CC BY%') END"
+)
+
 
 class Query(NamedTuple):
     """What a page shows: search text, filters (field -> accepted values), a year range, order."""
@@ -427,7 +438,7 @@ class Repository(Generic[T]):
 
     def iter_values(self, query: Query, keys: list[str]) -> Iterator[tuple[Any, ...]]:
         """Stream the values of `keys` for every row matching `query`, in its order (exports)."""
-        cols = ", ".join(f't."{self._check_key(k)}"' for k in keys)
+        cols = self.select_columns(keys)
         if self.ranked(query):
             return (row for batch in self._iter_ranked(query, cols, 4096) for row in batch)
         where, params = self.where(query)
@@ -437,13 +448,35 @@ class Repository(Generic[T]):
     def iter_value_batches(
         self, query: Query, keys: list[str], size: int = 4096
     ) -> Iterator[list[tuple[Any, ...]]]:
-        """`iter_values` in lists of up to `size` rows (CSV export)."""
-        cols = ", ".join(f't."{self._check_key(k)}"' for k in keys)
+        """`iter_values` in lists of up to `size` rows (CSV export); the key LICENCE_KEY is each
+        row's dataset attribution and licence (empty for FaceLedger's own research)."""
+        cols = self.select_columns(keys)
         if self.ranked(query):
             return self._iter_ranked(query, cols, size)
         where, params = self.where(query)
         sql = f'SELECT {cols} FROM "{self.table}" t WHERE {where} ORDER BY {self.order_by(query)}'
         return self.db.iterate_batches(sql, params, size=size)
+
+    def select_columns(self, keys: list[str]) -> str:
+        """The SELECT list of an export's `keys` on the table as `t` (LICENCE_KEY included)."""
+        return ", ".join(
+            _LICENCE_SQL
+            if k == LICENCE_KEY and "dataset_id" in self._columns
+            else f't."{self._check_key(k)}"'
+            for k in keys
+        )
+
+    def has_dataset_rows(self, query: Query) -> bool:
+        """Whether any row matching `query` comes from an imported dataset whose licence asks
+        for attribution (an export then carries it: LICENCE_KEY)."""
+        if "dataset_id" not in self._columns or self.db.query_one(_ATTRIBUTED + " LIMIT 1") is None:
+            return False  # (without such a dataset, a million rows are not read through)
+        where, params = self.where(query)
+        row = self.db.query_one(
+            f'SELECT 1 FROM "{self.table}" t WHERE ({where}) AND t.dataset_id IN ({_ATTRIBUTED}) LIMIT 1',
+            params,
+        )
+        return row is not None
 
     def facet_counts(self, key: str, query: Query = Query()) -> list[tuple[str, int]]:
         """Values of `key` with their row counts under `query` minus its own filter on `key`."""

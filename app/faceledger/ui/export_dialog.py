@@ -78,11 +78,18 @@ class ExportPlan:
                 f"Every table ({len(ALL_TABLES)} CSV files) and README.txt with the data version, "
                 "licences and attributions, into a new folder."
             )
+        licences = (
+            " Rows from a dataset whose licence asks for attribution (CC BY-SA) carry it in a last column, "
+            "dataset_licence."
+        )
         if self.scope == "table":
-            return f"{self.title}: all {n} and all {plural(len(self.keys), 'column')}, under their database names."
+            return (
+                f"{self.title}: all {n} and all {plural(len(self.keys), 'column')}, under their database names."
+                + licences
+            )
         return (
             f"{self.title}: the {n} of the current view (its search, filters and sort order), "
-            f"{len(self.keys)} visible columns in their current order: {', '.join(self.headers)}."
+            f"{len(self.keys)} visible columns in their current order: {', '.join(self.headers)}." + licences
         )
 
 
