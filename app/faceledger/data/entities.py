@@ -174,7 +174,7 @@ ENTITIES: dict[str, EntitySpec] = {
         r.Customer,
         (
             Field("name", "Customer", width=280),
-            Field("vendor_count", "Vendors", "int", 70),
+            Field("vendor_count", "Documented vendors", "int", 90),
             Field("event_count", "Events", "int", 60),
             Field("sector", "Sector", width=150, facet=True),
             Field("type", "Type", width=150, facet=True),
