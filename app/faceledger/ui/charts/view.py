@@ -337,7 +337,8 @@ def _write_svg(item: Any, path: Path, title: str) -> None:
 
 class RowChart(ChartView):
     """A horizontal bar chart, one row per vendor: it shows as many rows as fit the window and a
-    scroll bar (or the mouse wheel) moves through the rest, so drawing costs what is on screen."""
+    scroll bar (or the mouse wheel) moves through the rest, so drawing costs what is on screen. A
+    note under it then says which rows are shown; an exported chart draws every row."""
 
     row_pixels = 30
     row_noun = ("vendor", "vendors")  # what a row stands for, in the note on rows out of view
