@@ -14,9 +14,9 @@ from faceledger.data.about import (
     FACT_DATES,
     about_data,
     newest_fact,
-    readable_date,
 )
 from faceledger.data.database import Database
+from faceledger.data.dates import readable_date
 from faceledger.data.entities import ALL_SPECS
 
 # The build's record kinds ("rows_detail" of the datasets table) and their tables.

@@ -11,8 +11,9 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt, QUrl
 
-from faceledger.data.about import about_data, readable_date
+from faceledger.data.about import about_data
 from faceledger.data.database import Database
+from faceledger.data.dates import readable_date
 from faceledger.ui.detail import internal_href
 from faceledger.ui.main_window import MainWindow
 

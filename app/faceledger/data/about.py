@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from types import SimpleNamespace
 
 from faceledger.data.database import Database
+from faceledger.data.dates import data_date
 from faceledger.data.entities import ALL_SPECS, dataset_label, record_heading
 from faceledger.data.schema import VERIFICATION
 
@@ -46,38 +47,6 @@ VERIFICATION_MEANINGS = {
     ),
     "unverified": "Reported, but not confirmed in any source FaceLedger has read: treat it as a claim.",
 }
-
-MONTHS = (
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-)
-
-
-def readable_date(value: str) -> str:
-    """An ISO date as people write it: "2025-12-03" -> "3 December 2025", "2025-04" -> "April 2025",
-    "2025" -> "2025"; anything else as given ("" when empty)."""
-    parts = (value or "").strip().split("-")
-    try:
-        numbers = [int(p) for p in parts]
-    except ValueError:
-        return value or ""
-    if len(numbers) == 1:
-        return parts[0]
-    if len(numbers) in (2, 3) and 1 <= numbers[1] <= 12:
-        month = f"{MONTHS[numbers[1] - 1]} {numbers[0]}"
-        return month if len(numbers) == 2 else f"{numbers[2]} {month}"
-    return value
-
 
 @dataclass(frozen=True)
 class DatedFact:
@@ -125,18 +94,6 @@ class AboutData:
     newest_source: str  # ISO date of the newest dated source ("" if none)
     contributions: tuple[Contribution, ...]
     verification: tuple[Verification, ...]
-
-
-def data_date(db: Database) -> str:
-    """The date of the data in a build: the `data_date` the build wrote in the meta table, else (a
-    database built before it did) the newest source or dataset snapshot date, read from the data."""
-    stored = db.meta().get("data_date", "")
-    if stored:
-        return stored
-    row = db.query_one(
-        "SELECT MAX(d) FROM (SELECT MAX(date) AS d FROM sources UNION ALL SELECT MAX(retrieved) FROM datasets)"
-    )
-    return str(row[0]) if row and row[0] else ""
 
 
 def newest_fact(db: Database) -> DatedFact | None:

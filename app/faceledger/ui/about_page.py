@@ -9,8 +9,9 @@ from PySide6.QtCore import QEvent, QObject, QUrl, Signal
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import QTextBrowser, QVBoxLayout, QWidget
 
-from faceledger.data.about import AboutData, Contribution, about_data, readable_date
+from faceledger.data.about import AboutData, Contribution, about_data
 from faceledger.data.database import Database
+from faceledger.data.dates import readable_date
 from faceledger.data.entities import ENTITIES
 from faceledger.models.table_model import display
 from faceledger.ui.detail import BADGE, INTERNAL_SCHEME, e, internal_href

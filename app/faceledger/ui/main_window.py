@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from faceledger.data.about import data_date, readable_date
+from faceledger.data.dates import data_date, readable_date
 from faceledger.data.entities import ENTITIES
 from faceledger.data.links import lookalike_warning, refuse_reason
 from faceledger.data.repositories import Repositories
