@@ -110,6 +110,7 @@ def test_a_brief_that_cannot_be_written_says_why(
     _answer(monkeypatch, "save", tmp_path / "no-such-folder" / "brief.pdf")
     assert window.navigate("vendors", "nec")
     assert window.open_brief() == ""
-    assert len(shown) == 1 and shown[0].startswith("The brief could not be made: cannot write")
+    assert len(shown) == 1 and shown[0].startswith("The brief could not be made: Could not write")
+    assert "does not exist; nothing was written." in shown[0] and ".." not in shown[0]
     assert "Traceback" not in shown[0]
     assert list(tmp_path.iterdir()) == []

@@ -178,7 +178,7 @@ def test_command_line_writes_the_brief(
     assert "no vendor with the id 'no-such-vendor'" in capsys.readouterr().err
     assert not (tmp_path / "x.pdf").exists()
     assert main(["brief", "vendors", "clearview-ai", "-o", str(tmp_path / "missing" / "x.pdf")]) == 3  # not written
-    assert "cannot write" in capsys.readouterr().err
+    assert "Could not write" in capsys.readouterr().err
     assert list(tmp_path.iterdir()) == [path]  # no partial or temporary file left behind
 
 

@@ -152,3 +152,41 @@ def test_png_and_svg_are_drawn_headless_at_the_size_asked(tmp_path: Path) -> Non
     assert head[:8] == b"\x89PNG\r\n\x1a\n" and struct.unpack(">II", head[16:24]) == (1000, 600)
     text = svg.read_text(encoding="utf-8")
     assert "<svg" in text and "Documented deployments" in text
+
+
+def test_a_table_written_to_a_pipe_or_a_link_leaves_them_in_place(tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+    """-o a named pipe (or a device such as /dev/null) is written into, never replaced by a file
+    (renaming a finished file over it would destroy /dev/null as root); a symbolic link's target
+    is replaced, the link kept; a full or missing folder is one line and changes nothing."""
+    import os
+    import stat
+    import threading
+
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    got: list[bytes] = []
+    reader = threading.Thread(target=lambda: got.append(fifo.read_bytes()), daemon=True)
+    reader.start()
+    assert main(["chart", "deployments", "--format", "csv", "-o", str(fifo)]) == 0
+    assert stat.S_ISFIFO(os.lstat(fifo).st_mode)  # (were it replaced, the reader would wait on: a daemon)
+    reader.join(10)
+    assert got and got[0].startswith(b"vendor,status,customers")
+
+    target = tmp_path / "real.csv"
+    target.write_text("old\n")
+    link = tmp_path / "link.csv"
+    link.symlink_to(target)
+    assert main(["chart", "events", "--format", "csv", "-o", str(link)]) == 0
+    assert link.is_symlink() and target.read_text().startswith("year,kind,events")
+    capsys.readouterr()
+
+    assert main(["chart", "events", "-o", str(tmp_path / "missing" / "x.csv")]) != 0
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "does not exist" in err
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["link.csv", "pipe", "real.csv"]
+
+
+def test_a_picture_in_a_format_charts_are_not_drawn_in_is_refused(tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+    assert main(["chart", "counts", "-o", str(tmp_path / "chart.pdf")]) == 4
+    assert "a chart is drawn as .png or .svg, not .pdf" in capsys.readouterr().err
+    assert not list(tmp_path.iterdir())

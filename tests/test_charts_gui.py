@@ -19,6 +19,7 @@ from PySide6.QtGui import QColor, QFontMetrics
 from faceledger.data import charts as data
 from faceledger.data import deployment_charts
 from faceledger.data.database import Database
+from faceledger.data.errors import FaceLedgerError
 from faceledger.ui.charts.style import STATUS_COLOURS
 from faceledger.ui.main_window import MainWindow
 
@@ -613,3 +614,41 @@ def test_a_measure_with_no_counts_is_drawn_as_asked(charts_page, db: Database) -
     assert not chart.number_bars.bars and not chart.word_bars.bars
     assert kind.split()[0].lower() in html.unescape(chart.title.text).lower()
     assert "No count of this kind" in html.unescape(chart.footer.text)
+
+
+def test_an_export_replaces_a_file_whole_or_not_at_all(charts_page, tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """A chart is written beside its file and renamed over it once flushed to disk: a full disk
+    leaves the earlier file as it was and no temporary file; a pipe (or a device) is refused, not
+    replaced by a file; a symbolic link's target is replaced and the link kept."""
+    import errno
+    import os
+    import stat
+
+    from faceledger.data import export_files
+
+    chart = charts_page.current_chart()
+    earlier = tmp_path / "chart.png"
+    earlier.write_bytes(b"the chart of last week")
+
+    def full(fd: int) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    with monkeypatch.context() as m:
+        m.setattr(export_files.os, "fsync", full)
+        with pytest.raises(FaceLedgerError, match="the disk is full"):
+            chart.export_chart(earlier)
+    assert earlier.read_bytes() == b"the chart of last week"
+    assert [p.name for p in tmp_path.iterdir()] == ["chart.png"]
+
+    fifo = tmp_path / "pipe.png"
+    os.mkfifo(fifo)
+    with pytest.raises(FaceLedgerError, match="not a regular file"):
+        chart.export_chart(fifo)
+    assert stat.S_ISFIFO(os.lstat(fifo).st_mode)
+
+    link = tmp_path / "link.svg"
+    target = tmp_path / "drawn.svg"
+    link.symlink_to(target)
+    chart.export_chart(link)
+    assert link.is_symlink() and target.read_text(encoding="utf-8").lstrip().startswith("<?xml")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["chart.png", "drawn.svg", "link.svg", "pipe.png"]

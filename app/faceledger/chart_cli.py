@@ -17,7 +17,7 @@ import json
 import logging
 import os
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Generator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any, TextIO
 from faceledger.cli_errors import CliError
 from faceledger.data import charts, deployment_charts, schema, study_charts
 from faceledger.data.database import Database
+from faceledger.data.export_files import Progress, write_atomically
 
 if TYPE_CHECKING:
     from faceledger.ui.charts.view import ChartView
@@ -33,6 +34,7 @@ log = logging.getLogger(__name__)
 
 CHARTS = ("counts", "deployments", "studies", "events")
 IMAGE_FORMATS = ("png", "svg")
+OTHER_IMAGE_FORMATS = ("pdf", "jpg", "jpeg", "gif", "bmp", "tif", "tiff", "webp", "eps", "ps")
 DEFAULT_SIZE = (1200, 800)
 # Where a table's reader finds the sources (the table format leaves them out).
 SOURCES_IN_FILES = "Sources: --format csv or json."
@@ -161,6 +163,8 @@ def _image_format(output: str | None) -> str | None:
     if output is None or output == "-":
         return None
     suffix = Path(output).suffix.lower().lstrip(".")
+    if suffix in OTHER_IMAGE_FORMATS:  # a picture asked for in a format charts are not drawn in
+        raise CliError(f"-o {output}: a chart is drawn as .png or .svg, not .{suffix}")
     return suffix if suffix in IMAGE_FORMATS else None
 
 
@@ -408,17 +412,21 @@ def _fit(text: str, width: int) -> str:
 
 
 def _write_text(path: Path, text: str) -> None:
-    """Write the whole file or nothing: beside the target, then renamed over it."""
-    tmp = path.with_name(f".{path.name}.part")
-    try:
-        with open(tmp, "w", encoding="utf-8", newline="") as fh:
-            fh.write(text)
-        tmp.replace(path)
-    except OSError as exc:
-        raise CliError(f"cannot write {path}: {exc.strerror or exc}") from exc
-    finally:
-        if tmp.exists():
-            tmp.unlink()
+    """Write the whole file or nothing, as CSV exports are written (`write_atomically`): a regular
+    file beside the target, renamed over it; a symbolic link's target replaced so; a device or a
+    pipe (/dev/stdout) written into directly, never replaced by a file."""
+
+    def write(fh: TextIO, _shown: Path) -> Generator[Progress, None, int]:
+        fh.write(text)
+        yield len(text), len(text)
+        return len(text)
+
+    gen = write_atomically(path, write)
+    while True:
+        try:
+            next(gen)
+        except StopIteration:
+            return
 
 
 # -- images ---------------------------------------------------------------------------------------

@@ -18,9 +18,10 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TextIO
 
-from faceledger.cli_errors import CliError, OutputError
+from faceledger.cli_errors import CliError
 from faceledger.data.database import Database
 from faceledger.data.datasette_metadata import datasette_metadata, metadata_json
+from faceledger.data.export_files import replace_file
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8001
@@ -69,13 +70,7 @@ def run_datasette_metadata(args: argparse.Namespace, out: TextIO) -> int:
         out.write(text)
         return 0
     target = Path(args.output)
-    tmp = target.with_name(target.name + ".tmp")
-    try:
-        tmp.write_text(text, encoding="utf-8")
-        tmp.replace(target)
-    except OSError as exc:
-        tmp.unlink(missing_ok=True)
-        raise OutputError(f"could not write {target}: {exc.strerror or exc}") from exc
+    replace_file(target, text.encode("utf-8"))  # whole or not at all; never over a device or a pipe
     n = len(next(iter(metadata["databases"].values()))["tables"])
     print(f"wrote Datasette metadata for {n} tables to {target}", file=out)
     return 0

@@ -22,6 +22,7 @@ from typing import Any
 from faceledger.data import schema
 from faceledger.data.database import Database
 from faceledger.data.entities import ALL_SPECS, ENTITIES, KNOWN_FROM, SECTORS
+from faceledger.data.export_files import replace_file
 
 METADATA_SUFFIX = ".datasette.json"
 CURATED = "FaceLedger's curated research"
@@ -477,7 +478,5 @@ def write_metadata(db_path: Path, out: Path | None = None) -> Path:
         text = metadata_json(datasette_metadata(db))
     finally:
         db.close()
-    tmp = target.with_name(target.name + ".tmp")
-    tmp.write_text(text, encoding="utf-8")
-    tmp.replace(target)
+    replace_file(target, text.encode("utf-8"))
     return target

@@ -370,6 +370,48 @@ def write_atomically(dest: Path, write: WriteText, total: int = 0) -> Generator[
     return n
 
 
+def replace_file(dest: Path, data: bytes) -> None:
+    try:
+        _replace_file(dest, data)
+    except ExportError as exc:  # not an export: the same sentences, said of writing a file
+        raise ExportError(str(exc).replace("Could not export to", "Could not write", 1), exc.path) from exc
+
+
+def _replace_file(dest: Path, data: bytes) -> None:
+    """`data` as the file `dest`, whole or not at all (a chart, a brief, metadata): a new temporary
+    file in its folder, flushed to disk and renamed over it; a symbolic link's target is replaced
+    and the link kept. What is not a regular file (a folder, a device such as /dev/null, a pipe)
+    is refused, never replaced by a file. Errors are ExportErrors in plain words, and `dest` is
+    then as it was."""
+    target = file_target(Path(dest))
+    if target.stream:
+        raise ExportError(
+            f"Could not write {dest}: it is not a regular file (a device or a pipe); nothing was written.",
+            Path(dest),
+        )
+    path, existed = target.path, target.existed
+    try:
+        fd, name = tempfile.mkstemp(dir=path.parent, prefix=temp_prefix(), suffix=path.suffix + ".tmp")
+    except OSError as exc:
+        raise os_error(target.shown, exc, "create", existed) from exc
+    tmp = Path(name)
+    stage = "write"
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        set_mode(tmp, path if existed else None, 0o666)
+        stage = "replace"
+        os.replace(tmp, path)
+    except BaseException as exc:
+        remove_file(tmp)
+        if isinstance(exc, OSError):
+            raise os_error(target.shown, exc, stage, existed) from exc
+        raise
+    fsync_folder(path.parent)
+
+
 def _write_stream(target: FileTarget, write: WriteText) -> Generator[Progress, None, int]:
     """Into a pipe, a device or a stream, as to standard output: written, flushed, checked."""
     fd = open_stream(target)

@@ -92,7 +92,7 @@ def open_brief(parent: QWidget, repos: Repositories, entity: str, record_id: str
             return _print(parent, repos, entity, record_id)
     except FaceLedgerError as exc:
         log.warning("brief not made: %s", exc)
-        QMessageBox.warning(parent, "Brief", f"The brief could not be made: {exc}.")
+        QMessageBox.warning(parent, "Brief", f"The brief could not be made: {str(exc).rstrip('.')}.")
     return ""
 
 

@@ -11,12 +11,10 @@ PDF.
 from __future__ import annotations
 
 import html
-import os
-import tempfile
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from PySide6.QtCore import QMarginsF, QPointF, QRectF, QSizeF, Qt, QUrl
+from PySide6.QtCore import QBuffer, QIODevice, QMarginsF, QPointF, QRectF, QSizeF, Qt, QUrl
 from PySide6.QtGui import (
     QAbstractTextDocumentLayout,
     QColor,
@@ -45,8 +43,7 @@ from faceledger.data.brief import (
     build_brief,
 )
 from faceledger.data.brief_facts import FactReader
-from faceledger.data.export_files import ExportError
-from faceledger.data.export_files import set_mode as set_file_mode
+from faceledger.data.export_files import ExportError, replace_file
 from faceledger.data.repositories import Repositories
 from faceledger.data.schema import UNDISCLOSED
 
@@ -487,36 +484,23 @@ def print_brief(repos: Repositories, entity: str, record_id: str, device: QPaged
 def save_brief_pdf(
     repos: Repositories, entity: str, record_id: str, path: Path, page_size: str = "a4"
 ) -> LaidOut:
-    """Write the brief to `path` as a PDF, whole or not at all (a temporary file in the same
-    folder, renamed when complete)."""
+    """Write the brief to `path` as a PDF, whole or not at all (`replace_file`: drawn in memory,
+    then a temporary file in the same folder, flushed and renamed over `path`; never over a
+    device, a pipe or a folder)."""
     path = Path(path)
-    layout = page_layout(page_size)
-    reader = FactReader(repos)
-    folder = path.parent if str(path.parent) else Path(".")
-    try:
-        fd, tmp_name = tempfile.mkstemp(prefix=".brief-", suffix=".pdf", dir=folder)
-        os.close(fd)
-    except OSError as exc:
-        raise BriefError(f"cannot write {path}: {exc.strerror or exc}") from exc
-    tmp = Path(tmp_name)
-    try:
-        writer = QPdfWriter(str(tmp))
-        writer.setResolution(PDF_DPI)
-        writer.setPageLayout(layout)
-        writer.setCreator("FaceLedger")
-        laid = lay_out(reader, entity, record_id, writer)
-        writer.setTitle(f"FaceLedger brief: {laid.brief.name}")
-        paint(laid, writer)
-        # The file is complete once the painter has ended (in `paint`).
-        if tmp.stat().st_size == 0:
-            raise BriefError(f"cannot write {path}: nothing was written")
-        # A temporary file is private (0600): give the brief the mode the file it replaces had,
-        # or a new file's (the CSV export's rule).
-        set_file_mode(tmp, path if path.exists() else None, 0o666)
-        os.replace(tmp, path)
-    except OSError as exc:
-        raise BriefError(f"cannot write {path}: {exc.strerror or exc}") from exc
-    finally:
-        if tmp.exists():
-            tmp.unlink()
+    buffer = QBuffer()
+    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+    writer = QPdfWriter(buffer)
+    writer.setResolution(PDF_DPI)
+    writer.setPageLayout(page_layout(page_size))
+    writer.setCreator("FaceLedger")
+    laid = lay_out(FactReader(repos), entity, record_id, writer)
+    writer.setTitle(f"FaceLedger brief: {laid.brief.name}")
+    paint(laid, writer)  # the PDF is complete once the painter has ended (in `paint`)
+    del writer
+    buffer.close()
+    data = bytes(buffer.data().data())
+    if not data:
+        raise BriefError(f"cannot write {path}: the brief could not be drawn; nothing was written")
+    replace_file(path, data)
     return laid

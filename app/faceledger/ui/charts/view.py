@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pyqtgraph as pg
-from PySide6.QtCore import QPoint, QRectF, QSize, Qt, Signal
+from PySide6.QtCore import QBuffer, QIODevice, QPoint, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import QAction, QColor, QKeyEvent, QPainter, QResizeEvent, QWheelEvent
 from PySide6.QtSvg import QSvgGenerator
 from PySide6.QtWidgets import (
@@ -26,6 +26,8 @@ from PySide6.QtWidgets import (
 )
 from shiboken6 import isValid
 
+from faceledger.data.errors import FaceLedgerError
+from faceledger.data.export_files import replace_file
 from faceledger.ui.charts.axes import ChartAxis
 from faceledger.ui.charts.bars import BarsItem
 from faceledger.ui.charts.style import (
@@ -144,25 +146,25 @@ class ChartView(QWidget):
         layout = self.view.ci  # the whole chart: title, plots, legend, footer
         if layout.geometry().width() < 300 or layout.geometry().height() < 200:
             layout.setGeometry(QRectF(0, 0, 1200, 800))  # never laid out (not shown yet): a print size
-        tmp = p.with_name(p.name + ".part")
-        try:
-            with self._uncached(), self._whole_chart():
-                if kind == "png":
-                    import pyqtgraph.exporters as exporters  # noqa: PLC0415 (parametertree: only on export)
-
-                    exp = exporters.ImageExporter(layout)
-                    # The exporter picks the format from the file name, so write beside with .png last.
-                    tmp = p.with_name(p.stem + ".part.png")
-                    exp.export(str(tmp))
-                else:
-                    _write_svg(layout, tmp, self.title_text)
-            if not tmp.exists() or tmp.stat().st_size == 0:
-                raise OSError(f"nothing was written to {tmp}")
-            tmp.replace(p)
-        finally:
-            if tmp.exists():
-                tmp.unlink()
+        with self._uncached(), self._whole_chart():
+            data = self._png_bytes(layout) if kind == "png" else _svg_bytes(layout, self.title_text)
+        if not data:
+            raise OSError("the chart could not be drawn; nothing was written")
+        replace_file(p, data)  # whole or not at all; never over a device, a pipe or a folder
         return p
+
+    @staticmethod
+    def _png_bytes(layout: Any) -> bytes:
+        """The chart as PNG, in memory: Qt's image writer reports no error a caller could see
+        on a full disk, so the file itself is written by `replace_file`."""
+        import pyqtgraph.exporters as exporters  # noqa: PLC0415 (parametertree: only on export)
+
+        image = exporters.ImageExporter(layout).export(toBytes=True)
+        buffer = QBuffer()
+        buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+        ok = image.save(buffer, "PNG")
+        buffer.close()
+        return bytes(buffer.data().data()) if ok else b""
 
     def export_with_dialog(self, fmt: str) -> Path | None:
         name = self.title_text.lower().replace(" ", "-")
@@ -176,7 +178,7 @@ class ChartView(QWidget):
             written = self.export_chart(path, fmt)
             self.show_details(f"Chart saved as {written}")
             return written
-        except (OSError, ValueError) as exc:
+        except (OSError, ValueError, FaceLedgerError) as exc:
             log.warning("chart export to %s failed: %s", path, exc)
             QMessageBox.warning(self, "Chart not exported", f"The chart could not be written.\n\n{exc}")
             return None
@@ -315,14 +317,16 @@ class ChartView(QWidget):
                 item.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
 
 
-def _write_svg(item: Any, path: Path, title: str) -> None:
+def _svg_bytes(item: Any, title: str) -> bytes:
     """SVG of a chart's layout item, drawn by Qt's QSvgGenerator from the same scene as the
-    screen. Not pyqtgraph's SVGExporter: in pyqtgraph 0.14.0 it fails on the closed paths Qt 6.11
+    screen, in memory. Not pyqtgraph's SVGExporter: in pyqtgraph 0.14.0 it fails on the closed paths Qt 6.11
     writes (pyqtgraph issue #3495) and, where it runs, moves this chart's labels and word boxes
     off their rows, which would misstate which vendor a count belongs to."""
     rect = item.sceneBoundingRect()
+    buffer = QBuffer()
+    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
     gen = QSvgGenerator()
-    gen.setFileName(str(path))
+    gen.setOutputDevice(buffer)
     gen.setSize(QSize(int(rect.width()), int(rect.height())))
     gen.setViewBox(QRectF(0, 0, rect.width(), rect.height()))
     gen.setResolution(96)  # text sized as on screen (the generator's default, 72 dpi, shrinks it)
@@ -333,6 +337,8 @@ def _write_svg(item: Any, path: Path, title: str) -> None:
         item.scene().render(painter, QRectF(0, 0, rect.width(), rect.height()), rect)
     finally:
         painter.end()
+    buffer.close()
+    return bytes(buffer.data().data())
 
 
 class RowChart(ChartView):
