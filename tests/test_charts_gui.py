@@ -472,12 +472,9 @@ def test_every_count_chart_compares_one_measure_of_face_recognition(charts_page,
             assert data.MEASURE_TITLES[tab.counted_kind()] in chart.title.text
 
 
-def test_every_chart_fits_a_laptop_window(window: MainWindow, charts_page, qtbot) -> None:  # type: ignore[no-untyped-def]
-    """At 1024x700 each chart, with its legend and footer, fits its view: a chart wider than its
-    view would hide its latest years or its legend's names off the right edge."""
-    window.resize(1024, 700)
+def _every_chart(charts_page):  # type: ignore[no-untyped-def]
+    """Each chart of the Charts page in turn, shown: (name, chart)."""
     counts = charts_page.tab("counts")
-    shown = []
     for name, setup in (
         ("counts", lambda: counts.show_measure("reported")),
         ("deployments", lambda: counts.show_measure("deployments")),
@@ -486,7 +483,15 @@ def test_every_chart_fits_a_laptop_window(window: MainWindow, charts_page, qtbot
     ):
         tab = charts_page.show_tab("counts" if name in ("counts", "deployments") else name)
         setup()
-        chart = tab.chart()
+        yield name, tab.chart()
+
+
+def test_every_chart_fits_a_laptop_window(window: MainWindow, charts_page, qtbot) -> None:  # type: ignore[no-untyped-def]
+    """At 1024x700 each chart, with its legend and footer, fits its view: a chart wider than its
+    view would hide its latest years or its legend's names off the right edge."""
+    window.resize(1024, 700)
+    shown = []
+    for name, chart in _every_chart(charts_page):
         _wait_painted(qtbot, chart)
         layout = chart.view.ci.geometry()
         shown.append((name, layout.width(), chart.view.viewport().width()))
@@ -586,17 +591,8 @@ def test_a_chart_scrolled_to_some_rows_says_so_and_exports_them_all(
 def test_chart_footers_hold_in_an_exported_picture(charts_page, qtbot) -> None:  # type: ignore[no-untyped-def]
     """A footer is printed with the chart: it tells no one to hover or click (the line under the
     chart on screen does that)."""
-    counts = charts_page.tab("counts")
-    footers = {}
-    for name, setup in (
-        ("counts", lambda: counts.show_measure("reported")),
-        ("deployments", lambda: counts.show_measure("deployments")),
-        ("study", lambda: None),
-        ("timeline", lambda: None),
-    ):
-        tab = charts_page.show_tab("counts" if name in ("counts", "deployments") else name)
-        setup()
-        footers[name] = html.unescape(tab.chart().footer.text)
+    footers = {name: html.unescape(chart.footer.text) for name, chart in _every_chart(charts_page)}
+    assert len(footers) == 4
     for name, text in footers.items():
         assert text and not re.search(r"\b(hover|click)", text, re.IGNORECASE), (name, text)
 

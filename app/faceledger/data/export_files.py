@@ -26,7 +26,7 @@ import time
 from collections.abc import Callable, Generator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TextIO
+from typing import IO, Any, TextIO, cast
 
 from faceledger.data.entities import ALL_SPECS
 from faceledger.data.errors import FaceLedgerError
@@ -37,6 +37,7 @@ Progress = tuple[int, int]
 # Writes a file's text to an open stream (and the name to give in its errors), yielding progress;
 # returns the data rows written.
 WriteText = Callable[[TextIO, Path], Generator[Progress, None, int]]
+WriteFile = Callable[[IO[Any], Path], Generator[Progress, None, int]]  # text or bytes
 
 TEMP_PREFIX = ".faceledger-export-"
 README_NAME = "README.txt"
@@ -344,16 +345,54 @@ def write_atomically(dest: Path, write: WriteText, total: int = 0) -> Generator[
     target = file_target(Path(dest))
     if target.stream:
         return (yield from _write_stream(target, write))
+    return (yield from _into_place(target, cast(WriteFile, write), binary=False, total=total))
+
+
+def replace_file(dest: Path, data: bytes) -> None:
+    """`data` as the file `dest`, whole or not at all (a chart, a brief, metadata), as
+    `write_atomically` writes a CSV file; but what is not a regular file (a folder, a device such
+    as /dev/null, a pipe) is refused, never replaced by a file. Errors are ExportErrors in plain
+    words (said of writing a file, not of an export), and `dest` is then as it was."""
+
+    def write(fh: IO[Any], _dest: Path) -> Generator[Progress, None, int]:
+        fh.write(data)
+        return len(data)
+        yield  # a generator, as `_into_place` drives it
+
+    try:
+        target = file_target(Path(dest))
+        if target.stream:
+            raise ExportError(
+                f"Could not export to {dest}: it is not a regular file (a device or a pipe); nothing was written.",
+                Path(dest),
+            )
+        for _ in _into_place(target, write, binary=True):
+            pass
+    except ExportError as exc:
+        raise ExportError(str(exc).replace("Could not export to", "Could not write", 1), exc.path) from exc
+
+
+def _into_place(
+    target: FileTarget,
+    write: Callable[[IO[Any], Path], Generator[Progress, None, int]],
+    binary: bool,
+    total: int = 0,
+) -> Generator[Progress, None, int]:
+    """A regular file (or a new name, or a link's target) written into a new temporary file in
+    its folder, flushed to disk and renamed over it; whatever stops it (an error, the generator
+    being closed, KeyboardInterrupt) removes the temporary file and leaves the file as it was."""
     dest, existed = target.path, target.existed
     remove_stale_temporaries(dest.parent)
     try:
-        fd, name = tempfile.mkstemp(dir=dest.parent, prefix=temp_prefix(), suffix=".csv.tmp")
+        fd, name = tempfile.mkstemp(
+            dir=dest.parent, prefix=temp_prefix(), suffix=(dest.suffix or ".csv") + ".tmp"
+        )
     except OSError as exc:
         raise os_error(target.shown, exc, "create", existed) from exc
     tmp = Path(name)
     stage = "write"
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
+        with os.fdopen(fd, "wb") if binary else os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
             n = yield from write(fh, dest)
             fh.flush()
             os.fsync(fh.fileno())
@@ -368,48 +407,6 @@ def write_atomically(dest: Path, write: WriteText, total: int = 0) -> Generator[
         raise
     fsync_folder(dest.parent)
     return n
-
-
-def replace_file(dest: Path, data: bytes) -> None:
-    try:
-        _replace_file(dest, data)
-    except ExportError as exc:  # not an export: the same sentences, said of writing a file
-        raise ExportError(str(exc).replace("Could not export to", "Could not write", 1), exc.path) from exc
-
-
-def _replace_file(dest: Path, data: bytes) -> None:
-    """`data` as the file `dest`, whole or not at all (a chart, a brief, metadata): a new temporary
-    file in its folder, flushed to disk and renamed over it; a symbolic link's target is replaced
-    and the link kept. What is not a regular file (a folder, a device such as /dev/null, a pipe)
-    is refused, never replaced by a file. Errors are ExportErrors in plain words, and `dest` is
-    then as it was."""
-    target = file_target(Path(dest))
-    if target.stream:
-        raise ExportError(
-            f"Could not write {dest}: it is not a regular file (a device or a pipe); nothing was written.",
-            Path(dest),
-        )
-    path, existed = target.path, target.existed
-    try:
-        fd, name = tempfile.mkstemp(dir=path.parent, prefix=temp_prefix(), suffix=path.suffix + ".tmp")
-    except OSError as exc:
-        raise os_error(target.shown, exc, "create", existed) from exc
-    tmp = Path(name)
-    stage = "write"
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        set_mode(tmp, path if existed else None, 0o666)
-        stage = "replace"
-        os.replace(tmp, path)
-    except BaseException as exc:
-        remove_file(tmp)
-        if isinstance(exc, OSError):
-            raise os_error(target.shown, exc, stage, existed) from exc
-        raise
-    fsync_folder(path.parent)
 
 
 def _write_stream(target: FileTarget, write: WriteText) -> Generator[Progress, None, int]:
