@@ -17,7 +17,7 @@ from db.collection import BuildError
 from faceledger.data import charts
 from faceledger.data.entities import ALL_SPECS, ENTITIES, HEADING_COLUMNS, record_heading
 from faceledger.data.manifest import write_manifest
-from faceledger.data.schema import TABLE, TABLES
+from faceledger.data.schema import TABLE, TABLES, search_index, search_indexes, word_index, word_list
 from faceledger.data.text import search_text
 
 SCHEMA_VERSION = 1
@@ -244,10 +244,6 @@ def _not_null(name: str) -> set[str]:
     return {c.name for c in TABLE[name].columns if c.not_null}
 
 
-def fts_table(table: str) -> str:
-    return f"fts_{table}"
-
-
 # The names and aliases that open each record's search text (see `faceledger.data.text`): its
 # own name columns ("; "-separated lists split), and "<entity>:<column>" for the names and aliases
 # of the organisations a record links to. A search that is exactly one of them ranks first.
@@ -304,11 +300,9 @@ def _write_search_index(db: sqlite_utils.Database) -> None:
         for eid, oid in db.conn.execute(f'SELECT event_id, "{key}" FROM "{link}" ORDER BY rowid'):
             links[link].setdefault(eid, []).append(oid)
     for table, (label_col, cols) in SEARCH_SPEC.items():
-        fts = fts_table(table)
-        db.execute(
-            f"CREATE VIRTUAL TABLE {fts} USING fts5("
-            "record_id UNINDEXED, label UNINDEXED, text, tokenize='trigram')"
-        )
+        fts = search_index(table)
+        for sql in search_indexes(table).values():
+            db.execute(sql)
         own = [k for k in SEARCH_KEYS[table] if ":" not in k]
         linked = [tuple(k.split(":", 1)) for k in SEARCH_KEYS[table] if ":" in k]
         id_cols = [c for _e, c in linked if not c.startswith("@")]
@@ -342,3 +336,22 @@ def _write_search_index(db: sqlite_utils.Database) -> None:
             ),
         )
         db.execute(f"INSERT INTO {fts}({fts}) VALUES ('optimize')")
+        _write_word_index(db.conn, table)
+
+
+def _write_word_index(conn: sqlite3.Connection, table: str) -> None:
+    """The words of each record's search text (split at spaces, as `search_text` sets words
+    apart), and the list of every word: read back from the written trigram index, streamed."""
+    words, listed = word_index(table), word_list(table)
+    seen: set[str] = set()
+
+    def texts() -> Iterator[tuple[int, str]]:
+        for rowid, text in conn.execute(f"SELECT rowid, text FROM {search_index(table)} ORDER BY rowid"):
+            seen.update(text.split(" "))
+            yield rowid, text
+
+    conn.executemany(f"INSERT INTO {words}(rowid, text) VALUES (?, ?)", texts())
+    seen.discard("")
+    conn.executemany(f"INSERT INTO {listed}(word) VALUES (?)", ((w,) for w in sorted(seen)))
+    for index in (words, listed):
+        conn.execute(f"INSERT INTO {index}({index}) VALUES ('optimize')")

@@ -9,8 +9,9 @@ from pathlib import Path
 import pytest
 from db import build
 
-from faceledger.data import paging
+from faceledger.data import paging, word_count
 from faceledger.data import ranking as ranking_module
+from faceledger.data.database import Database
 from faceledger.data.entities import ENTITIES
 from faceledger.data.repositories import RELATED_LIMIT, Query, Repositories
 from faceledger.data.search import fts_condition, match_level, parse_terms
@@ -199,3 +200,45 @@ def test_pages_far_into_every_row_read_as_rowid_ranges_match_offsets(
             got = repo.rows(Query(order=order), offset, 50)
             assert got == rows[offset : offset + 50], (entity, order, offset)
             assert repo.rows(Query(order=order), offset, 50, total) == got, (entity, order, offset)
+
+
+def _trigram_count(raw: sqlite3.Connection, entity: str, search: str) -> int:
+    sql, params = fts_condition(f"fts_{entity}", parse_terms(search), "COUNT(*)")
+    return int(raw.execute(sql, params).fetchone()[0])
+
+
+@pytest.mark.parametrize("entity", sorted(ENTITIES))
+def test_a_count_through_the_word_index_equals_the_trigram_count(
+    raw: sqlite3.Connection, db: Database, entity: str
+) -> None:
+    """Every word of the index, a piece from inside it, words typed in capitals or with accents,
+    two words and words meaning the same: the word index counts exactly what the trigram index
+    matches (and answers for every long word of letters and digits found in few words)."""
+    texts = [str(text).split(" ") for (text,) in raw.execute(f"SELECT text FROM fts_{entity}")]
+    words = sorted({w for text in texts for w in text if len(w) >= 4})
+    # words joined by a mark, as typed ("attorney's", "x-ray"): the index holds them apart
+    marked = sorted(
+        {"".join(t[i : i + 3]) for t in texts for i in range(len(t) - 2) if not t[i + 1].isalnum() and t[i + 1] != "|"}
+    )
+    searches = [*words, *(w[1:5] for w in words), *(w[-4:].upper() for w in words), *marked[:300]]
+    searches += ["polic", "Zürich", "MÜLLER", "facial", "face", "police department", "recog clear", "qxzvw"]
+    answered = 0
+    for search in dict.fromkeys(searches):
+        by_words = word_count.count(db, entity, parse_terms(search))
+        if by_words is not None:
+            answered += 1
+            assert by_words == _trigram_count(raw, entity, search), (entity, search)
+    assert answered >= len(words) // 2
+
+
+def test_long_search_words_are_counted_through_the_word_index(repos: Repositories, db: Database) -> None:
+    """A page's count for a long search word reads the word index; a short word, a word with
+    punctuation and an acronym are counted by the trigram index."""
+    read: list[str] = []
+    db._conn.set_trace_callback(read.append)
+    repo = repos.for_entity("customers")
+    for search, through_words in [("polic", True), ("police department", True), ("pol", False), ("o'brien", False)]:
+        read.clear()
+        repo.count(Query(search=search))
+        assert any("fts_customers_words" in sql for sql in read) == through_words, search
+    db._conn.set_trace_callback(None)

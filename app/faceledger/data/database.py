@@ -36,10 +36,6 @@ EXPECTED_SCHEMA: dict[str, set[str]] = {
 }
 FTS_TABLES = tuple(t.name for t in schema.TABLES if t.search_label)
 
-
-FTS_SQL = (
-    "CREATE VIRTUAL TABLE {table} USING fts5(record_id UNINDEXED, label UNINDEXED, text, tokenize='trigram')"
-)
 SQLITE_PERM, SQLITE_INTERRUPT, SQLITE_IOERR, SQLITE_CORRUPT, SQLITE_CANTOPEN, SQLITE_NOTADB = (
     3,
     9,
@@ -542,11 +538,12 @@ def _check_schema(conn: sqlite3.Connection, p: Path) -> dict[str, list[str]]:
         fts_sql = dict(conn.execute("SELECT name, sql FROM sqlite_master WHERE name LIKE 'fts%'").fetchall())
         for t in FTS_TABLES:
             # A view or a table under an index's name would be run by every search: require the
-            # exact FTS5 definition the build writes (no external content table, no other tokenizer).
-            if _normal_sql(fts_sql.get(f"fts_{t}")) != _normal_sql(FTS_SQL.format(table=f"fts_{t}")):
-                raise DatabaseProblem(
-                    p, f"This is not a FaceLedger database (the search index for {t} is wrong)"
-                )
+            # exact FTS5 definitions the build writes (no external content table, no other tokenizer).
+            for name, sql in schema.search_indexes(t).items():
+                if _normal_sql(fts_sql.get(name)) != _normal_sql(sql):
+                    raise DatabaseProblem(
+                        p, f"This is not a FaceLedger database (the search index for {t} is wrong)"
+                    )
     except sqlite3.DatabaseError as exc:
         _raise_if_interrupted()
         raise DatabaseProblem(p, f"The database is damaged ({exc})") from exc

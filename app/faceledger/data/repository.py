@@ -17,7 +17,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any, Generic, NamedTuple, TypeVar
 
-from faceledger.data import paging
+from faceledger.data import paging, word_count
 from faceledger.data import records as r
 from faceledger.data.database import Database
 from faceledger.data.entities import EntitySpec, dataset_label
@@ -225,7 +225,11 @@ class Repository(Generic[T]):
         sql = f'SELECT COUNT(*) FROM "{self.table}" t WHERE {where}'
         terms = self._terms(query.search)
         if not terms.empty and self.where(query._replace(search=""))[0] == "1":
-            # A search alone: count the index's matches (one index row per record), not the table.
+            # A search alone: count the index's matches (one index row per record), not the table;
+            # long words through the word index when it can answer.
+            by_words = word_count.count(self.db, self.table, terms)
+            if by_words is not None:
+                return by_words
             sql, params = fts_condition(f"fts_{self.table}", terms, "COUNT(*)")
             if terms.long and paging.COUNT_PARTS > 1:
                 last = self._cached_int(f"SELECT MAX(rowid) FROM fts_{self.table}")

@@ -549,3 +549,35 @@ STATISTICS_TABLES: dict[str, tuple[str, ...]] = {
     ),
     "vendor_customer_by_filter": ("filter", "value", "vendor_id", "status", "customers", "deployments"),
 }
+
+
+# -- the search indexes ---------------------------------------------------------------------------
+# Each table with a search label has three FTS5 indexes over its records' search text (as
+# `faceledger.data.text.search_text` writes it): the trigram index, which finds any substring;
+# the same text's words (split at its spaces only: every other character belongs to a word),
+# with no positions (its text read from the trigram index); and the list of those words,
+# trigram-indexed. A long search word is counted
+# through the few words that contain it (`faceledger.data.word_count`), far faster than as a
+# trigram phrase. `db/writer.py` writes them; the database's opening check requires exactly these.
+def search_index(table: str) -> str:
+    return f"fts_{table}"
+
+
+def word_index(table: str) -> str:
+    return f"fts_{table}_words"
+
+
+def word_list(table: str) -> str:
+    return f"fts_{table}_vocabulary"
+
+
+def search_indexes(table: str) -> dict[str, str]:
+    """The search indexes of `table`, each name with its CREATE statement."""
+    words = "\"unicode61 remove_diacritics 0 categories 'L* M* N* P* S* C*'\""
+    return {
+        search_index(table): f"CREATE VIRTUAL TABLE {search_index(table)} USING fts5("
+        "record_id UNINDEXED, label UNINDEXED, text, tokenize='trigram')",
+        word_index(table): f"CREATE VIRTUAL TABLE {word_index(table)} USING fts5("
+        f"text, content='{search_index(table)}', columnsize=0, detail=none, tokenize={words})",
+        word_list(table): f"CREATE VIRTUAL TABLE {word_list(table)} USING fts5(word, tokenize='trigram')",
+    }

@@ -95,11 +95,11 @@ def variants(word: str) -> tuple[str, ...]:
     return (word, *SYNONYMS.get(word, ()))
 
 
-def _phrase(text: str) -> str:
+def fts_phrase(text: str) -> str:
     return '"' + text.replace('"', '""') + '"'
 
 
-def _patterns(terms: Terms, word: str) -> list[str]:
+def term_patterns(terms: Terms, word: str) -> list[str]:
     """What the index must contain for `word` to match: its variants as written in the index,
     each a whole word when `word` is an acronym (singular or plural)."""
     out: list[str] = []
@@ -116,7 +116,7 @@ def fts_match_expression(terms: Terms) -> str:
     literal substring, an acronym as a whole word."""
     parts = []
     for t in terms.long:
-        alts = [_phrase(p) for p in _patterns(terms, t)]
+        alts = [fts_phrase(p) for p in term_patterns(terms, t)]
         parts.append(alts[0] if len(alts) == 1 else "(" + " OR ".join(alts) + ")")
     return " AND ".join(parts)
 
@@ -126,7 +126,7 @@ def exact_match_expression(terms: Terms) -> str:
     ("" when the query is too short for the index)."""
     if len(terms.exact) < 1 or terms.empty:
         return ""
-    return _phrase(f"{KEY_OPEN} {terms.exact} {KEY_CLOSE}")
+    return fts_phrase(f"{KEY_OPEN} {terms.exact} {KEY_CLOSE}")
 
 
 def like_pattern(term: str) -> str:
@@ -147,7 +147,7 @@ def fts_condition(
         parts.append(f"{fts_table} MATCH ?")
         params.append(match)
     for t in terms.short:
-        patterns = _patterns(terms, t)
+        patterns = term_patterns(terms, t)
         parts.append("(" + " OR ".join("text LIKE ? ESCAPE '\\'" for _ in patterns) + ")")
         params.extend(like_pattern(p) for p in patterns)
     where = " AND ".join(parts) if parts else "1"
