@@ -564,6 +564,11 @@ ENDLESS = "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c) SELEC
             "CREATE VIRTUAL TABLE fts_vendors USING fts5(record_id UNINDEXED, label UNINDEXED, text, "
             "content='evil', tokenize='trigram')",
         ],
+        # the word index replaced by an endless view
+        [
+            "DROP TABLE fts_vendors_words",
+            f"CREATE VIEW fts_vendors_words AS SELECT x AS text FROM ({ENDLESS})",
+        ],
         # an expected column missing
         [
             "DROP INDEX idx_vendors_origin_sort",
@@ -571,11 +576,25 @@ ENDLESS = "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c) SELEC
             "ALTER TABLE vendors DROP COLUMN origin",
         ],
     ],
-    ids=["meta-is-endless-view", "fts-is-endless-view", "fts-external-content-view", "column-missing"],
+    ids=[
+        "meta-is-endless-view",
+        "fts-is-endless-view",
+        "fts-external-content-view",
+        "word-index-is-endless-view",
+        "column-missing",
+    ],
 )
 def test_hostile_schema_is_refused_at_open(sql: list[str], db_path: Path, tmp_path: Path) -> None:
     path = _hostile_copy(db_path, tmp_path, sql)
     with pytest.raises(DatabaseProblem, match="not a FaceLedger database"):
+        Database.open(path)
+
+
+def test_a_database_built_before_the_word_index_is_named_as_such(db_path: Path, tmp_path: Path) -> None:
+    """A database an earlier FaceLedger built (no word index or word list): the message says so
+    and how to build it again, not that it is no FaceLedger database."""
+    path = _hostile_copy(db_path, tmp_path, ["DROP TABLE fts_vendors_words", "DROP TABLE fts_vendors_vocabulary"])
+    with pytest.raises(DatabaseProblem, match="built by an earlier FaceLedger .* db/build.py"):
         Database.open(path)
 
 

@@ -540,6 +540,12 @@ def _check_schema(conn: sqlite3.Connection, p: Path) -> dict[str, list[str]]:
             # A view or a table under an index's name would be run by every search: require the
             # exact FTS5 definitions the build writes (no external content table, no other tokenizer).
             for name, sql in schema.search_indexes(t).items():
+                if name not in fts_sql and name != schema.search_index(t):
+                    raise DatabaseProblem(
+                        p,
+                        f"This database was built by an earlier FaceLedger (the search index for {t} "
+                        "lacks its word list): build it again with this version's db/build.py",
+                    )
                 if _normal_sql(fts_sql.get(name)) != _normal_sql(sql):
                     raise DatabaseProblem(
                         p, f"This is not a FaceLedger database (the search index for {t} is wrong)"
