@@ -54,18 +54,8 @@ FIRST_HAND = ("primary", "press")
 
 
 @pytest.fixture(scope="module")
-def conn(tmp_path_factory: pytest.TempPathFactory) -> Iterator[sqlite3.Connection]:
-    """The curated records alone (no imported dataset)."""
-    out = tmp_path_factory.mktemp("vendors-curated") / "t.db"
-    build.build(out, importers=[])
-    with closing(sqlite3.connect(str(out))) as c:
-        c.row_factory = sqlite3.Row
-        yield c
-
-
-@pytest.fixture(scope="module")
 def db(tmp_path_factory: pytest.TempPathFactory) -> Iterator[sqlite3.Connection]:
-    """The whole database: curated records and every imported dataset."""
+    """The whole database: curated records and every imported dataset (what the app ships)."""
     out = tmp_path_factory.mktemp("vendors-full") / "t.db"
     build.build(out)
     with closing(sqlite3.connect(str(out))) as c:
@@ -73,20 +63,14 @@ def db(tmp_path_factory: pytest.TempPathFactory) -> Iterator[sqlite3.Connection]
         yield c
 
 
-def _row(conn: sqlite3.Connection, table: str, rid: str) -> sqlite3.Row:
-    row = conn.execute(f"SELECT * FROM {table} WHERE id = ?", (rid,)).fetchone()
+def _row(db: sqlite3.Connection, table: str, rid: str) -> sqlite3.Row:
+    row = db.execute(f"SELECT * FROM {table} WHERE id = ?", (rid,)).fetchone()
     assert row is not None, f"{table} {rid} missing"
     return row
 
 
-def _sources(conn: sqlite3.Connection, entity: str, rid: str) -> set[str]:
-    return {
-        r[0]
-        for r in conn.execute(
-            "SELECT source_id FROM citations WHERE entity = ? AND record_id = ?",
-            (entity, rid),
-        )
-    }
+def _sources(db: sqlite3.Connection, entity: str, rid: str) -> set[str]:
+    return {s["id"] for s in sources_of(db, entity, rid)}
 
 
 def sources_of(db: sqlite3.Connection, table: str, record: str) -> list[sqlite3.Row]:
@@ -112,49 +96,49 @@ def sources_of(db: sqlite3.Connection, table: str, record: str) -> list[sqlite3.
     ],
 )
 def test_june_2020_vendor_events(
-    conn: sqlite3.Connection, eid: str, date: str, kind: str, vendor: str, sources: set[str]
+    db: sqlite3.Connection, eid: str, date: str, kind: str, vendor: str, sources: set[str]
 ) -> None:
-    row = _row(conn, "events", eid)
+    row = _row(db, "events", eid)
     assert row["date"] == date
     assert row["year"] == int(date[:4])
     assert row["kind"] == kind
     assert row["verification"] == "verified"
-    vendors = {r[0] for r in conn.execute("SELECT vendor_id FROM event_vendors WHERE event_id = ?", (eid,))}
+    vendors = {r[0] for r in db.execute("SELECT vendor_id FROM event_vendors WHERE event_id = ?", (eid,))}
     assert vendors == {vendor}
     # Other encodings may add their own sources to these shared events; ours must be there.
-    assert sources <= _sources(conn, "events", eid)
+    assert sources <= _sources(db, "events", eid)
 
 
-def test_every_vendor_present_and_cited(conn: sqlite3.Connection) -> None:
-    ids = {r[0] for r in conn.execute("SELECT id FROM vendors")}
+def test_every_vendor_present_and_cited(db: sqlite3.Connection) -> None:
+    ids = {r[0] for r in db.execute("SELECT id FROM vendors")}
     assert VENDORS <= ids
     for vid in VENDORS:
-        assert _sources(conn, "vendors", vid), f"vendor {vid} has no citation"
-    uncited = conn.execute(
+        assert _sources(db, "vendors", vid), f"vendor {vid} has no citation"
+    uncited = db.execute(
         "SELECT id FROM vendors WHERE id NOT IN (SELECT record_id FROM citations WHERE entity = 'vendors')"
     ).fetchall()
     assert uncited == []
 
 
-def test_every_source_of_the_vendor_notes_is_present(conn: sqlite3.Connection) -> None:
-    ids = {r[0] for r in conn.execute("SELECT id FROM sources WHERE id LIKE 'vc-s%'")}
+def test_every_source_of_the_vendor_notes_is_present(db: sqlite3.Connection) -> None:
+    ids = {r[0] for r in db.execute("SELECT id FROM sources WHERE id LIKE 'vc-s%'")}
     assert ids == {f"vc-s{n}" for n in range(1, 238)}
-    row = _row(conn, "sources", "vc-s215")
+    row = _row(db, "sources", "vc-s215")
     assert row["url"] == "https://www.deeplearning.ai/the-batch/tech-giants-face-off-with-police/"
 
 
-def test_dates_and_statuses_corrected_on_a_second_reading_hold(conn: sqlite3.Connection) -> None:
-    chicago = _row(conn, "deployments", "clearview-ai--chicago-police-department")
+def test_dates_and_statuses_corrected_on_a_second_reading_hold(db: sqlite3.Connection) -> None:
+    chicago = _row(db, "deployments", "clearview-ai--chicago-police-department")
     assert (chicago["start"], chicago["end"], chicago["status"]) == ("2020-01-01", "2020-05-01", "ended")
-    interpol = _row(conn, "deployments", "clearview-ai--international-criminal-police-organization")
+    interpol = _row(db, "deployments", "clearview-ai--international-criminal-police-organization")
     assert interpol["status"] == "ended"
-    ico = _row(conn, "events", "uk-ico-provisional-fine-2021")
+    ico = _row(db, "events", "uk-ico-provisional-fine-2021")
     assert ico["date"] == "2021-11-29"
 
 
-def test_aliases_resolve_to_one_record(conn: sqlite3.Connection) -> None:
+def test_aliases_resolve_to_one_record(db: sqlite3.Connection) -> None:
     def owner(entity: str, alias: str) -> str:
-        row = conn.execute(
+        row = db.execute(
             "SELECT record_id FROM aliases WHERE entity = ? AND alias = ?", (entity, alias)
         ).fetchone()
         assert row is not None, f"alias {alias} missing"
@@ -181,27 +165,27 @@ IDEMIA_CUSTOMERS = {
 
 
 @pytest.mark.parametrize("customer", sorted(IDEMIA_CUSTOMERS))
-def test_idemia_deployments(conn: sqlite3.Connection, customer: str) -> None:
-    rows = conn.execute(
+def test_idemia_deployments(db: sqlite3.Connection, customer: str) -> None:
+    rows = db.execute(
         "SELECT id FROM deployments WHERE vendor_id = 'idemia' AND customer_id = ?",
         (customer,),
     ).fetchall()
     assert len(rows) == 1, f"no Idemia deployment to {customer}"
     assert rows[0]["id"] == f"idemia--{customer}"
-    assert IDEMIA_CUSTOMERS[customer] <= _sources(conn, "deployments", rows[0]["id"])
+    assert IDEMIA_CUSTOMERS[customer] <= _sources(db, "deployments", rows[0]["id"])
 
 
-def test_eu_lisa_customer(conn: sqlite3.Connection) -> None:
-    row = conn.execute("SELECT * FROM customers WHERE id = 'eu-lisa'").fetchone()
+def test_eu_lisa_customer(db: sqlite3.Connection) -> None:
+    row = db.execute("SELECT * FROM customers WHERE id = 'eu-lisa'").fetchone()
     assert row is not None
     assert row["type"] == "supranational agency"
     assert "eu-LISA" in (row["name"] + "; " + row["aliases"])
 
 
-def test_idemia_named_customers_aliases(conn: sqlite3.Connection) -> None:
+def test_idemia_named_customers_aliases(db: sqlite3.Connection) -> None:
     aliases = {
         (r["record_id"], r["alias"])
-        for r in conn.execute("SELECT record_id, alias FROM aliases WHERE entity = 'customers'")
+        for r in db.execute("SELECT record_id, alias FROM aliases WHERE entity = 'customers'")
     }
     assert ("new-york-city-police-department", "NYPD") in aliases
     assert ("us-transportation-security-administration", "TSA") in aliases
