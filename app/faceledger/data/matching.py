@@ -12,8 +12,8 @@ import difflib
 import sqlite3
 from typing import Any, NamedTuple, Protocol
 
-from faceledger.data.schema import TABLE
-from faceledger.data.search import Terms, highlight_spans, level_patterns, match_level, snippet
+from faceledger.data.schema import TABLE, search_index
+from faceledger.data.search import Terms, fts_phrase, highlight_spans, level_patterns, match_level, snippet
 from faceledger.data.text import fold, spaced
 
 # The searched columns of each record type (declared in faceledger.data.schema) with the words a
@@ -167,12 +167,13 @@ def suggest(db: _Db, text: str, limit: int = 3, conn: sqlite3.Connection | None 
         chunks += [w[:half], w[-half:]]
     if not chunks:
         return []
-    expression = " OR ".join('"' + c.replace('"', '""') + '"' for c in dict.fromkeys(chunks))
+    expression = " OR ".join(fts_phrase(c) for c in dict.fromkeys(chunks))
     best: dict[str, tuple[float, str]] = {}  # per organisation: (similarity, what to suggest)
     for table in ("vendors", "customers"):
+        fts = search_index(table)
         rows = db.query(
-            f"SELECT t.id, t.name, t.aliases FROM (SELECT rowid AS r FROM fts_{table} "
-            f'WHERE fts_{table} MATCH ? LIMIT ?) f JOIN "{table}" t ON t.rowid = f.r',
+            f"SELECT t.id, t.name, t.aliases FROM (SELECT rowid AS r FROM {fts} "
+            f'WHERE {fts} MATCH ? LIMIT ?) f JOIN "{table}" t ON t.rowid = f.r',
             (expression, SUGGEST_CANDIDATES),
             conn,
         )

@@ -20,6 +20,7 @@ from collections import OrderedDict
 from collections.abc import Callable, Iterator
 from typing import Any, NamedTuple, Protocol
 
+from faceledger.data.schema import search_index
 from faceledger.data.search import Terms, exact_match_expression, fts_condition, level_patterns, match_level
 
 # The matches (in the page's order) whose level is computed; those after them keep that order.
@@ -63,7 +64,7 @@ class Ranker:
         self.db = db
         self.rows = rows  # the table's size (read when first needed)
         self.table = table
-        self.fts = f"fts_{table}"
+        self.fts = search_index(table)
         self.descending = descending
         self._heads: OrderedDict[tuple[Any, ...], Head] = OrderedDict()
         self._lock = threading.Lock()

@@ -24,6 +24,7 @@ from faceledger.data.entities import EntitySpec, dataset_label
 from faceledger.data.errors import UnknownName
 from faceledger.data.matching import Reason, match_reason
 from faceledger.data.ranking import Ranker
+from faceledger.data.schema import search_index
 from faceledger.data.search import Terms, fts_condition, parse_terms
 from faceledger.data.worker_database import WorkerDatabase
 
@@ -152,10 +153,10 @@ class Repository(Generic[T]):
         terms = self._terms(query.search)
         if not terms.empty:
             if self._rowid_order:  # the index shares the table's rowids: no lookup by id
-                sub, sub_params = fts_condition(f"fts_{self.table}", terms, "rowid")
+                sub, sub_params = fts_condition(search_index(self.table), terms, "rowid")
                 parts.append(f"{'+' if by_sort_index else ''}t.rowid IN ({sub})")
             else:
-                sub, sub_params = fts_condition(f"fts_{self.table}", terms)
+                sub, sub_params = fts_condition(search_index(self.table), terms)
                 parts.append(f"t.id IN ({sub})")
             params.extend(sub_params)
         for key, values in query.filters:
@@ -230,9 +231,9 @@ class Repository(Generic[T]):
             by_words = word_count.count(self.db, self.table, terms)
             if by_words is not None:
                 return by_words
-            sql, params = fts_condition(f"fts_{self.table}", terms, "COUNT(*)")
+            sql, params = fts_condition(search_index(self.table), terms, "COUNT(*)")
             if terms.long and paging.COUNT_PARTS > 1:
-                last = self._cached_int(f"SELECT MAX(rowid) FROM fts_{self.table}")
+                last = self._cached_int(f"SELECT MAX(rowid) FROM {search_index(self.table)}")
                 return paging.count_in_parts(self.db, sql, params, last)
         row = self.db.query_one(sql, params)
         return int(row[0]) if row else 0
@@ -344,7 +345,7 @@ class Repository(Generic[T]):
         if not terms.empty and col == self._rowid_order:
             # Rowids follow this order: walk the search index's matches in rowid order and stop
             # after the page, rather than collect and sort every match (a million, for "pol").
-            sub, fts_params = fts_condition(f"fts_{self.table}", terms, "rowid AS r")
+            sub, fts_params = fts_condition(search_index(self.table), terms, "rowid AS r")
             args = [*fts_params]
             d = "ASC" if asc != reverse else "DESC"
             rest, rest_params = self.where(query._replace(search=""))
@@ -385,7 +386,7 @@ class Repository(Generic[T]):
 
     def _many_matches(self, terms: Terms) -> bool:
         """Whether a search matches at least MANY_MATCHES rows (read from the index, capped)."""
-        return bool(self._rowid_order) and paging.many_matches(self.db, f"fts_{self.table}", terms)
+        return bool(self._rowid_order) and paging.many_matches(self.db, search_index(self.table), terms)
 
     def position(self, query: Query, record_id: str) -> int | None:
         """The row number of a record under `query`, or None when the query excludes it."""

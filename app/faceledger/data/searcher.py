@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, NamedTuple
 from faceledger.data.entities import ENTITIES, EntitySpec
 from faceledger.data.errors import UnknownName
 from faceledger.data.matching import match_reason, suggest
+from faceledger.data.schema import search_index
 from faceledger.data.search import Terms, fts_condition, parse_terms, snippet
 from faceledger.data.search import highlight_spans as _spans
 
@@ -108,14 +109,14 @@ class Searcher:
             chosen = chosen[:limit]
             marks = ", ".join("?" for _ in chosen)
             found = db.query(
-                f"SELECT rowid, record_id, label FROM fts_{entity} WHERE rowid IN ({marks})",
+                f"SELECT rowid, record_id, label FROM {search_index(entity)} WHERE rowid IN ({marks})",
                 [r for r, _l in chosen],
                 conn,
             )
             by_rowid = {r: (rid, label) for r, rid, label in found}
             rows = [(*by_rowid[r], level) for r, level in chosen if r in by_rowid]
         else:  # a database whose rows are not stored in page order: the index's order
-            sub, params = fts_condition(f"fts_{entity}", terms)
+            sub, params = fts_condition(search_index(entity), terms)
             sql = sub.replace("SELECT record_id", "SELECT record_id, label", 1) + " LIMIT ?"
             rows = [(rid, label, 3) for rid, label in db.query(sql, [*params, limit + 1], conn)]
             more = len(rows) > limit
