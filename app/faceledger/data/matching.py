@@ -8,7 +8,6 @@ Clearview AI?").
 
 from __future__ import annotations
 
-import difflib
 import sqlite3
 from typing import Any, NamedTuple, Protocol
 
@@ -199,6 +198,8 @@ def _similarity(wanted: str, candidate: str, n_words: int) -> float:
     options = {name, " ".join(parts)}
     for i in range(max(0, len(parts) - n_words + 1)):
         options.add(" ".join(parts[i : i + n_words]))
+    import difflib  # noqa: PLC0415 (only when a search found nothing; not on the start-up path)
+
     best = 0.0
     for option in options:
         matcher = difflib.SequenceMatcher(None, wanted, option, autojunk=False)
