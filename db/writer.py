@@ -17,7 +17,15 @@ from db.collection import BuildError
 from faceledger.data import charts
 from faceledger.data.entities import ALL_SPECS, ENTITIES, HEADING_COLUMNS, record_heading
 from faceledger.data.manifest import write_manifest
-from faceledger.data.schema import TABLE, TABLES, search_index, search_indexes, word_index, word_list
+from faceledger.data.schema import (
+    TABLE,
+    TABLES,
+    search_index,
+    search_indexes,
+    trigram_rows,
+    word_index,
+    word_list,
+)
 from faceledger.data.text import search_text
 
 SCHEMA_VERSION = 1
@@ -337,6 +345,7 @@ def _write_search_index(db: sqlite_utils.Database) -> None:
         )
         db.execute(f"INSERT INTO {fts}({fts}) VALUES ('optimize')")
         _write_word_index(db.conn, table)
+        _write_trigram_rows(db.conn, table)
 
 
 def _write_word_index(conn: sqlite3.Connection, table: str) -> None:
@@ -355,3 +364,14 @@ def _write_word_index(conn: sqlite3.Connection, table: str) -> None:
     conn.executemany(f"INSERT INTO {listed}(word) VALUES (?)", ((w,) for w in sorted(seen)))
     for index in (words, listed):
         conn.execute(f"INSERT INTO {index}({index}) VALUES ('optimize')")
+
+
+def _write_trigram_rows(conn: sqlite3.Connection, table: str) -> None:
+    """How many records hold each trigram, read from the written trigram index by FTS5's own
+    vocabulary table (its 'row' kind: one row per term, with the number of records holding it)."""
+    vocabulary = f"temp.{search_index(table)}_terms"
+    conn.execute(f"CREATE VIRTUAL TABLE {vocabulary} USING fts5vocab(main, {search_index(table)}, 'row')")
+    try:
+        conn.execute(f"INSERT INTO {trigram_rows(table)}(trigram, records) SELECT term, doc FROM {vocabulary}")
+    finally:
+        conn.execute(f"DROP TABLE {vocabulary}")

@@ -590,10 +590,18 @@ def test_hostile_schema_is_refused_at_open(sql: list[str], db_path: Path, tmp_pa
         Database.open(path)
 
 
-def test_a_database_built_before_the_word_index_is_named_as_such(db_path: Path, tmp_path: Path) -> None:
-    """A database an earlier FaceLedger built (no word index or word list): the message says so
-    and how to build it again, not that it is no FaceLedger database."""
-    path = _hostile_copy(db_path, tmp_path, ["DROP TABLE fts_vendors_words", "DROP TABLE fts_vendors_vocabulary"])
+@pytest.mark.parametrize(
+    "sql",
+    [
+        ["DROP TABLE fts_vendors_words", "DROP TABLE fts_vendors_vocabulary", "DROP TABLE fts_vendors_trigram_rows"],
+        ["DROP TABLE fts_vendors_trigram_rows"],
+    ],
+    ids=["no word index", "no trigram counts"],
+)
+def test_a_database_built_before_the_word_index_is_named_as_such(sql: list[str], db_path: Path, tmp_path: Path) -> None:
+    """A database an earlier FaceLedger built (no word index or word list, or no stored trigram
+    counts): the message says so and how to build it again, not that it is no FaceLedger database."""
+    path = _hostile_copy(db_path, tmp_path, sql)
     with pytest.raises(DatabaseProblem, match="built by an earlier FaceLedger .* db/build.py"):
         Database.open(path)
 

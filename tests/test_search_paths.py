@@ -4,12 +4,13 @@ their rowids) give exactly what the plain SQL order gives."""
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from db import build
 
-from faceledger.data import paging, word_count
+from faceledger.data import paging, trigram_count, word_count
 from faceledger.data import ranking as ranking_module
 from faceledger.data.database import Database
 from faceledger.data.entities import ENTITIES
@@ -207,6 +208,20 @@ def _trigram_count(raw: sqlite3.Connection, entity: str, search: str) -> int:
     return int(raw.execute(sql, params).fetchone()[0])
 
 
+def _answered(
+    raw: sqlite3.Connection, db: Database, entity: str, searches: list[str], count: Callable[..., int | None]
+) -> int:
+    """How many of `searches` `count` answers (None: it leaves them to the trigram index); each
+    answer checked against the trigram index's own count."""
+    answered = 0
+    for search in dict.fromkeys(searches):
+        got = count(db, entity, parse_terms(search))
+        if got is not None:
+            answered += 1
+            assert got == _trigram_count(raw, entity, search), (entity, search)
+    return answered
+
+
 @pytest.mark.parametrize("entity", sorted(ENTITIES))
 def test_a_count_through_the_word_index_equals_the_trigram_count(
     raw: sqlite3.Connection, db: Database, entity: str
@@ -222,13 +237,7 @@ def test_a_count_through_the_word_index_equals_the_trigram_count(
     )
     searches = [*words, *(w[1:5] for w in words), *(w[-4:].upper() for w in words), *marked[:300]]
     searches += ["polic", "Zürich", "MÜLLER", "facial", "face", "police department", "recog clear", "qxzvw"]
-    answered = 0
-    for search in dict.fromkeys(searches):
-        by_words = word_count.count(db, entity, parse_terms(search))
-        if by_words is not None:
-            answered += 1
-            assert by_words == _trigram_count(raw, entity, search), (entity, search)
-    assert answered >= len(words) // 2
+    assert _answered(raw, db, entity, searches, word_count.count) >= len(words) // 2
 
 
 def test_long_search_words_are_counted_through_the_word_index(repos: Repositories, db: Database) -> None:
@@ -241,4 +250,30 @@ def test_long_search_words_are_counted_through_the_word_index(repos: Repositorie
         read.clear()
         repo.count(Query(search=search))
         assert any("fts_customers_words" in sql for sql in read) == through_words, search
+    db._conn.set_trace_callback(None)
+
+
+@pytest.mark.parametrize("entity", sorted(ENTITIES))
+def test_a_one_trigram_count_equals_the_trigram_index_count(raw: sqlite3.Connection, db: Database, entity: str) -> None:
+    """Every three-letter word the index lists, typed in small letters, in capitals or with an
+    accent: the stored count of records holding it is exactly what the trigram index matches."""
+    listed = [t for (t,) in raw.execute(f"SELECT trigram FROM fts_{entity}_trigram_rows") if t.isalnum()]
+    assert listed
+    searches = [*listed, *(t.upper() for t in listed[::5]), "zür", "ÉTA", "qxz"]
+    assert _answered(raw, db, entity, searches, trigram_count.count) >= len(listed)
+
+
+def test_a_three_letter_search_is_counted_from_the_stored_trigram_counts(repos: Repositories, db: Database) -> None:
+    """A page's count for one three-letter word reads the stored count and not the index; two
+    words, a shorter word and an acronym matched as a whole word are counted by the indexes."""
+    read: list[str] = []
+    db._conn.set_trace_callback(read.append)
+    repo = repos.for_entity("customers")
+    for search, stored in [("pol", True), ("POL", True), ("pol dep", False), ("po", False), ("ICE", False)]:
+        read.clear()
+        counted = repo.count(Query(search=search))
+        assert any("fts_customers_trigram_rows" in sql for sql in read) == stored, search
+        if stored:
+            assert not any("MATCH" in sql for sql in read), search
+        assert counted > 0, search
     db._conn.set_trace_callback(None)

@@ -544,7 +544,7 @@ def _check_schema(conn: sqlite3.Connection, p: Path) -> dict[str, list[str]]:
                     raise DatabaseProblem(
                         p,
                         f"This database was built by an earlier FaceLedger (the search index for {t} "
-                        "lacks its word list): build it again with this version's db/build.py",
+                        f"lacks its part '{name}'): build it again with this version's db/build.py",
                     )
                 if _normal_sql(fts_sql.get(name)) != _normal_sql(sql):
                     raise DatabaseProblem(

@@ -17,7 +17,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any, Generic, NamedTuple, TypeVar
 
-from faceledger.data import paging, word_count
+from faceledger.data import paging, trigram_count, word_count
 from faceledger.data import records as r
 from faceledger.data.database import Database
 from faceledger.data.entities import EntitySpec, dataset_label
@@ -227,10 +227,11 @@ class Repository(Generic[T]):
         terms = self._terms(query.search)
         if not terms.empty and self.where(query._replace(search=""))[0] == "1":
             # A search alone: count the index's matches (one index row per record), not the table;
-            # long words through the word index when it can answer.
-            by_words = word_count.count(self.db, self.table, terms)
-            if by_words is not None:
-                return by_words
+            # one trigram from its stored count, long words through the word index when it can answer.
+            for fast in (trigram_count.count, word_count.count):
+                known = fast(self.db, self.table, terms)
+                if known is not None:
+                    return known
             sql, params = fts_condition(search_index(self.table), terms, "COUNT(*)")
             if terms.long and paging.COUNT_PARTS > 1:
                 last = self._cached_int(f"SELECT MAX(rowid) FROM {search_index(self.table)}")

@@ -571,8 +571,14 @@ def word_list(table: str) -> str:
     return f"fts_{table}_vocabulary"
 
 
+def trigram_rows(table: str) -> str:
+    return f"fts_{table}_trigram_rows"
+
+
 def search_indexes(table: str) -> dict[str, str]:
-    """The search indexes of `table`, each name with its CREATE statement."""
+    """The search indexes of `table`, each name with its CREATE statement: the trigram index, the
+    word index and its word list (`data/word_count.py`), and the number of records holding each
+    trigram of the trigram index (`data/trigram_count.py`)."""
     words = "\"unicode61 remove_diacritics 0 categories 'L* M* N* P* S* C*'\""
     return {
         search_index(table): f"CREATE VIRTUAL TABLE {search_index(table)} USING fts5("
@@ -580,4 +586,6 @@ def search_indexes(table: str) -> dict[str, str]:
         word_index(table): f"CREATE VIRTUAL TABLE {word_index(table)} USING fts5("
         f"text, content='{search_index(table)}', columnsize=0, detail=none, tokenize={words})",
         word_list(table): f"CREATE VIRTUAL TABLE {word_list(table)} USING fts5(word, tokenize='trigram')",
+        trigram_rows(table): f"CREATE TABLE {trigram_rows(table)} "
+        "(trigram TEXT PRIMARY KEY, records INTEGER NOT NULL) WITHOUT ROWID",
     }
