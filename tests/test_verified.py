@@ -1,4 +1,4 @@
-"""A `--db` file's verification is remembered: a second command on the unchanged file skips the
+"""A database file's verification is remembered: a second command on the unchanged file skips the
 full hash and SQLite's quick check; any change to the file or its manifest, and `doctor`, check in
 full again. The checks are spied on (the real ones run), not replaced."""
 
@@ -131,3 +131,27 @@ def test_a_hostile_cache_file_only_means_not_remembered(
     open_close(path)
     open_close(path)
     assert calls["checksum"] >= 1  # opened, no error, nothing blocked
+
+
+def test_the_bundled_database_is_hashed_once_until_it_changes(
+    calls: dict[str, int], db_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The bundled file is only hashed (no quick check); a pass is remembered like a --db file's,
+    so the next starts skip the hash, until the file changes."""
+    path = copy(db_path, tmp_path)
+    monkeypatch.setattr(database, "bundled_database_path", lambda: path)
+    open_close(path, background=True)  # the window's start
+    assert calls == {"checksum": 1, "quick_check": 0}
+    open_close(path, background=True)
+    db = Database.open(path, checksum_in_background=True)
+    assert db.checks_done() and db._checks is None  # no thread at all
+    db.close()
+    assert calls == {"checksum": 1, "quick_check": 0}
+    st = path.stat()
+    data = bytearray(path.read_bytes())
+    data[-10] ^= 0xFF  # damaged in place, its modification time put back
+    path.write_bytes(bytes(data))
+    os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns))
+    with pytest.raises(DatabaseProblem, match="does not match its checksum manifest"):
+        open_close(path, background=True)
+    assert calls == {"checksum": 2, "quick_check": 0}

@@ -111,21 +111,22 @@ class Database:
         `wait_checks()` before showing anything read from the database (`checks_done()` tells
         whether that would wait). Every other check is done here, as without it.
 
-        A file other than the bundled one that passed both checks before, unchanged since, is
-        not checked again (`faceledger.data.verified`)."""
+        A file that passed its checks before, unchanged since (the bundled one included: its
+        checksum), is not checked again (`faceledger.data.verified`)."""
         p = Path(path) if path is not None else bundled_database_path()
         st = check_database_file(p)
         checks: BackgroundChecks | None = None
         structure = verify and not _is_bundled(p)
         key = ""
+        remembered = False
         if verify:
             expected = expected_checksum(p)
-            if structure:
-                key = verified.file_key(st, expected.manifest_sha256)
-            if key and verified.was_verified(key):
+            key = verified.file_key(st, expected.manifest_sha256)
+            remembered = verified.was_verified(key)
+            if remembered:
                 structure = False  # checked before and unchanged since; the schema still is, below
             elif checksum_in_background:
-                checks = BackgroundChecks(p, expected.file_sha256, structure, (st, key) if key else None)
+                checks = BackgroundChecks(p, expected.file_sha256, structure, (st, key))
             else:
                 compare_checksum(p, expected.file_sha256)
         try:
@@ -137,6 +138,7 @@ class Database:
             columns = _check_schema(conn, p)
             if structure and checks is None:
                 _check_structure(conn, p)
+            if verify and not remembered and checks is None:
                 verified.remember(p, st, key)
         except DatabaseProblem as problem:
             conn.close()

@@ -1,7 +1,9 @@
 """Remembering that a database file passed its full checks (Qt-free).
 
 Hashing a large `--db` file and running SQLite's quick check on it take seconds (2.5 GB: about
-3.5 s); a command run again on the same, unchanged file need not pay that again. A pass is
+3.5 s); a command run again on the same, unchanged file need not pay that again. The bundled
+database is only hashed (its install is not a file a user points the app at), some 10 ms of a
+second core at every start: once it has passed, it too is not hashed again until it changes. A pass is
 remembered in the user's cache folder under a key made of the file's device, inode, size,
 modification and change times (the change time cannot be set back by a user: any write, rename
 or `touch` changes it) and the SHA-256 of the manifest beside it. Anything else about the file,
