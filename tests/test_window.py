@@ -83,3 +83,26 @@ def test_a_deployment_and_a_count_are_named_for_what_they_say(window: MainWindow
     says = f"{count[1]} \u2014 {count[2]}: 2,400 ({count[4]})"
     assert window.current_page().detail.toPlainText().startswith(says)
     assert window.copy_citation().startswith(f"{says} (customer count)")
+
+
+def test_the_look_is_set_on_its_widgets_not_on_the_whole_application(qtbot, window: MainWindow) -> None:  # type: ignore[no-untyped-def]
+    """No application-wide style sheet (it would draw every widget through Qt's style-sheet
+    style): the navigation, a page's search box, table, filters, row count and the detail pane
+    carry their own rules, and they take effect: the chosen navigation item is dark blue."""
+    from PySide6.QtGui import QColor
+    from PySide6.QtWidgets import QApplication
+
+    from faceledger.ui import style
+
+    assert QApplication.instance().styleSheet() == ""
+    page = window.pages["vendors"]
+    assert window.nav.styleSheet() == style.NAVIGATION
+    assert page.search.styleSheet() == style.SEARCH_BOX
+    assert page.table.styleSheet() == style.TABLE
+    assert page.status.styleSheet() == style.ROW_STATUS
+    assert page.detail.styleSheet() == style.DETAIL_PANE
+    assert page.filters and all(f.styleSheet() == style.FACET_FILTER for f in page.filters)
+    window.nav.setCurrentRow(0)
+    rect = window.nav.visualItemRect(window.nav.item(0))
+    image = window.nav.viewport().grab().toImage()
+    assert image.pixelColor(rect.left() + 3, rect.center().y()) == QColor("#1e3a5f")

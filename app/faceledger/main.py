@@ -79,20 +79,16 @@ def set_window_icon(app: QApplication) -> None:
 
 
 def make_application(argv: list[str] | None = None, *, icon_now: bool = True) -> QApplication:
-    """The QApplication with its names, style sheet and (unless `icon_now` is False, for a start
-    that sets it after the first paint) its icon."""
+    """The QApplication with its names and (unless `icon_now` is False, for a start that sets it
+    after the first paint) its icon. Its look is set on the widgets it is for (`ui/style.py`)."""
     app = QApplication.instance()
     if not isinstance(app, QApplication):
         app = QApplication(argv if argv is not None else sys.argv[:1])
     app.setApplicationName("FaceLedger")
     app.setOrganizationName("FaceLedger")
     app.setDesktopFileName(APP_ID)  # the menu entry's name: how Wayland task bars find the icon
-    res = resources_dir()
     if icon_now:
         set_window_icon(app)
-    style = res / "style.qss"
-    if style.exists():
-        app.setStyleSheet(style.read_text(encoding="utf-8"))
     return app
 
 

@@ -19,6 +19,7 @@ from faceledger.data.records import record_fields
 from faceledger.data.repositories import RELATED_LIMIT, Citation, Link, Repositories
 from faceledger.data.schema import COUNTED, TABLE, end_shown
 from faceledger.data.text import number_text
+from faceledger.ui import style
 from faceledger.ui.link_focus import LinkFocus
 
 INTERNAL_SCHEME = "faceledger"
@@ -57,6 +58,7 @@ class DetailPane(QTextBrowser):
         self.setOpenLinks(False)
         self.setOpenExternalLinks(False)
         self.setObjectName("detailPane")
+        self.setStyleSheet(style.DETAIL_PANE)
         self.setMinimumWidth(300)
         self.entity: str | None = None
         self.record: Any = None

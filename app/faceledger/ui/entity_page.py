@@ -28,6 +28,7 @@ from faceledger.jobs import JobHandle, run_job
 from faceledger.models.facets import Facets, facet_counts
 from faceledger.models.table_model import EntityTableModel
 from faceledger.startup import PAINT_FALLBACK_MS, after_first_paint
+from faceledger.ui import style
 from faceledger.ui.accessibility import name_entity_page
 from faceledger.ui.detail import DetailPane
 from faceledger.ui.facet_filter import FacetFilter
@@ -143,6 +144,7 @@ class EntityPage(QWidget):
     def _build(self) -> None:
         self.search = SearchBox(self)
         self.search.setObjectName("pageSearch")
+        self.search.setStyleSheet(style.SEARCH_BOX)
         self.search.setPlaceholderText(f"Search {self.spec.title.lower()} (Ctrl+F)")
         self.search.setToolTip(
             "Part of a word is enough; case and accents are ignored. "
@@ -157,6 +159,7 @@ class EntityPage(QWidget):
             self.year_to = self._year_box("to", bounds)
         self.status = QLabel(self)
         self.status.setObjectName("rowStatus")
+        self.status.setStyleSheet(style.ROW_STATUS)
         # "No matches. Did you mean Clearview AI?": each name a link that searches for it.
         self.suggestion = QLabel(self)
         self.suggestion.setObjectName("searchSuggestion")
@@ -193,6 +196,7 @@ class EntityPage(QWidget):
 
         self.table = QTableView(self)
         self.table.setObjectName(f"table_{self.entity}")
+        self.table.setStyleSheet(style.TABLE)
         # The row header is set up before the model arrives: a visible, resizable one would ask
         # the model for every row's header (four roles each) when the model is set.
         self.table.verticalHeader().setDefaultSectionSize(24)

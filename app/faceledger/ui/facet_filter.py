@@ -10,6 +10,7 @@ from PySide6.QtGui import QAction, QKeyEvent, QMouseEvent
 from PySide6.QtWidgets import QMenu, QSizePolicy, QToolButton, QWidget
 
 from faceledger.data.entities import Facet
+from faceledger.ui import style
 
 # Two chosen values are named on the button when they fit in this many characters; more are
 # counted ("3 chosen"), the tooltip names them all.
@@ -48,6 +49,7 @@ class FacetFilter(QToolButton):
         self.key = facet.key
         self.header = facet.header
         self.setObjectName(f"filter_{facet.key}")
+        self.setStyleSheet(style.FACET_FILTER)
         self._chosen: list[str] = list(facet.default)
         self._counts: list[tuple[str, int]] = []
         self._labels: dict[str, str] = {}

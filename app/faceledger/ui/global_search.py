@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 from faceledger.data.entities import ENTITIES
 from faceledger.data.searcher import Hit, Searcher, hits_summary
 from faceledger.jobs import ReadJob
+from faceledger.ui import style
 from faceledger.ui.accessibility import name_global_search
 
 # Above this many rows in its largest table, a database is searched on a worker.
@@ -135,6 +136,7 @@ class GlobalSearch(QDialog):
         self.resize(720, 520)
         self.input = QLineEdit(self)
         self.input.setObjectName("globalSearchInput")
+        self.input.setStyleSheet(style.SEARCH_BOX)
         self.input.setPlaceholderText(
             "Search vendors, customers, deployments, counts, studies, events, sources…"
         )

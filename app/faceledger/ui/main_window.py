@@ -25,6 +25,7 @@ from faceledger.data.entities import ENTITIES
 from faceledger.data.links import lookalike_warning, refuse_reason
 from faceledger.data.repositories import Repositories
 from faceledger.startup import after_first_paint
+from faceledger.ui import style
 from faceledger.ui.accessibility import name_navigation
 from faceledger.ui.settings import Settings
 
@@ -237,6 +238,7 @@ class MainWindow(QMainWindow):
     def _build(self) -> None:
         self.nav = QListWidget(self)
         self.nav.setObjectName("navigation")
+        self.nav.setStyleSheet(style.NAVIGATION)
         self.nav.setMaximumWidth(190)
         self.stack = QStackedWidget(self)
         for i, entity in enumerate(PAGE_ORDER):
