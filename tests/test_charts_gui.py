@@ -50,7 +50,7 @@ def _wait_painted(qtbot, chart) -> None:  # type: ignore[no-untyped-def]
     chart.view.viewport().repaint()
 
 
-def test_cold_start_does_not_import_pyqtgraph() -> None:
+def test_cold_start_does_not_import_pyqtgraph(tmp_path: Path) -> None:
     code = (
         "import os, sys\n"
         "os.environ['QT_QPA_PLATFORM'] = 'offscreen'\n"
@@ -70,7 +70,7 @@ def test_cold_start_does_not_import_pyqtgraph() -> None:
     )
     result = subprocess.run(
         [sys.executable, "-c", code],
-        env={"PYTHONPATH": str(APP), "HOME": str(Path.cwd())},
+        env={"PYTHONPATH": str(APP), "HOME": str(tmp_path)},
         capture_output=True,
         text=True,
         timeout=120,
