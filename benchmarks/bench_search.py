@@ -987,7 +987,7 @@ def main(argv: list[str] | None = None) -> int:
         if "page" in parts:
             rows += bench_page(args.db, args.reps, tmp)
         if "cold" in parts:
-            rows += bench_cold(max(args.reps, 9), tmp)
+            rows += bench_cold(max(args.reps, 15), tmp)
         if "datasette" in parts:
             rows += bench_datasette(args.db, args.datasette_venv, args.reps, ours)
     print()
