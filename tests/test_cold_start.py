@@ -177,7 +177,8 @@ opened = d.Database.open.__func__
 def spy(cls, *a, **k):
     db = opened(cls, *a, **k)
     threads = [t.name for t in threading.enumerate()]
-    print("QT_LOADED", "PySide6" in sys.modules, "CHECKSUM_THREAD", "faceledger-checksum" in threads)
+    print("QT_LOADED", "PySide6" in sys.modules, "CHECKSUM_THREAD", "faceledger-checksum" in threads,
+          "OPENSSL", "_hashlib" in sys.modules)
     db.wait_checks()
     db.close()
     raise Stop
@@ -191,10 +192,14 @@ except Stop:
 
 
 def test_the_command_opens_its_database_before_qt_loads(tmp_path: Path) -> None:
-    """So that the file is hashed on another core while PySide6 loads."""
+    """So that the file is hashed on another core while PySide6 loads; the next start, on the
+    unchanged file, hashes nothing and loads no OpenSSL."""
     result = _probe(OPEN_ORDER, tmp_path)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "QT_LOADED False CHECKSUM_THREAD True" in result.stdout, result.stdout + result.stderr
+    again = _probe(OPEN_ORDER, tmp_path)
+    assert again.returncode == 0, again.stdout + again.stderr
+    assert "QT_LOADED False CHECKSUM_THREAD False OPENSSL False" in again.stdout, again.stdout + again.stderr
 
 
 def test_a_missing_manifest_is_reported_at_open_either_way(db_path: Path, tmp_path: Path) -> None:

@@ -121,7 +121,7 @@ class Database:
         remembered = False
         if verify:
             expected = expected_checksum(p)
-            key = verified.file_key(st, expected.manifest_sha256)
+            key = verified.file_key(st, expected.manifest_key)
             remembered = verified.was_verified(key)
             if remembered:
                 structure = False  # checked before and unchanged since; the schema still is, below

@@ -15,17 +15,19 @@ from faceledger.data.manifest import (
     ManifestError,
     file_sha256,
     manifest_path,
-    read_manifest_and_digest,
+    read_manifest_and_stat,
 )
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
 
 
 class Expected(NamedTuple):
-    """What the manifest beside a database says: the file's SHA-256, and the manifest's own."""
+    """What the manifest beside a database says: the file's SHA-256; and which manifest said it
+    (its device, inode, size, modification and change times: another manifest, or the same one
+    rewritten, is another)."""
 
     file_sha256: str
-    manifest_sha256: str
+    manifest_key: str
 
 
 def check_database_file(p: Path) -> os.stat_result:
@@ -70,9 +72,9 @@ def check_database_file(p: Path) -> os.stat_result:
 
 
 def expected_checksum(p: Path) -> Expected:
-    """The file SHA-256 recorded in the manifest beside `p` (and the manifest's own SHA-256)."""
+    """The file SHA-256 recorded in the manifest beside `p` (and which manifest said it)."""
     try:
-        manifest, digest = read_manifest_and_digest(p)
+        manifest, st = read_manifest_and_stat(p)
     except FileNotFoundError as exc:
         raise DatabaseProblem(
             p, "The database has no checksum manifest (expected beside it: " + p.name + MANIFEST_SUFFIX + ")"
@@ -82,7 +84,8 @@ def expected_checksum(p: Path) -> Expected:
     except OSError as exc:
         reason = missing_reason(manifest_path(p), exc) or exc.strerror or "it cannot be read"
         raise DatabaseProblem(p, f"The database's checksum manifest cannot be read (it {reason})") from exc
-    return Expected(str(manifest["file_sha256"]), digest)
+    key = f"{st.st_dev}:{st.st_ino}:{st.st_size}:{st.st_mtime_ns}:{st.st_ctime_ns}"
+    return Expected(str(manifest["file_sha256"]), key)
 
 
 def compare_checksum(p: Path, expected: str) -> None:

@@ -88,6 +88,12 @@ def read_small_file(path: Path, limit: int) -> bytes:
     """The bytes of a regular file of at most `limit` bytes. Raises `NotAFile` for anything else
     (a pipe, a device, a folder, a larger file: kind 'larger than N bytes'), OSError when it
     cannot be read. Never reads more than `limit` + 1 bytes, whatever the file claims."""
+    return read_small_file_and_stat(path, limit)[0]
+
+
+def read_small_file_and_stat(path: Path, limit: int) -> tuple[bytes, os.stat_result]:
+    """`read_small_file`, and the file's stat taken on the descriptor it was read from, before
+    reading (a change during the read shows as another modification or change time later)."""
     check_regular(path)  # a FIFO is refused before it is opened
     fd, st = open_regular(path)
     try:
@@ -105,4 +111,4 @@ def read_small_file(path: Path, limit: int) -> bytes:
         os.close(fd)
     if size > limit:
         raise NotAFile(path, f"larger than {limit:,} bytes")
-    return b"".join(chunks)
+    return b"".join(chunks), st

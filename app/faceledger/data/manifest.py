@@ -8,15 +8,15 @@ changed.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import mmap
+import os
 import re
 import sqlite3
 from pathlib import Path
 from typing import Any
 
-from faceledger.data.files import NotAFile, read_small_file
+from faceledger.data.files import NotAFile, read_small_file_and_stat
 
 MANIFEST_SUFFIX = ".manifest.json"
 # A real manifest is a few kilobytes (one line per table); anything larger is not read.
@@ -37,6 +37,8 @@ def file_sha256(path: Path) -> str:
     """The file's SHA-256, hashed from a read-only memory map in one call: no copy, and the GIL
     is released for the whole hash (a chunked loop would take it back for every chunk, which
     costs a thread running beside busy Python code up to a switch interval per chunk)."""
+    import hashlib  # noqa: PLC0415 (OpenSSL is loaded when a file is hashed: not at a start that skips it)
+
     with open(path, "rb") as fh:
         if fh.seek(0, 2) == 0:
             return hashlib.sha256().hexdigest()  # an empty file cannot be mapped
@@ -54,6 +56,8 @@ def content_tables(conn: sqlite3.Connection) -> list[str]:
 
 def table_digest(conn: sqlite3.Connection, table: str) -> tuple[int, str]:
     """Row count and SHA-256 of a table's rows, ordered by every column."""
+    import hashlib  # noqa: PLC0415 (as file_sha256: the build and doctor hash, opening does not)
+
     quoted = '"' + table.replace('"', '""') + '"'
     cols = [r[1] for r in conn.execute(f"PRAGMA table_info({quoted})")]
     order = ", ".join(str(i + 1) for i in range(len(cols)))
@@ -95,18 +99,18 @@ def read_manifest(db_path: Path) -> dict[str, Any]:
     """The manifest's content; raises FileNotFoundError when there is none, ManifestError (a
     ValueError) when it is not a regular file of sensible size or not a manifest, OSError when it
     cannot be read."""
-    return read_manifest_and_digest(db_path)[0]
+    return read_manifest_and_stat(db_path)[0]
 
 
-def read_manifest_and_digest(db_path: Path) -> tuple[dict[str, Any], str]:
-    """`read_manifest` and the SHA-256 of the manifest file's bytes.
+def read_manifest_and_stat(db_path: Path) -> tuple[dict[str, Any], os.stat_result]:
+    """`read_manifest` and the manifest file's stat, taken on the descriptor it was read from.
 
     Read defensively: only a regular file (a FIFO would block, /dev/zero never ends) of at most
     `MANIFEST_MAX_BYTES`, parsed by the standard JSON parser with its recursion failure caught,
     and checked for the exact shape the build writes."""
     path = manifest_path(db_path)
     try:
-        raw = read_small_file(path, MANIFEST_MAX_BYTES)
+        raw, st = read_small_file_and_stat(path, MANIFEST_MAX_BYTES)
     except NotAFile as exc:
         raise ManifestError(f"it is {exc.kind}, not a manifest file") from exc
     try:
@@ -118,7 +122,7 @@ def read_manifest_and_digest(db_path: Path) -> tuple[dict[str, Any], str]:
     except ValueError as exc:
         raise ManifestError("it is not valid JSON") from exc
     _check_shape(data)
-    return data, hashlib.sha256(raw).hexdigest()
+    return data, st
 
 
 def _check_shape(data: Any) -> None:

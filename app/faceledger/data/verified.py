@@ -6,8 +6,9 @@ database is only hashed (its install is not a file a user points the app at), so
 second core at every start: once it has passed, it too is not hashed again until it changes. A pass is
 remembered in the user's cache folder under a key made of the file's device, inode, size,
 modification and change times (the change time cannot be set back by a user: any write, rename
-or `touch` changes it) and the SHA-256 of the manifest beside it. Anything else about the file,
-or another manifest, is another key, and the file is checked in full again. `faceledger doctor`
+or `touch` changes it) and the same facts of the manifest beside it (no hash: OpenSSL is then not
+loaded at a start that skips the checks). Anything else about the file, or another manifest (the
+same one rewritten included), is another key, and the file is checked in full again. `faceledger doctor`
 always checks in full.
 
 The memory is a small JSON list, read like every file the app does not trust (a regular file of
@@ -44,9 +45,9 @@ def cache_dir() -> Path:
     return (Path(base) if os.path.isabs(base) else home / ".cache") / "faceledger"
 
 
-def file_key(st: os.stat_result, manifest_sha256: str) -> str:
+def file_key(st: os.stat_result, manifest_key: str) -> str:
     """The key a verified file is remembered under."""
-    return f"{st.st_dev}:{st.st_ino}:{st.st_size}:{st.st_mtime_ns}:{st.st_ctime_ns}:{manifest_sha256}"
+    return f"{st.st_dev}:{st.st_ino}:{st.st_size}:{st.st_mtime_ns}:{st.st_ctime_ns}:{manifest_key}"
 
 
 def _entries(path: Path) -> list[str]:
