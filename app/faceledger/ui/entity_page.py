@@ -196,7 +196,7 @@ class EntityPage(QWidget):
 
         self.table = QTableView(self)
         self.table.setObjectName(f"table_{self.entity}")
-        self.table.setStyleSheet(style.TABLE)
+        style.style_table(self.table)
         # The row header is set up before the model arrives: a visible, resizable one would ask
         # the model for every row's header (four roles each) when the model is set.
         self.table.verticalHeader().setDefaultSectionSize(24)
