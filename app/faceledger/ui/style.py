@@ -4,7 +4,8 @@ Quiet, readable, high contrast. Each constant is set (`setStyleSheet`) on its wi
 on the whole application: an application-wide sheet makes Qt draw every widget (menus, the status
 bar, every label, button and splitter) through its style-sheet style, which costs about 3% of the
 time to the window's first paint and 6% to the first page's rows (measured). The other widgets
-keep the platform style. A rule set on a widget also reaches its children (a table's header).
+keep the platform style. A rule set on a widget also reaches its children, so a page's table
+takes its colours from its palette and only its header carries a sheet (`style_table`).
 """
 
 from __future__ import annotations
