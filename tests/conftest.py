@@ -1,9 +1,13 @@
-"""Test setup: headless Qt, the repository root on sys.path (for db/), the real bundled database."""
+"""Test setup: headless Qt, the repository root on sys.path (for db/), the real bundled database,
+and one fresh full build of db/ shared by the data tests."""
 
 from __future__ import annotations
 
 import os
+import sqlite3
 import sys
+from collections.abc import Iterator
+from contextlib import closing
 from pathlib import Path
 
 os.environ["QT_QPA_PLATFORM"] = "offscreen"
@@ -24,6 +28,8 @@ hypothesis_settings.register_profile(
 )
 hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
+from db import build  # noqa: E402
+
 from faceledger.data.database import Database, bundled_database_path  # noqa: E402
 from faceledger.data.repositories import Repositories  # noqa: E402
 
@@ -41,6 +47,23 @@ def _isolated_home(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest
 @pytest.fixture(scope="session")
 def db_path() -> Path:
     return bundled_database_path()
+
+
+@pytest.fixture(scope="session")
+def full_build(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The whole build of db/ as it stands (curated records and every imported dataset, what the
+    app ships), made once per test run for the data tests that read it."""
+    out = tmp_path_factory.mktemp("full-build") / "faceledger.db"
+    build.build(out)
+    return out
+
+
+@pytest.fixture(scope="session")
+def full_rows(full_build: Path) -> Iterator[sqlite3.Connection]:
+    """A connection to `full_build` whose rows are read by column name."""
+    with closing(sqlite3.connect(str(full_build))) as conn:
+        conn.row_factory = sqlite3.Row
+        yield conn
 
 
 @pytest.fixture()

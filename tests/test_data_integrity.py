@@ -21,7 +21,6 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from db import build  # noqa: E402
 from db.build import org_key  # noqa: E402
 
 from faceledger.data.database import Database  # noqa: E402
@@ -32,24 +31,14 @@ RESEARCH = ROOT.parent / "shared" / "research"
 
 
 
-@pytest.fixture(scope="module")
-def db_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp("integrity") / "t.db"
-    build.build(out)  # full build, importers included
-    return out
+@pytest.fixture()
+def conn(full_rows: sqlite3.Connection) -> sqlite3.Connection:
+    return full_rows
 
 
 @pytest.fixture(scope="module")
-def conn(db_file: Path) -> Iterator[sqlite3.Connection]:
-    c = sqlite3.connect(str(db_file))
-    c.row_factory = sqlite3.Row
-    yield c
-    c.close()
-
-
-@pytest.fixture(scope="module")
-def repos(db_file: Path) -> Iterator[Repositories]:
-    database = Database.open(db_file)
+def repos(full_build: Path) -> Iterator[Repositories]:
+    database = Database.open(full_build)
     yield Repositories(database)
     database.close()
 

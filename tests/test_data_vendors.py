@@ -7,8 +7,6 @@ from __future__ import annotations
 
 import sqlite3
 import sys
-from collections.abc import Iterator
-from contextlib import closing
 from pathlib import Path
 
 import pytest
@@ -17,7 +15,6 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from db import build  # noqa: E402
 
 VENDORS = {
     "amazon",
@@ -53,14 +50,10 @@ BOUGHT_FROM = {
 FIRST_HAND = ("primary", "press")
 
 
-@pytest.fixture(scope="module")
-def db(tmp_path_factory: pytest.TempPathFactory) -> Iterator[sqlite3.Connection]:
+@pytest.fixture()
+def db(full_rows: sqlite3.Connection) -> sqlite3.Connection:
     """The whole database: curated records and every imported dataset (what the app ships)."""
-    out = tmp_path_factory.mktemp("vendors-full") / "t.db"
-    build.build(out)
-    with closing(sqlite3.connect(str(out))) as c:
-        c.row_factory = sqlite3.Row
-        yield c
+    return full_rows
 
 
 def _row(db: sqlite3.Connection, table: str, rid: str) -> sqlite3.Row:

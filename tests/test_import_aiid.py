@@ -12,8 +12,6 @@ import json
 import re
 import sqlite3
 import sys
-from collections.abc import Iterator
-from contextlib import closing
 from pathlib import Path
 
 import pytest
@@ -22,19 +20,14 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from db import build  # noqa: E402
 from db.importers import aiid  # noqa: E402
 
 RAW = ROOT / "db" / "external" / "aiid-incidents-2025"
 
 
-@pytest.fixture(scope="module")
-def db(tmp_path_factory: pytest.TempPathFactory) -> Iterator[sqlite3.Connection]:
-    out = tmp_path_factory.mktemp("aiid") / "t.db"
-    build.build(out)
-    with closing(sqlite3.connect(str(out))) as conn:
-        conn.row_factory = sqlite3.Row
-        yield conn
+@pytest.fixture()
+def db(full_rows: sqlite3.Connection) -> sqlite3.Connection:
+    return full_rows
 
 
 def raw_rows() -> dict[int, dict[str, str]]:

@@ -11,8 +11,6 @@ import csv
 import re
 import sqlite3
 import sys
-from collections.abc import Iterator
-from contextlib import closing
 from pathlib import Path
 
 import pytest
@@ -21,7 +19,6 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from db import build  # noqa: E402
 from db.importers import federal_inventory as fed  # noqa: E402
 from db.importers import federal_inventory_2024 as y24  # noqa: E402
 
@@ -31,13 +28,9 @@ DHS = RAW / "dhs-2024-ai-use-case-inventory.csv"
 WORDS = re.compile(r"\bface|\bfacial|biometric|clearview", re.IGNORECASE)
 
 
-@pytest.fixture(scope="module")
-def db(tmp_path_factory: pytest.TempPathFactory) -> Iterator[sqlite3.Connection]:
-    out = tmp_path_factory.mktemp("fed2024") / "t.db"
-    build.build(out)
-    with closing(sqlite3.connect(str(out))) as conn:
-        conn.row_factory = sqlite3.Row
-        yield conn
+@pytest.fixture()
+def db(full_rows: sqlite3.Connection) -> sqlite3.Connection:
+    return full_rows
 
 
 def independent_omb_keys() -> list[str]:

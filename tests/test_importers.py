@@ -47,13 +47,10 @@ def _connect(path: Path) -> sqlite3.Connection:
     return conn
 
 
-@pytest.fixture(scope="module")
-def full_db(tmp_path_factory: pytest.TempPathFactory) -> Iterator[sqlite3.Connection]:
+@pytest.fixture()
+def full_db(full_rows: sqlite3.Connection) -> sqlite3.Connection:
     """The complete build: curated TOML plus the three importers."""
-    out = tmp_path_factory.mktemp("importers") / "t.db"
-    build.build(out)
-    with closing(_connect(out)) as conn:
-        yield conn
+    return full_rows
 
 
 @pytest.fixture(scope="module")
