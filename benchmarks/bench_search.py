@@ -115,6 +115,7 @@ def bench_queries(
 ) -> tuple[list[Row], dict[str, dict[str, tuple[int, float, float]]]]:
     from faceledger.data.database import Database
     from faceledger.data.repositories import Query, Repositories
+    from faceledger.data.schema import search_index
     from faceledger.data.search import fts_condition, parse_terms
 
     db = Database.open(db_path, verify=False)
@@ -136,7 +137,7 @@ def bench_queries(
             page_ms = median_ms(functools.partial(repo.rows, q, 0, 200), reps)
             as_records.append(median_ms(functools.partial(repo.page, q, 0, 200), reps))
             count_ms = median_ms(functools.partial(repo.count, q), reps)
-            sql, params = fts_condition(f"fts_{entity}", parse_terms(term), "COUNT(*)")
+            sql, params = fts_condition(search_index(entity), parse_terms(term), "COUNT(*)")
             trigram_counts.append(median_ms(functools.partial(db.query_one, sql, params), reps))
             per[entity][term] = (n, page_ms, count_ms)
             print(f"{entity:12} {kind:9} {term:6} {n:>9,} {page_ms:>8.2f} {count_ms:>9.2f}")

@@ -121,7 +121,7 @@ class Database:
         remembered = False
         if verify:
             expected = expected_checksum(p)
-            key = verified.file_key(st, expected.manifest_key)
+            key = verified.file_key(st, expected.manifest_stat)
             remembered = verified.was_verified(key)
             if remembered:
                 structure = False  # checked before and unchanged since; the schema still is, below

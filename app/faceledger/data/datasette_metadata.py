@@ -288,10 +288,6 @@ def _tables(db: Database) -> list[str]:
     return [str(r[0]) for r in rows]
 
 
-def _all_tables(db: Database) -> set[str]:
-    return {str(r[0]) for r in db.query("SELECT name FROM sqlite_master WHERE type = 'table'")}
-
-
 def search_tables(db: Database) -> dict[str, str]:
     """Each table's full-text index (`vendors` -> `fts_vendors`), as the database holds them: FTS5
     tables whose rowids are their table's rowids (the build writes them so)."""
@@ -452,10 +448,9 @@ def datasette_metadata(db: Database, name: str | None = None) -> dict[str, Any]:
     n = len(datasets)
     source = f"{CURATED} and {n} imported dataset{'' if n == 1 else 's'} (listed on the home page)"
     tables = {t: _table_metadata(db, t, datasets, fts) for t in _tables(db)}
-    # The stored trigram counts are a plain table under a search-index name: hidden, as Datasette
-    # hides the full-text indexes themselves.
-    present = _all_tables(db)
-    tables.update({schema.trigram_rows(t): {"hidden": True} for t in fts if schema.trigram_rows(t) in present})
+    # The stored trigram counts are a plain table under a search-index name (the opening check
+    # requires one beside each index): hidden, as Datasette hides the full-text indexes themselves.
+    tables.update({schema.trigram_rows(t): {"hidden": True} for t in fts})
     return {
         "title": "FaceLedger",
         "description": description,

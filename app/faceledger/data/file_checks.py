@@ -22,12 +22,11 @@ SQLITE_MAGIC = b"SQLite format 3\x00"
 
 
 class Expected(NamedTuple):
-    """What the manifest beside a database says: the file's SHA-256; and which manifest said it
-    (its device, inode, size, modification and change times: another manifest, or the same one
-    rewritten, is another)."""
+    """What the manifest beside a database says: the file's SHA-256; and the stat of the manifest
+    that said it, taken as it was read (`verified.file_key`)."""
 
     file_sha256: str
-    manifest_key: str
+    manifest_stat: os.stat_result
 
 
 def check_database_file(p: Path) -> os.stat_result:
@@ -84,8 +83,7 @@ def expected_checksum(p: Path) -> Expected:
     except OSError as exc:
         reason = missing_reason(manifest_path(p), exc) or exc.strerror or "it cannot be read"
         raise DatabaseProblem(p, f"The database's checksum manifest cannot be read (it {reason})") from exc
-    key = f"{st.st_dev}:{st.st_ino}:{st.st_size}:{st.st_mtime_ns}:{st.st_ctime_ns}"
-    return Expected(str(manifest["file_sha256"]), key)
+    return Expected(str(manifest["file_sha256"]), st)
 
 
 def compare_checksum(p: Path, expected: str) -> None:

@@ -557,7 +557,9 @@ STATISTICS_TABLES: dict[str, tuple[str, ...]] = {
 # the same text's words (split at its spaces only: every other character belongs to a word),
 # with no positions (its text read from the trigram index); and the list of those words,
 # trigram-indexed. A long search word is counted through the few words that contain it
-# (`faceledger.data.word_count`), far faster than as a trigram phrase. `db/writer.py` writes them;
+# (`faceledger.data.word_count`), far faster than as a trigram phrase. A fourth, plain table
+# holds how many records hold each trigram: a one-trigram search is counted by one lookup
+# (`faceledger.data.trigram_count`). `db/writer.py` writes them;
 # the database's opening check requires exactly these; every query names them through these.
 def search_index(table: str) -> str:
     return f"fts_{table}"

@@ -3,13 +3,14 @@
 Hashing a large `--db` file and running SQLite's quick check on it take seconds (2.5 GB: about
 3.5 s); a command run again on the same, unchanged file need not pay that again. The bundled
 database is only hashed (its install is not a file a user points the app at), some 10 ms of a
-second core at every start: once it has passed, it too is not hashed again until it changes. A pass is
-remembered in the user's cache folder under a key made of the file's device, inode, size,
-modification and change times (the change time cannot be set back by a user: any write, rename
-or `touch` changes it) and the same facts of the manifest beside it (no hash: OpenSSL is then not
-loaded at a start that skips the checks). Anything else about the file, or another manifest (the
-same one rewritten included), is another key, and the file is checked in full again. `faceledger doctor`
-always checks in full.
+second core at every start: once it has passed, it too is not hashed again until it changes.
+
+A pass is remembered in the user's cache folder under a key made of the file's device, inode,
+size, modification and change times (the change time cannot be set back by a user: any write,
+rename or `touch` changes it) and the same facts of the manifest beside it (no hash: OpenSSL is
+then not loaded at a start that skips the checks). Anything else about the file, or another
+manifest (the same one rewritten included), is another key, and the file is checked in full
+again. `faceledger doctor` always checks in full.
 
 The memory is a small JSON list, read like every file the app does not trust (a regular file of
 bounded size, parsed defensively); any problem with it just means "not remembered".
@@ -45,9 +46,15 @@ def cache_dir() -> Path:
     return (Path(base) if os.path.isabs(base) else home / ".cache") / "faceledger"
 
 
-def file_key(st: os.stat_result, manifest_key: str) -> str:
-    """The key a verified file is remembered under."""
-    return f"{st.st_dev}:{st.st_ino}:{st.st_size}:{st.st_mtime_ns}:{st.st_ctime_ns}:{manifest_key}"
+def stat_key(st: os.stat_result) -> str:
+    """A file's device, inode, size, modification and change times: any write, rename or `touch`
+    changes it."""
+    return f"{st.st_dev}:{st.st_ino}:{st.st_size}:{st.st_mtime_ns}:{st.st_ctime_ns}"
+
+
+def file_key(st: os.stat_result, manifest: os.stat_result) -> str:
+    """The key a verified file is remembered under: its own `stat_key` and its manifest's."""
+    return f"{stat_key(st)}:{stat_key(manifest)}"
 
 
 def _entries(path: Path) -> list[str]:
@@ -73,7 +80,7 @@ def remember(p: Path, st: os.stat_result, key: str, folder: Path | None = None) 
         now = os.stat(p)
     except OSError:
         return
-    if file_key(now, "") != file_key(st, ""):
+    if stat_key(now) != stat_key(st):
         return
     folder = folder or cache_dir()
     path = folder / CACHE_FILE
