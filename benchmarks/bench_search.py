@@ -110,9 +110,7 @@ def child_env(home: Path) -> dict[str, str]:
 
 
 # -- 1. the search query -----------------------------------------------------------------------
-def bench_queries(
-    db_path: Path, reps: int
-) -> tuple[list[Row], dict[str, dict[str, tuple[int, float, float]]]]:
+def bench_queries(db_path: Path, reps: int) -> list[Row]:
     from faceledger.data.database import Database
     from faceledger.data.repositories import Query, Repositories
     from faceledger.data.schema import search_index
@@ -180,7 +178,7 @@ def bench_queries(
             None,
         ),
     ]
-    return rows, per
+    return rows
 
 
 # -- 2. keystroke to painted results -------------------------------------------------------------
@@ -810,9 +808,32 @@ def bench_cold(reps: int, tmp: Path) -> list[Row]:
 
 
 # -- 5. Datasette --------------------------------------------------------------------------------
-def bench_datasette(
-    db_path: Path, venv: Path, reps: int, ours: dict[str, dict[str, tuple[int, float, float]]]
-) -> list[Row]:
+def paired_ms(
+    theirs: Callable[[], Any], ours: Callable[[], Any], reps: int, rounds: int = 3
+) -> tuple[float, float]:
+    """Medians of `theirs` and `ours`, timed in turns: `rounds` times a run of `reps` calls of
+    theirs, then a run of `reps` of ours (each run after one warm-up call). The machine's speed
+    drifts over a benchmark's minutes by up to 2x here; within a few seconds both sides meet the
+    same machine. (Calls alternated one by one would time ours just after a request, while the
+    server's process is still winding down on the other core.)"""
+    times: tuple[list[float], list[float]] = ([], [])
+    for _ in range(rounds):
+        for fn, out in ((theirs, times[0]), (ours, times[1])):
+            fn()
+            for _ in range(reps):
+                t0 = time.perf_counter()
+                fn()
+                out.append(time.perf_counter() - t0)
+    return statistics.median(times[0]) * 1000, statistics.median(times[1]) * 1000
+
+
+def page_and_count(repo: Any, query: Any) -> None:
+    """Our answer to Datasette's page with its count: the first 200 rows and the match count."""
+    repo.rows(query, 0, 200)
+    repo.count(query)
+
+
+def bench_datasette(db_path: Path, venv: Path, reps: int) -> list[Row]:
     exe = venv / "bin" / "datasette"
     if not exe.exists():
         return [
@@ -869,11 +890,18 @@ def bench_datasette(
         print(
             f"{'entity':12} {'term':6} {'datasette nocount':>18} {'ours page':>10} {'datasette+count':>16} {'ours page+count':>16}"
         )
+        from faceledger.data.database import Database
+        from faceledger.data.repositories import Query, Repositories
+        from faceledger.data.text import fold
+
+        db = Database.open(db_path, verify=False)
+        repos = Repositories(db)
         for entity in ENTITIES:
             sort = "name" if entity == "customers" else "vendor_name"
+            repo = repos.for_entity(entity)
             for _kind, term in TERMS:
-                from faceledger.data.text import fold
-
+                query = Query(search=term)
+                n = repo.count(query)
                 params = {
                     "_search": fold(term),
                     "_fts_table": f"fts_{entity}",
@@ -886,22 +914,23 @@ def bench_datasette(
                 url_count = f"{base}/{name}/{entity}.json?" + urllib.parse.urlencode(params)
                 url_nocount = url_count + "&_nocount=1"
                 body = fetch(url_count)
-                n, page_ms, count_ms = ours[entity][term]
                 got = body.get("filtered_table_rows_count")
                 if got != n or len(body["rows"]) != min(n, 200):
                     raise RuntimeError(f"Datasette disagrees on {entity} {term!r}: {got} vs {n}")
-                ds_nocount = median_ms(functools.partial(fetch, url_nocount), reps)
-                ds_count = median_ms(functools.partial(fetch, url_count), reps)
-                ratios_page.append(ds_nocount / page_ms)
-                ratios_count.append(ds_count / (page_ms + count_ms))
-                cases_page.append(f"{entity} {term!r}: Datasette {ds_nocount:.1f} ms, ours {page_ms:.2f} ms")
-                cases_count.append(
-                    f"{entity} {term!r}: Datasette {ds_count:.1f} ms, ours {page_ms + count_ms:.1f} ms"
+                page = functools.partial(repo.rows, query, 0, 200)
+                ds_nocount, page_ms = paired_ms(functools.partial(fetch, url_nocount), page, reps)
+                ds_count, both_ms = paired_ms(
+                    functools.partial(fetch, url_count), functools.partial(page_and_count, repo, query), reps
                 )
+                ratios_page.append(ds_nocount / page_ms)
+                ratios_count.append(ds_count / both_ms)
+                cases_page.append(f"{entity} {term!r}: Datasette {ds_nocount:.1f} ms, ours {page_ms:.2f} ms")
+                cases_count.append(f"{entity} {term!r}: Datasette {ds_count:.1f} ms, ours {both_ms:.1f} ms")
                 print(
                     f"{entity:12} {term:6} {ds_nocount:>15.1f} ms {page_ms:>7.2f} ms {ds_count:>13.1f} ms "
-                    f"{page_ms + count_ms:>13.1f} ms"
+                    f"{both_ms:>13.1f} ms"
                 )
+        db.close()
         for what, ratios, cases, how in (
             (
                 "200 rows",
@@ -975,11 +1004,8 @@ def main(argv: list[str] | None = None) -> int:
     rows: list[Row] = []
     with tempfile.TemporaryDirectory(prefix="faceledger-bench-") as tmp_name:
         tmp = Path(tmp_name)
-        ours: dict[str, dict[str, tuple[int, float, float]]] = {}
-        if "queries" in parts or "datasette" in parts:
-            query_rows, ours = bench_queries(args.db, args.reps)
-            if "queries" in parts:
-                rows += query_rows
+        if "queries" in parts:
+            rows += bench_queries(args.db, args.reps)
         if "filters" in parts:
             rows += bench_filters(args.db, args.reps)
         if "keystrokes" in parts:
@@ -990,7 +1016,7 @@ def main(argv: list[str] | None = None) -> int:
         if "cold" in parts:
             rows += bench_cold(max(args.reps, 15), tmp)
         if "datasette" in parts:
-            rows += bench_datasette(args.db, args.datasette_venv, args.reps, ours)
+            rows += bench_datasette(args.db, args.datasette_venv, args.reps)
     print()
     print(f"database {args.db}; {os.cpu_count()} CPUs; medians of {args.reps} runs")
     w1 = max(len(r.target) for r in rows)

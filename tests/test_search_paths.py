@@ -277,3 +277,23 @@ def test_a_three_letter_search_is_counted_from_the_stored_trigram_counts(repos: 
             assert not any("MATCH" in sql for sql in read), search
         assert counted > 0, search
     db._conn.set_trace_callback(None)
+
+
+@pytest.mark.parametrize("entity", sorted(ENTITIES))
+def test_ranked_rows_come_back_in_the_order_asked(repos: Repositories, db: Database, entity: str) -> None:
+    """The rows of a ranked page, asked by rowid: in the table's order, its reverse, a mixed order
+    (the ranked head) and with a rowid that names no row, each row where its rowid was asked. A
+    page in the table's order (past the head) is read in that order in one query."""
+    repo = repos.for_entity(entity)
+    select = 't."id"'
+    every = [r for (r,) in db.query(f'SELECT rowid FROM "{repo.table}" ORDER BY rowid')][:40]
+    ids = dict(db.query(f'SELECT rowid, id FROM "{repo.table}"'))
+    mixed = every[1::2] + every[::2]
+    for rowids in (every, every[::-1], mixed, [*every[:3], max(ids) + 7, *every[3:6]]):
+        got = [row[0] for row in repo._ranked_rows(list(rowids), select)]
+        assert got == [ids[r] for r in rowids if r in ids], (entity, rowids)
+    read: list[str] = []
+    db._conn.set_trace_callback(read.append)
+    repo._ranked_rows(every[::-1], select)
+    db._conn.set_trace_callback(None)
+    assert len(read) == 1 and read[0].endswith("ORDER BY t.rowid DESC"), read

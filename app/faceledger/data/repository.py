@@ -12,9 +12,11 @@ connection, so that no method takes a connection.
 from __future__ import annotations
 
 import copy
+import operator
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
+from itertools import islice
 from typing import Any, Generic, NamedTuple, TypeVar
 
 from faceledger.data import paging, trigram_count, word_count
@@ -35,6 +37,8 @@ R = TypeVar("R", bound="Repository[Any]")
 # (Creative Commons BY and BY-SA: the AIAAIC Repository, the AI Incident Database): the dataset's
 # attribution and the address of its licence, which must travel with its rows. Rows of FaceLedger's
 # own research and of public-domain or CC0 data leave it empty (the origin column names them).
+# Searches whose words are kept parsed (a page, its count and its ranking each ask for them).
+_PARSED = 64
 LICENCE_KEY = "dataset_licence"
 _ATTRIBUTED = "SELECT d.id FROM datasets d WHERE d.licence LIKE 'CC BY%'"
 _LICENCE_SQL = (
@@ -93,6 +97,7 @@ class Repository(Generic[T]):
         self._grid = tuple(c for c in dict.fromkeys(wanted) if c in self._columns)
         self._cached: dict[str, int] = {}
         self._acronyms: dict[str, bool] = {}
+        self._parsed: dict[str, Terms] = {}  # a search's words, by its text (a page asks thrice)
         self._grid_select = ", ".join(f't."{c}"' for c in self._grid)
         # A search in the page's default order lists the best matches first (data/ranking.py).
         try:
@@ -126,7 +131,12 @@ class Repository(Generic[T]):
     # -- building SQL -------------------------------------------------------------------------
     def _terms(self, text: str) -> Terms:
         """The words of a search, acronyms ("ICE", "NYPD") recognised by `_known_acronym`."""
-        return parse_terms(text, self._known_acronym)
+        terms = self._parsed.get(text)
+        if terms is None:
+            if len(self._parsed) >= _PARSED:
+                self._parsed.clear()
+            terms = self._parsed[text] = parse_terms(text, self._known_acronym)
+        return terms
 
     def _known_acronym(self, word: str) -> bool:
         """Whether `word`, as typed in capitals, is an organisation's alias or name (read once)."""
@@ -184,7 +194,15 @@ class Repository(Generic[T]):
         """The rows of `rowids`, in that order."""
         if not rowids:
             return []
-        marks = ", ".join("?" for _ in rowids)
+        marks = ",".join("?" * len(rowids))
+        # Past the ranked head a page's rowids follow the table's order: SQLite returns them so.
+        for d, follows in (("ASC", operator.lt), ("DESC", operator.gt)):
+            if all(map(follows, rowids, islice(rowids, 1, None))):
+                sql = f'SELECT {select} FROM "{self.table}" t WHERE t.rowid IN ({marks}) ORDER BY t.rowid {d}'
+                rows = self.db.query(sql, rowids)
+                if len(rows) == len(rowids):
+                    return rows
+                break
         found = self.db.query(
             f'SELECT t.rowid, {select} FROM "{self.table}" t WHERE t.rowid IN ({marks})', rowids
         )
