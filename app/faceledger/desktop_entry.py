@@ -110,7 +110,7 @@ def desktop_file(prog: Path) -> str:
 
 
 def resources_dir() -> Path:
-    """The icons and the style sheet. Installed: the faceledger.resources package; from a
+    """The icons. Installed: the faceledger.resources package; from a
     checkout: the repository's resources/."""
     installed = Path(__file__).resolve().parent / "resources"
     if installed.is_dir():

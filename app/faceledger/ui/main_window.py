@@ -238,7 +238,6 @@ class MainWindow(QMainWindow):
     def _build(self) -> None:
         self.nav = QListWidget(self)
         self.nav.setObjectName("navigation")
-        self.nav.setStyleSheet(style.NAVIGATION)
         self.nav.setMaximumWidth(190)
         self.stack = QStackedWidget(self)
         for i, entity in enumerate(PAGE_ORDER):
@@ -259,6 +258,7 @@ class MainWindow(QMainWindow):
         self.nav.setCurrentRow(0)
         self.nav.setFixedWidth(170)
         self.nav.setWordWrap(True)
+        style.style_navigation(self.nav)
         name_navigation(self.nav)
         central = QWidget(self)
         row = QHBoxLayout(central)
