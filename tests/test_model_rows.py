@@ -14,7 +14,8 @@ from PySide6.QtWidgets import QTableView
 
 from faceledger.data import paging, schema
 from faceledger.data.entities import ENTITIES
-from faceledger.data.repositories import Query, Repositories, Searcher
+from faceledger.data.repositories import Query, Repositories
+from faceledger.data.searcher import Searcher
 from faceledger.data.worker_database import WorkerDatabase
 from faceledger.jobs import wait_all
 from faceledger.models import table_model

@@ -9,7 +9,6 @@ changed.
 from __future__ import annotations
 
 import json
-import mmap
 import os
 import re
 import sqlite3
@@ -38,6 +37,7 @@ def file_sha256(path: Path) -> str:
     is released for the whole hash (a chunked loop would take it back for every chunk, which
     costs a thread running beside busy Python code up to a switch interval per chunk)."""
     import hashlib  # noqa: PLC0415 (OpenSSL is loaded when a file is hashed: not at a start that skips it)
+    import mmap  # noqa: PLC0415 (as hashlib)
 
     with open(path, "rb") as fh:
         if fh.seek(0, 2) == 0:

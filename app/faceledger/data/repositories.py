@@ -12,7 +12,7 @@ import copy
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from faceledger.data import records as r
 from faceledger.data import schema
@@ -24,9 +24,11 @@ from faceledger.data.repository import Citation as Citation
 from faceledger.data.repository import Link as Link
 from faceledger.data.repository import Query as Query
 from faceledger.data.repository import Repository as Repository
-from faceledger.data.searcher import Hit as Hit  # the global search, built on these repositories
-from faceledger.data.searcher import Searcher
 from faceledger.data.worker_database import WorkerDatabase
+
+if TYPE_CHECKING:
+    # The global search, built on these repositories: made on first use (not at start).
+    from faceledger.data.searcher import Searcher
 
 # Related records listed in a detail pane, at most (a vendor can have a million deployments, a
 # dataset's source cites thousands of figures): a list a reader can scan, rendered at once.
@@ -312,7 +314,16 @@ class Repositories:
         self.datasets = DatasetRepository(db, ENTITIES["datasets"])
         self.study_figures = FigureRepository(db, FIGURES)
         self.links = LinkRepository(db)
-        self.search = Searcher(self)
+        self._search: Searcher | None = None
+
+    @property
+    def search(self) -> Searcher:
+        """The global search over these repositories (Ctrl+K, `faceledger search`)."""
+        if self._search is None:
+            from faceledger.data.searcher import Searcher  # noqa: PLC0415 (see TYPE_CHECKING above)
+
+            self._search = Searcher(self)
+        return self._search
 
     def on(self, conn: sqlite3.Connection) -> Repositories:
         """Every repository on a worker's own connection (from `Database.reader()`), the global
@@ -323,7 +334,7 @@ class Repositories:
             if isinstance(value, Repository):
                 setattr(twin, name, value.bound(conn))
         twin.links = LinkRepository(twin.db)
-        twin.search = Searcher(twin)
+        twin._search = None  # its own, over the twins
         return twin
 
     @contextmanager

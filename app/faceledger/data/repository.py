@@ -17,18 +17,22 @@ import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from itertools import islice
-from typing import Any, Generic, NamedTuple, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, NamedTuple, TypeVar
 
-from faceledger.data import paging, trigram_count, word_count
+from faceledger.data import paging
 from faceledger.data import records as r
 from faceledger.data.database import Database
 from faceledger.data.entities import EntitySpec, dataset_label
 from faceledger.data.errors import UnknownName
-from faceledger.data.matching import Reason, match_reason
-from faceledger.data.ranking import Ranker
 from faceledger.data.schema import search_index
 from faceledger.data.search import Terms, fts_condition, parse_terms
 from faceledger.data.worker_database import WorkerDatabase
+
+if TYPE_CHECKING:
+    # A search's ranking, counts and match reasons are imported at the first search (not on the
+    # way to the window's first paint, which shows every row).
+    from faceledger.data.matching import Reason
+    from faceledger.data.ranking import Ranker
 
 T = TypeVar("T")
 R = TypeVar("R", bound="Repository[Any]")
@@ -104,11 +108,8 @@ class Repository(Generic[T]):
             default = spec.field(spec.default_sort).sort_key
         except KeyError:
             default = spec.default_sort
-        self._ranker = (
-            Ranker(db, self.table, descending=not spec.default_ascending, rows=lambda: self.approx_rows)
-            if self._rowid_order and default == self._rowid_order
-            else None
-        )
+        self._ranks = bool(self._rowid_order) and default == self._rowid_order
+        self._ranker: Ranker | None = None  # made at the first search (`_ranking`)
 
     # -- on a worker --------------------------------------------------------------------------
     def bound(self: R, conn: sqlite3.Connection) -> R:
@@ -116,8 +117,8 @@ class Repository(Generic[T]):
         it runs goes there. It shares this one's caches; use it on that worker only."""
         twin = copy.copy(self)
         twin.db = WorkerDatabase(self.db, conn)
-        if self._ranker is not None:
-            twin._ranker = copy.copy(self._ranker)
+        if self._ranks:  # the same ranked heads, read on the worker's connection
+            twin._ranker = copy.copy(self._ranking)
             twin._ranker.db = twin.db
         return twin
 
@@ -127,6 +128,22 @@ class Repository(Generic[T]):
         errors become the data layer's (see `Database.reader()`)."""
         with self.db.reader() as conn:
             yield self.bound(conn)
+
+    @property
+    def ranking(self) -> Ranker | None:
+        """How this table's searches are ranked (best matches first; the global search uses it
+        too), or None for a table whose rows are not stored in its page's order."""
+        return self._ranking if self._ranks else None
+
+    @property
+    def _ranking(self) -> Ranker:
+        """The ranking of this table's searches (data/ranking.py), made when first needed."""
+        if self._ranker is None:
+            from faceledger.data.ranking import Ranker  # noqa: PLC0415 (see TYPE_CHECKING above)
+
+            descending = not self.spec.default_ascending
+            self._ranker = Ranker(self.db, self.table, descending, rows=lambda: self.approx_rows)
+        return self._ranker
 
     # -- building SQL -------------------------------------------------------------------------
     def _terms(self, text: str) -> Terms:
@@ -188,7 +205,7 @@ class Repository(Generic[T]):
 
     def ranked(self, query: Query) -> bool:
         """Whether `query`'s rows come best match first: a search, and no column chosen."""
-        return self._ranker is not None and query.order is None and not self._terms(query.search).empty
+        return self._ranks and query.order is None and not self._terms(query.search).empty
 
     def _ranked_rows(self, rowids: list[int], select: str) -> list[tuple[Any, ...]]:
         """The rows of `rowids`, in that order."""
@@ -210,10 +227,9 @@ class Repository(Generic[T]):
         return [by_rowid[r] for r in rowids if r in by_rowid]
 
     def _iter_ranked(self, query: Query, select: str, size: int) -> Iterator[list[tuple[Any, ...]]]:
-        assert self._ranker is not None
         rest = self.where(query._replace(search=""))
         batch: list[int] = []
-        for rowid in self._ranker.iter_rowids(self._terms(query.search), rest):
+        for rowid in self._ranking.iter_rowids(self._terms(query.search), rest):
             batch.append(rowid)
             if len(batch) == size:
                 yield self._ranked_rows(batch, select)
@@ -246,6 +262,8 @@ class Repository(Generic[T]):
         if not terms.empty and self.where(query._replace(search=""))[0] == "1":
             # A search alone: count the index's matches (one index row per record), not the table;
             # one trigram from its stored count, long words through the word index when it can answer.
+            from faceledger.data import trigram_count, word_count  # noqa: PLC0415 (see TYPE_CHECKING)
+
             for fast in (trigram_count.count, word_count.count):
                 known = fast(self.db, self.table, terms)
                 if known is not None:
@@ -337,9 +355,9 @@ class Repository(Generic[T]):
         if total is not None and offset >= total:
             return []  # past the end (reversed, the LIMIT would go negative: "no limit" to SQLite)
         terms = self._terms(query.search)
-        if self._ranker is not None and self.ranked(query):
+        if self.ranked(query):
             filters = self.where(query._replace(search=""))
-            rowids = self._ranker.rowids(terms, filters, offset, limit, total)
+            rowids = self._ranking.rowids(terms, filters, offset, limit, total)
             return self._ranked_rows(rowids, select)
         col, asc = self.sort_column(query)
         if offset >= paging.DENSE_JUMP_OFFSET and self._rowid_range(query, total):
@@ -411,12 +429,12 @@ class Repository(Generic[T]):
         """The row number of a record under `query`, or None when the query excludes it."""
         col, asc = self.sort_column(query)
         where, params = self.where(query)
-        if self._ranker is not None and self.ranked(query):
+        if self.ranked(query):
             hit = self.db.query_one(f'SELECT t.rowid FROM "{self.table}" t WHERE t.id = ?', [record_id])
             if hit is None:
                 return None
             rest = self.where(query._replace(search=""))
-            return self._ranker.position(self._terms(query.search), rest, int(hit[0]))
+            return self._ranking.position(self._terms(query.search), rest, int(hit[0]))
         if col == self._rowid_order:
             found = self.db.query_one(
                 f'SELECT t.rowid FROM "{self.table}" t WHERE t.id = ? AND {where}', [record_id, *params]
@@ -453,6 +471,8 @@ class Repository(Generic[T]):
 
     def match_reason(self, record_id: str, search: str) -> Reason | None:
         """Where `search` was found in the record (column, snippet, spans); None when nowhere."""
+        from faceledger.data.matching import match_reason  # noqa: PLC0415 (see TYPE_CHECKING above)
+
         terms = self._terms(search)
         return None if terms.empty else match_reason(self.db, self.table, record_id, terms, self.spec.label)
 

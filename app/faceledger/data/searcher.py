@@ -98,7 +98,7 @@ class Searcher:
         if terms.empty:
             return [], False
         db = self.repos.db
-        ranker = repo._ranker
+        ranker = repo.ranking
         if ranker is not None:
             head = ranker.head(terms, ("1", []), conn)
             levels = dict(zip(head.rowids, head.levels, strict=True))  # the rest: not ranked (3)
