@@ -1014,7 +1014,7 @@ def main(argv: list[str] | None = None) -> int:
         if "page" in parts:
             rows += bench_page(args.db, args.reps, tmp)
         if "cold" in parts:
-            rows += bench_cold(max(args.reps, 15), tmp)
+            rows += bench_cold(max(args.reps, 25), tmp)
         if "datasette" in parts:
             rows += bench_datasette(args.db, args.datasette_venv, args.reps)
     print()
