@@ -87,3 +87,16 @@ def test_every_package_of_the_app_is_installed() -> None:
         for init in (ROOT / "app" / "faceledger").rglob("__init__.py")
     }
     assert on_disk - listed == set(), "packages missing from [tool.setuptools] packages"
+
+
+# A module that grows past this has taken on a second job: split it (docs/architecture.md).
+MAX_MODULE_LINES = 600
+
+
+def test_no_module_of_the_app_is_over_the_size_limit() -> None:
+    sizes = {
+        str(p.relative_to(ROOT)): len(p.read_text(encoding="utf-8").splitlines())
+        for p in sorted((ROOT / "app" / "faceledger").rglob("*.py"))
+    }
+    assert len(sizes) > 50
+    assert {p: n for p, n in sizes.items() if n > MAX_MODULE_LINES} == {}

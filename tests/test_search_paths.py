@@ -290,10 +290,10 @@ def test_ranked_rows_come_back_in_the_order_asked(repos: Repositories, db: Datab
     ids = dict(db.query(f'SELECT rowid, id FROM "{repo.table}"'))
     mixed = every[1::2] + every[::2]
     for rowids in (every, every[::-1], mixed, [*every[:3], max(ids) + 7, *every[3:6]]):
-        got = [row[0] for row in repo._ranked_rows(list(rowids), select)]
+        got = [row[0] for row in paging.rows_in_order(db, repo.table, select, list(rowids))]
         assert got == [ids[r] for r in rowids if r in ids], (entity, rowids)
     read: list[str] = []
     db._conn.set_trace_callback(read.append)
-    repo._ranked_rows(every[::-1], select)
+    paging.rows_in_order(db, repo.table, select, every[::-1])
     db._conn.set_trace_callback(None)
     assert len(read) == 1 and read[0].endswith("ORDER BY t.rowid DESC"), read

@@ -7,13 +7,17 @@
 - a search matching many rows is read through the sort column's index (`many_matches`);
 - a search's count over a large index is split into rowid ranges counted at once, one thread and
   connection each (`count_in_parts`);
+- the rows of a ranked page are read by rowid in one query, in the table's order when the page
+  follows it (`rows_in_order`);
 - `cheap` is the one question a table view asks before reading a page on the GUI thread.
 """
 
 from __future__ import annotations
 
+import operator
 import os
 import threading
+from itertools import islice
 from typing import Any
 
 from faceledger.data.database import Database
@@ -62,6 +66,25 @@ def from_the_end(offset: int, limit: int, total: int | None) -> tuple[int, int] 
         return None
     end = min(total, offset + limit)
     return max(0, total - end), end - offset
+
+
+def rows_in_order(db: Database, table: str, select: str, rowids: list[int]) -> list[tuple[Any, ...]]:
+    """The rows of `table` (`select`, over `t`) whose rowids are `rowids`, in that order. Past a
+    search's ranked head its rowids follow the table's order, and SQLite returns them so: one
+    query, without a rowid column or a lookup table."""
+    if not rowids:
+        return []
+    marks = ",".join("?" * len(rowids))
+    for d, follows in (("ASC", operator.lt), ("DESC", operator.gt)):
+        if all(map(follows, rowids, islice(rowids, 1, None))):
+            sql = f'SELECT {select} FROM "{table}" t WHERE t.rowid IN ({marks}) ORDER BY t.rowid {d}'
+            rows = db.query(sql, rowids)
+            if len(rows) == len(rowids):
+                return rows
+            break
+    found = db.query(f'SELECT t.rowid, {select} FROM "{table}" t WHERE t.rowid IN ({marks})', rowids)
+    by_rowid = {row[0]: row[1:] for row in found}
+    return [by_rowid[r] for r in rowids if r in by_rowid]
 
 
 def many_matches(db: Database, fts_table: str, terms: Terms) -> bool:

@@ -12,11 +12,9 @@ connection, so that no method takes a connection.
 from __future__ import annotations
 
 import copy
-import operator
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
-from itertools import islice
 from typing import TYPE_CHECKING, Any, Generic, NamedTuple, TypeVar
 
 from faceledger.data import paging
@@ -207,35 +205,16 @@ class Repository(Generic[T]):
         """Whether `query`'s rows come best match first: a search, and no column chosen."""
         return self._ranks and query.order is None and not self._terms(query.search).empty
 
-    def _ranked_rows(self, rowids: list[int], select: str) -> list[tuple[Any, ...]]:
-        """The rows of `rowids`, in that order."""
-        if not rowids:
-            return []
-        marks = ",".join("?" * len(rowids))
-        # Past the ranked head a page's rowids follow the table's order: SQLite returns them so.
-        for d, follows in (("ASC", operator.lt), ("DESC", operator.gt)):
-            if all(map(follows, rowids, islice(rowids, 1, None))):
-                sql = f'SELECT {select} FROM "{self.table}" t WHERE t.rowid IN ({marks}) ORDER BY t.rowid {d}'
-                rows = self.db.query(sql, rowids)
-                if len(rows) == len(rowids):
-                    return rows
-                break
-        found = self.db.query(
-            f'SELECT t.rowid, {select} FROM "{self.table}" t WHERE t.rowid IN ({marks})', rowids
-        )
-        by_rowid = {row[0]: row[1:] for row in found}
-        return [by_rowid[r] for r in rowids if r in by_rowid]
-
     def _iter_ranked(self, query: Query, select: str, size: int) -> Iterator[list[tuple[Any, ...]]]:
         rest = self.where(query._replace(search=""))
         batch: list[int] = []
         for rowid in self._ranking.iter_rowids(self._terms(query.search), rest):
             batch.append(rowid)
             if len(batch) == size:
-                yield self._ranked_rows(batch, select)
+                yield paging.rows_in_order(self.db, self.table, select, batch)
                 batch = []
         if batch:
-            yield self._ranked_rows(batch, select)
+            yield paging.rows_in_order(self.db, self.table, select, batch)
 
     def sort_column(self, query: Query) -> tuple[str, bool]:
         """The column `query` sorts on, and whether ascending."""
@@ -358,7 +337,7 @@ class Repository(Generic[T]):
         if self.ranked(query):
             filters = self.where(query._replace(search=""))
             rowids = self._ranking.rowids(terms, filters, offset, limit, total)
-            return self._ranked_rows(rowids, select)
+            return paging.rows_in_order(self.db, self.table, select, rowids)
         col, asc = self.sort_column(query)
         if offset >= paging.DENSE_JUMP_OFFSET and self._rowid_range(query, total):
             # Every row, in the order the rowids follow, which run 1..N without a gap: the page is
