@@ -34,6 +34,17 @@ from faceledger.data.database import Database, bundled_database_path  # noqa: E4
 from faceledger.data.repositories import Repositories  # noqa: E402
 
 
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_runtest_teardown(item: pytest.Item) -> Iterator[None]:
+    """The jobs a test started finish before its widgets are closed and its database is closed,
+    as the app waits for them before it closes its own: a worker still reading while the page that
+    started it is deleted at teardown must not decide a test run."""
+    jobs = sys.modules.get("faceledger.jobs")
+    if jobs is not None:
+        jobs.wait_all()
+    return (yield)
+
+
 @pytest.fixture(autouse=True)
 def _isolated_home(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
     """Settings and logs go to a temporary folder, never the user's."""
