@@ -3,6 +3,7 @@ and one fresh full build of db/ shared by the data tests."""
 
 from __future__ import annotations
 
+import gc
 import os
 import sqlite3
 import sys
@@ -30,19 +31,26 @@ hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 from db import build  # noqa: E402
 
+from faceledger.collector import collect_if_due  # noqa: E402
 from faceledger.data.database import Database, bundled_database_path  # noqa: E402
 from faceledger.data.repositories import Repositories  # noqa: E402
+
+# As in the app once its window has started (faceledger/collector.py): Python's collector never
+# runs by itself, since a collection a worker thread happened to start would delete Qt objects on
+# that thread; the main thread collects what is due after each test.
+gc.disable()
 
 
 @pytest.hookimpl(wrapper=True, tryfirst=True)
 def pytest_runtest_teardown(item: pytest.Item) -> Iterator[None]:
     """The jobs a test started finish before its widgets are closed and its database is closed,
-    as the app waits for them before it closes its own: a worker still reading while the page that
-    started it is deleted at teardown must not decide a test run."""
+    as the app waits for them before it closes its own; then the main thread collects."""
     jobs = sys.modules.get("faceledger.jobs")
     if jobs is not None:
         jobs.wait_all()
-    return (yield)
+    result = yield
+    collect_if_due()
+    return result
 
 
 @pytest.fixture(autouse=True)

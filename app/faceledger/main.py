@@ -274,7 +274,7 @@ def run_gui(
             db.close()
             return _refuse(problem)
         reporter.parent = window
-        startup.resume_collector_when(window.started, window)
+        startup.collect_on_gui_thread_when(window.started, window)
         window.started.connect(lambda: QTimer.singleShot(0, _logging_once))
         window.started.connect(lambda: QTimer.singleShot(0, lambda: set_window_icon(app)))
         window.show()

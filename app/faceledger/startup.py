@@ -6,8 +6,9 @@
 3. The window paints its navigation and menus first; `after_first_paint()` runs the work that can
    wait (the first page, then the counts, the Charts page, the export actions) once a widget has
    painted, or after a fallback delay, or at once for a widget that is hidden.
-4. `resume_collector_when()` resumes the collector once the window has started, and at the latest
-   `RESUME_COLLECTOR_AFTER_MS` after it was shown.
+4. `collect_on_gui_thread_when()` hands the collector to the GUI thread once the window has
+   started, and at the latest `HAND_OVER_COLLECTOR_AFTER_MS` after it was shown: from then on it
+   runs there only (`faceledger.collector`), never on a worker thread.
 
 This module is imported by the command line before Qt is: it imports no Qt at module level.
 """
@@ -20,6 +21,8 @@ from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from faceledger import collector
+
 if TYPE_CHECKING:
     from PySide6.QtCore import QObject, SignalInstance
     from PySide6.QtWidgets import QWidget
@@ -30,9 +33,9 @@ if TYPE_CHECKING:
 # A widget shown but not painted within this time (a window covered, a slow compositor) starts
 # the work waiting for its paint anyway.
 PAINT_FALLBACK_MS = 300
-# The collector paused for the start resumes once the window has started, and at the latest this
-# long after the window is shown (a window started minimised is not painted).
-RESUME_COLLECTOR_AFTER_MS = 3000
+# The collector paused for the start goes to the GUI thread once the window has started, and at
+# the latest this long after the window is shown (a window started minimised is not painted).
+HAND_OVER_COLLECTOR_AFTER_MS = 3000
 
 _collector_paused = False
 
@@ -69,7 +72,8 @@ def pause_collector() -> None:
 
 
 def resume_collector() -> None:
-    """Resume the collector if the start paused it (a collector paused by someone else stays so)."""
+    """Give Python back its own collector if the start paused it or handed it to the GUI thread
+    (at the app's end, or when the start fails; a collector paused by someone else stays so)."""
     global _collector_paused  # noqa: PLW0603
     if _collector_paused:
         _collector_paused = False
@@ -92,14 +96,26 @@ def open_before_qt(db_path: Path | None) -> Database | DatabaseProblem:
         raise
 
 
-def resume_collector_when(started: SignalInstance, shown: QWidget) -> None:
-    """Resume the paused collector when `started` is emitted (enabling it collects nothing by
-    itself), and at the latest `RESUME_COLLECTOR_AFTER_MS` after `shown` is shown (call before
-    showing it)."""
+def collect_on_gui_thread_when(started: SignalInstance, window: QWidget) -> None:
+    """When `started` is emitted, and at the latest `HAND_OVER_COLLECTOR_AFTER_MS` after `window`
+    is shown (call before showing it), the collector paused for the start goes to the GUI thread:
+    it then runs only there, from a timer owned by `window` (`faceledger.collector`), until
+    `resume_collector()` at the app's end."""
     from PySide6.QtCore import QTimer  # noqa: PLC0415 (this module is imported before Qt)
 
-    started.connect(resume_collector)
-    QTimer.singleShot(RESUME_COLLECTOR_AFTER_MS, shown, resume_collector)
+    handed: list[bool] = []
+
+    def hand_over() -> None:
+        global _collector_paused  # noqa: PLW0603
+        if handed:
+            return
+        handed.append(True)
+        if gc.isenabled():  # not paused by the start: turned off here, so on again at the end
+            _collector_paused = True
+        collector.collect_on(window)
+
+    started.connect(hand_over)
+    QTimer.singleShot(HAND_OVER_COLLECTOR_AFTER_MS, window, hand_over)
 
 
 def after_first_paint(
