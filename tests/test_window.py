@@ -97,7 +97,7 @@ def test_the_look_is_set_on_its_widgets_not_on_the_whole_application(qtbot, wind
 
     assert QApplication.instance().styleSheet() == ""
     page = window.pages["vendors"]
-    assert window.nav.styleSheet() == ""  # painted first: a sheet there costs the start some 7 ms
+    assert window.nav.styleSheet() == ""  # painted first: a sheet there slows the start
     assert page.search.styleSheet() == style.SEARCH_BOX
     assert page.table.styleSheet() == ""  # its cells are drawn by the platform style
     assert page.table.horizontalHeader().styleSheet() == style.TABLE_HEADER

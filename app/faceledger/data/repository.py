@@ -35,12 +35,12 @@ if TYPE_CHECKING:
 T = TypeVar("T")
 R = TypeVar("R", bound="Repository[Any]")
 
+# Searches whose words are kept parsed (a page, its count and its ranking each ask for them).
+_PARSED = 64
 # The column an export adds to rows from an imported dataset whose licence asks for attribution
 # (Creative Commons BY and BY-SA: the AIAAIC Repository, the AI Incident Database): the dataset's
 # attribution and the address of its licence, which must travel with its rows. Rows of FaceLedger's
 # own research and of public-domain or CC0 data leave it empty (the origin column names them).
-# Searches whose words are kept parsed (a page, its count and its ranking each ask for them).
-_PARSED = 64
 LICENCE_KEY = "dataset_licence"
 _ATTRIBUTED = "SELECT d.id FROM datasets d WHERE d.licence LIKE 'CC BY%'"
 _LICENCE_SQL = (

@@ -6,8 +6,9 @@ bar, every label, button and splitter) through its style-sheet style, which cost
 time to the window's first paint and 6% to the first page's rows (measured). The other widgets
 keep the platform style. A rule set on a widget also reaches its children, so a page's table
 takes its colours from its palette and only its header carries a sheet (`style_table`). The
-navigation, painted first, carries no sheet at all (`style_navigation`): a sheet there cost some
-7 ms of the start, 4% of the time to the first paint.
+navigation, painted first, carries no sheet at all (`style_navigation`): without its sheet the
+start takes about 3% less CPU time to the first paint (measured; the first font metrics, which
+the sheet paid for before, are now paid here).
 """
 
 from __future__ import annotations
