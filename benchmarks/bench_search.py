@@ -87,6 +87,21 @@ def median_ms(fn: Callable[[], Any], reps: int, warm: int = 1) -> float:
     return statistics.median(times) * 1000
 
 
+def qt_app() -> Any:
+    """The QApplication, Python's collector running on its thread only, as in the app once its
+    window has started (`faceledger/collector.py`): a collection a worker thread happened to start
+    would delete Qt objects there."""
+    from PySide6.QtWidgets import QApplication
+
+    from faceledger import collector
+
+    app = QApplication.instance()
+    if app is None:
+        app = QApplication([])
+        collector.collect_on(app)
+    return app
+
+
 def rss_kib() -> int:
     """Resident set size of this process now (Linux /proc; peak RSS elsewhere)."""
     try:
@@ -234,14 +249,13 @@ def bench_palette(db_path: Path, reps: int) -> list[Row]:
     """The Ctrl+K palette over every record type at 1M rows: it searches on a worker, so a key
     returns to the event loop at once; then how long until the hits are shown."""
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    from PySide6.QtWidgets import QApplication
 
     from faceledger.data.database import Database
     from faceledger.data.repositories import Repositories
     from faceledger.jobs import wait_all
     from faceledger.ui.global_search import GlobalSearch
 
-    app = QApplication.instance() or QApplication([])
+    app = qt_app()
     db = Database.open(db_path, verify=False)
     palette = GlobalSearch(Repositories(db).search)
     palette.show()
@@ -276,14 +290,13 @@ def bench_palette(db_path: Path, reps: int) -> list[Row]:
 
 def bench_keystrokes(db_path: Path, reps: int) -> list[Row]:
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    from PySide6.QtWidgets import QApplication
 
     from faceledger.data.database import Database
     from faceledger.data.repositories import Repositories
     from faceledger.jobs import wait_all
     from faceledger.ui.entity_page import EntityPage
 
-    app = QApplication.instance() or QApplication([])
+    app = qt_app()
     db = Database.open(db_path, verify=False)
     repos = Repositories(db)
     rows: list[Row] = []
@@ -400,7 +413,6 @@ def child_page(db_path: str, entity: str) -> None:
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     from PySide6.QtCore import QEvent, QObject, Qt
     from PySide6.QtTest import QTest
-    from PySide6.QtWidgets import QApplication
 
     from faceledger.data.database import Database
     from faceledger.data.repositories import Repositories
@@ -415,7 +427,7 @@ def child_page(db_path: str, entity: str) -> None:
                 self.count += 1
             return False
 
-    app = QApplication([])
+    app = qt_app()
     db = Database.open(Path(db_path), verify=False)
     repos = Repositories(db)
     rss0 = rss_kib()
